@@ -1,0 +1,70 @@
+"""Load the demo data of the seeds and create the demo accounts. Safe to run again: changes nothing."""
+
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from indicators.models import Department, StaffProfile
+from indicators.seed import load_plan_fixture
+
+FIXTURES = Path(settings.BASE_DIR) / "fixtures"
+DEMO_PASSWORD = "wolong-demo-2025"
+
+ROLE_CLERK = "录入员"
+ROLE_REVIEWER = "审核员"
+ROLE_LEADER = "领导"
+ROLE_ADMIN = "管理员"
+
+# username, full name, role, department
+DEMO_ACCOUNTS = [
+    ("admin", "系统管理员", ROLE_ADMIN, None),
+    ("tongji", "统计局录入员", ROLE_CLERK, "区统计局"),
+    ("renshe", "人社局录入员", ROLE_CLERK, "区人社局"),
+    ("shenhe", "发改委审核员", ROLE_REVIEWER, "区发改委"),
+    ("lingdao", "区领导", ROLE_LEADER, None),
+]
+
+
+class Command(BaseCommand):
+    help = "载入演示数据（十四五规划指标等）并创建演示账户；可重复运行。"
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        with transaction.atomic():
+            result = load_plan_fixture(FIXTURES / "wolong_14th_plan.json")
+            accounts = self._accounts()
+        created = ", ".join(f"{k} {v}" for k, v in sorted(result.created.items())) or "无"
+        self.stdout.write(f"演示数据已载入（新建：{created}；新建账户 {accounts} 个）。")
+        self.stdout.write(f"演示账户（密码均为 {DEMO_PASSWORD}）：")
+        for username, full_name, role, department in DEMO_ACCOUNTS:
+            self.stdout.write(
+                f"  {username:<8} {role:<4} {full_name}{'（' + department + '）' if department else ''}"
+            )
+
+    def _accounts(self) -> int:
+        User = get_user_model()
+        created_count = 0
+        for name in (ROLE_CLERK, ROLE_REVIEWER, ROLE_LEADER, ROLE_ADMIN):
+            Group.objects.get_or_create(name=name)
+        for username, full_name, role, department in DEMO_ACCOUNTS:
+            user, created = User.objects.get_or_create(
+                username=username,
+                defaults={
+                    "first_name": full_name,
+                    "is_staff": role == ROLE_ADMIN,
+                    "is_superuser": role == ROLE_ADMIN,
+                },
+            )
+            if not created:
+                continue
+            created_count += 1
+            user.set_password(DEMO_PASSWORD)
+            user.save(update_fields=["password"])
+            user.groups.add(Group.objects.get(name=role))
+            dept = Department.objects.get(name=department) if department else None
+            StaffProfile.objects.create(user=user, department=dept)
+        return created_count

@@ -1,0 +1,440 @@
+"""Plans, indicators and observations for any region's five-year plan."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from simple_history.models import HistoricalRecords
+
+from indicators.periods import PERIOD_PARTS, Period
+from indicators.vocabulary import STATUS_CHOICES
+
+
+class Region(models.Model):
+    name = models.CharField("名称", max_length=50)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name="上级行政区",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+
+    class Meta:
+        verbose_name = "行政区划"
+        verbose_name_plural = "行政区划"
+        constraints = [
+            models.UniqueConstraint(fields=["name", "parent"], name="region_unique_name_in_parent"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name if self.parent is None else f"{self.parent}{self.name}"
+
+
+class Department(models.Model):
+    """A responsible department (责任单位), e.g. 区统计局; clerks belong to one."""
+
+    region = models.ForeignKey(
+        Region, verbose_name="行政区划", on_delete=models.PROTECT, related_name="departments"
+    )
+    name = models.CharField("名称", max_length=50)
+
+    class Meta:
+        verbose_name = "责任单位"
+        verbose_name_plural = "责任单位"
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["region", "name"], name="department_unique_name_in_region"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class StaffProfile(models.Model):
+    """Links a login to the department whose indicators it may enter."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, verbose_name="用户", on_delete=models.CASCADE, related_name="staff_profile"
+    )
+    department = models.ForeignKey(
+        Department,
+        verbose_name="所属单位",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="staff",
+    )
+
+    class Meta:
+        verbose_name = "人员单位"
+        verbose_name_plural = "人员单位"
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.department or '—'}"
+
+
+class Plan(models.Model):
+    name = models.CharField("规划名称", max_length=100, help_text="如：卧龙区“十四五”规划")
+    short_name = models.CharField("简称", max_length=20, blank=True, help_text="如：十四五")
+    region = models.ForeignKey(
+        Region, verbose_name="行政区划", on_delete=models.PROTECT, related_name="plans"
+    )
+    base_year = models.PositiveSmallIntegerField("基期年份")
+    end_year = models.PositiveSmallIntegerField("目标年份")
+    evaluation_settings = models.JSONField(
+        "评估设置",
+        default=dict,
+        blank=True,
+        help_text="结论用语与阈值；留空则使用中期评估报告的默认用语。",
+    )
+
+    class Meta:
+        verbose_name = "规划"
+        verbose_name_plural = "规划"
+        ordering = ["-end_year", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["region", "name"], name="plan_unique_name_in_region"),
+            models.CheckConstraint(
+                condition=Q(end_year__gt=models.F("base_year")), name="plan_end_after_base"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def years(self) -> int:
+        return self.end_year - self.base_year
+
+
+class Category(models.Model):
+    plan = models.ForeignKey(Plan, verbose_name="规划", on_delete=models.CASCADE, related_name="categories")
+    name = models.CharField("类别", max_length=30)
+    order = models.PositiveSmallIntegerField("顺序", default=0)
+
+    class Meta:
+        verbose_name = "类别"
+        verbose_name_plural = "类别"
+        ordering = ["plan", "order", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "name"], name="category_unique_name_in_plan"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Attribute(models.TextChoices):
+    BINDING = "binding", "约束性"
+    EXPECTED = "expected", "预期性"
+
+
+class TargetKind(models.TextChoices):
+    LEVEL = "level", "期末值"
+    ANNUAL_GROWTH = "annual_growth", "年均增长"
+    CUMULATIVE = "cumulative", "五年累计"
+    ANNUAL_INCREMENT = "annual_increment", "年均提高"
+    CEILING = "ceiling", "上限（低于）"
+    FLOOR = "floor", "下限（高于）"
+    ASSIGNED = "assigned", "按上级下达目标"
+    LINKED = "linked", "与其他指标挂钩"
+    QUALITATIVE = "qualitative", "定性/需人工研判"
+
+
+class Direction(models.TextChoices):
+    HIGHER = "higher", "越高越好"
+    LOWER = "lower", "越低越好"
+
+
+class IndicatorQuerySet(models.QuerySet["Indicator"]):
+    def of_plan(self, plan: Plan) -> IndicatorQuerySet:
+        return self.filter(plan=plan)
+
+    def in_print_order(self) -> IndicatorQuerySet:
+        return self.order_by("category__order", "order", "pk")
+
+
+class Indicator(models.Model):
+    plan = models.ForeignKey(Plan, verbose_name="规划", on_delete=models.CASCADE, related_name="indicators")
+    category = models.ForeignKey(
+        Category, verbose_name="类别", on_delete=models.PROTECT, related_name="indicators"
+    )
+    parent = models.ForeignKey(
+        "self",
+        verbose_name="所属指标",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="children",
+        help_text="分项指标填写所属的指标，如“城镇新增就业人数”属于“城镇就业”。",
+    )
+    seq = models.CharField("序号", max_length=10, blank=True, help_text="表中印刷的序号；分项指标留空")
+    order = models.PositiveSmallIntegerField("排序", default=0)
+    name = models.CharField("指标名称", max_length=100)
+    unit = models.CharField("单位", max_length=20, blank=True)
+    attribute = models.CharField("属性", max_length=10, choices=Attribute.choices, blank=True)
+    target_text = models.CharField(
+        "目标值（原文）",
+        max_length=100,
+        blank=True,
+        help_text="与规划文本一致，如 7.5、[12]、＜5.5、按市下达目标",
+    )
+    target_kind = models.CharField("目标类型", max_length=20, choices=TargetKind.choices, blank=True)
+    target_value = models.DecimalField("目标数值", max_digits=20, decimal_places=6, null=True, blank=True)
+    target_direction = models.CharField(
+        "方向", max_length=10, choices=Direction.choices, default=Direction.HIGHER, blank=True
+    )
+    target_set_manually = models.BooleanField(
+        "目标类型已人工确认", default=False, help_text="勾选后，自动解析不会覆盖目标类型、数值和方向。"
+    )
+    linked_indicator = models.ForeignKey(
+        "self",
+        verbose_name="挂钩指标",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="linked_from",
+        help_text="目标与另一指标挂钩时填写，如居民收入增长与地区生产总值增长同步。",
+    )
+    partial_periods_comparable = models.BooleanField(
+        "半年值可与全年值比较",
+        default=True,
+        help_text="流量指标（如粮食产量）的上半年值不是全年水平，应取消勾选。",
+    )
+    department = models.ForeignKey(
+        Department,
+        verbose_name="责任单位",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="indicators",
+    )
+    note = models.TextField("说明", blank=True)
+
+    history = HistoricalRecords(excluded_fields=["order"])
+    objects = IndicatorQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "指标"
+        verbose_name_plural = "指标"
+        ordering = ["plan", "category__order", "order", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "parent", "name"], name="indicator_unique_name_in_plan"),
+        ]
+
+    def __str__(self) -> str:
+        label = f"{self.seq} {self.name}".strip()
+        return f"{self.parent.name} · {label}" if self.parent_id and self.parent else label
+
+    def clean(self) -> None:
+        if self.category_id and self.plan_id and self.category.plan_id != self.plan_id:
+            raise ValidationError({"category": "类别必须属于同一规划。"})
+        if self.parent_id and self.parent and self.parent.plan_id != self.plan_id:
+            raise ValidationError({"parent": "所属指标必须属于同一规划。"})
+        if self.parent_id and self.parent_id == self.pk:
+            raise ValidationError({"parent": "指标不能属于自身。"})
+
+
+class ReviewStatus(models.TextChoices):
+    DRAFT = "draft", "草稿"
+    SUBMITTED = "submitted", "待审核"
+    APPROVED = "approved", "已审核"
+    RETURNED = "returned", "退回修改"
+
+
+class ObservationQuerySet(models.QuerySet["Observation"]):
+    def approved(self) -> ObservationQuerySet:
+        return self.filter(status=ReviewStatus.APPROVED)
+
+    def of_plan(self, plan: Plan) -> ObservationQuerySet:
+        return self.filter(indicator__plan=plan)
+
+
+VALUE_REQUIRED = "请填写数值，或勾选“暂无数据”。"
+VALUE_WITH_NO_DATA = "勾选“暂无数据”时不能同时填写数值。"
+OBSERVATION_DUPLICATE = "该指标在该期间已有数值，不能重复录入；请修改原有数值。"
+
+
+class Observation(models.Model):
+    """One figure of one indicator for one period (a year, a half year or a quarter)."""
+
+    indicator = models.ForeignKey(
+        Indicator, verbose_name="指标", on_delete=models.CASCADE, related_name="observations"
+    )
+    year = models.PositiveSmallIntegerField("年份")
+    part = models.CharField(
+        "期间",
+        max_length=2,
+        blank=True,
+        default="",
+        choices=[(p, Period(2000, p).label.removeprefix("2000年") or "全年") for p in PERIOD_PARTS],
+    )
+    value = models.DecimalField("数值", max_digits=20, decimal_places=6, null=True, blank=True)
+    decimals = models.PositiveSmallIntegerField(
+        "小数位数", default=0, help_text="原表印刷的小数位数，如 4.0 为 1 位，导出时保持一致。"
+    )
+    no_data = models.BooleanField("暂无数据", default=False)
+    source = models.CharField("来源", max_length=200, blank=True, help_text="来源文件与章节")
+    note = models.TextField("备注", blank=True)
+    status = models.CharField(
+        "审核状态", max_length=10, choices=ReviewStatus.choices, default=ReviewStatus.DRAFT
+    )
+    review_note = models.TextField("审核意见", blank=True)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="填报人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    history = HistoricalRecords()
+    objects = ObservationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "实际值"
+        verbose_name_plural = "实际值"
+        ordering = ["indicator", "year", "part"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "year", "part"],
+                name="observation_one_per_period",
+                violation_error_message=OBSERVATION_DUPLICATE,
+            ),
+            models.CheckConstraint(
+                condition=Q(no_data=True, value__isnull=True) | Q(no_data=False, value__isnull=False),
+                name="observation_value_or_no_data",
+                violation_error_message=VALUE_REQUIRED,
+            ),
+        ]
+
+    def __str__(self) -> str:
+        shown = "暂无数据" if self.no_data else self.display_value
+        return f"{self.indicator.name} {self.period.label}：{shown}"
+
+    @property
+    def period(self) -> Period:
+        return Period(self.year, self.part)
+
+    @property
+    def display_value(self) -> str:
+        """The value as printed: ``/`` for no data, otherwise with the printed number of decimals."""
+        if self.no_data or self.value is None:
+            return "/"
+        return f"{self.value:.{self.decimals}f}"
+
+    def clean(self) -> None:
+        if self.no_data and self.value is not None:
+            raise ValidationError({"value": VALUE_WITH_NO_DATA})
+        if not self.no_data and self.value is None:
+            raise ValidationError({"value": VALUE_REQUIRED})
+
+
+class AlternativeReading(models.Model):
+    """Another figure for the same observation found elsewhere in the sources.
+
+    The seeds contradict themselves in places (GDP growth 2022 is 4.0 in 附件1, 4.2 in 附件2/附件5);
+    the observation keeps the ground-truth table's value and each other reading is kept here with its
+    source, never silently dropped.
+    """
+
+    observation = models.ForeignKey(
+        Observation, verbose_name="实际值", on_delete=models.CASCADE, related_name="alternatives"
+    )
+    value = models.DecimalField("数值", max_digits=20, decimal_places=6)
+    decimals = models.PositiveSmallIntegerField("小数位数", default=0)
+    source = models.CharField("来源", max_length=200)
+    note = models.TextField("说明", blank=True)
+
+    class Meta:
+        verbose_name = "其他口径数值"
+        verbose_name_plural = "其他口径数值"
+        constraints = [
+            models.UniqueConstraint(fields=["observation", "source"], name="alternative_unique_per_source"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.value:.{self.decimals}f}（{self.source}）"
+
+
+class AssignedTarget(models.Model):
+    """A yearly target assigned by the upper level (按市下达目标), e.g. the city's energy-intensity cut."""
+
+    indicator = models.ForeignKey(
+        Indicator, verbose_name="指标", on_delete=models.CASCADE, related_name="assigned_targets"
+    )
+    year = models.PositiveSmallIntegerField("年份")
+    part = models.CharField("期间", max_length=2, blank=True, default="")
+    value = models.DecimalField("下达目标值", max_digits=20, decimal_places=6)
+    source = models.CharField("来源", max_length=200, blank=True)
+    note = models.TextField("说明", blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "上级下达目标"
+        verbose_name_plural = "上级下达目标"
+        ordering = ["indicator", "year", "part"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "year", "part"], name="assigned_target_one_per_period"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator.name} {Period(self.year, self.part).label}：{self.value.normalize()}"
+
+
+MANUAL_REASON_REQUIRED = "人工研判必须填写理由。"
+
+
+class ManualVerdict(models.Model):
+    """A verdict set by staff where none computes, or overriding a computed one, for one as-of period."""
+
+    indicator = models.ForeignKey(
+        Indicator, verbose_name="指标", on_delete=models.CASCADE, related_name="manual_verdicts"
+    )
+    year = models.PositiveSmallIntegerField("评估年份")
+    part = models.CharField("评估期间", max_length=2, blank=True, default="")
+    status = models.CharField("研判结论", max_length=20, choices=STATUS_CHOICES)
+    reason = models.TextField("理由")
+    set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="研判人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "人工研判"
+        verbose_name_plural = "人工研判"
+        ordering = ["indicator", "year", "part"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "year", "part"], name="manual_verdict_one_per_as_of"
+            ),
+            models.CheckConstraint(
+                condition=~Q(reason=""),
+                name="manual_verdict_reason_required",
+                violation_error_message=MANUAL_REASON_REQUIRED,
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator.name} {Period(self.year, self.part).label}：{self.get_status_display()}"
+
+    @property
+    def period(self) -> Period:
+        return Period(self.year, self.part)

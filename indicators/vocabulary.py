@@ -1,0 +1,30 @@
+"""Verdict statuses and their default wording, as in the 2023 mid-term evaluation. Pure Python.
+
+A plan may relabel them (``Plan.evaluation_settings["labels"]``): the national plan's mid-term
+evaluation says 提前实现 / 快于预期 / 基本符合预期 / 滞后 for the same ideas.
+"""
+
+from enum import StrEnum
+
+
+class Status(StrEnum):
+    EXCEEDED = "exceeded"  # the end-of-plan target is already reached (提前完成)
+    ON_TRACK = "on_track"  # on or ahead of time progress, or the bound is met
+    BEHIND = "behind"
+    NO_DATA = "no_data"
+    ASSIGNED_MET = "assigned_met"  # met the target assigned by the city/province that year
+    ASSIGNED_MISSED = "assigned_missed"
+    PENDING = "pending"  # needs a manual verdict (待研判)
+
+
+DEFAULT_LABELS: dict[Status, str] = {
+    Status.EXCEEDED: "超出预期",
+    Status.ON_TRACK: "达到预期",
+    Status.BEHIND: "低于预期",
+    Status.NO_DATA: "暂无数据",
+    Status.ASSIGNED_MET: "完成市定目标",
+    Status.ASSIGNED_MISSED: "未完成市定目标",
+    Status.PENDING: "待研判",
+}
+
+STATUS_CHOICES = [(status.value, label) for status, label in DEFAULT_LABELS.items()]

@@ -1,0 +1,51 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.contrib.auth.models import Group, User
+from django.db import connection
+
+from indicators.models import Department, Plan, Region, StaffProfile
+from indicators.seed import load_plan_fixture
+
+SEEDS = Path(settings.BASE_DIR).parent / "shared" / "seeds"
+PLAN_FIXTURE = Path(settings.BASE_DIR) / "fixtures" / "wolong_14th_plan.json"
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    db = settings.DATABASES["default"]
+    return f"database: {db['ENGINE'].rsplit('.', 1)[-1]} {db.get('HOST') or ''} {db['NAME']}"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _report_database_vendor(django_db_setup: None, django_db_blocker: pytest.FixtureRequest) -> None:
+    """Print the live database server so the CI log shows PostgreSQL really ran."""
+    with django_db_blocker.unblock(), connection.cursor() as cursor:  # type: ignore[attr-defined]
+        if connection.vendor == "postgresql":
+            cursor.execute("select version()")
+            print(f"\n[db] {cursor.fetchone()[0]}")
+        else:
+            print(f"\n[db] {connection.vendor}")
+
+
+@pytest.fixture
+def plan_14th(db: None) -> Plan:
+    """The real 十四五 plan of the seeds, loaded from fixtures/."""
+    load_plan_fixture(PLAN_FIXTURE)
+    return Plan.objects.get(short_name="十四五")
+
+
+def make_user(username: str, role: str | None, department: Department | None = None, **extra: object) -> User:
+    user = User.objects.create_user(username=username, password="pw-for-tests-1234", **extra)  # type: ignore[arg-type]
+    if role:
+        user.groups.add(Group.objects.get_or_create(name=role)[0])
+    StaffProfile.objects.create(user=user, department=department)
+    return user
+
+
+@pytest.fixture
+def region(db: None) -> Region:
+    city = Region.objects.create(name="南阳市")
+    return Region.objects.create(name="卧龙区", parent=city)

@@ -1,0 +1,51 @@
+"""Every page requires login except the login page and static files."""
+
+import pytest
+from django.test import Client
+
+from indicators.models import Plan
+from tests.conftest import make_user
+
+
+@pytest.mark.parametrize("url", ["/", "/admin/", "/admin/indicators/observation/"])
+def test_anonymous_is_sent_to_login(client: Client, db: None, url: str) -> None:
+    response = client.get(url)
+    assert response.status_code == 302
+    assert "/login/" in response["Location"]
+
+
+def test_login_page_is_public_and_chinese(client: Client, db: None) -> None:
+    response = client.get("/accounts/login/")
+    assert response.status_code == 200
+    assert "用户名" in response.content.decode()
+
+
+def test_plotly_js_is_served_from_our_static_files(client: Client, db: None) -> None:
+    response = client.get("/static/vendor/plotly.min.js")
+    assert response.status_code == 200
+    body = b"".join(response.streaming_content) if response.streaming else response.content  # type: ignore[attr-defined]
+    assert b"plotly" in body[:2000].lower()
+
+
+def test_wrong_password_shows_chinese_error_and_lockout_after_five(client: Client, db: None) -> None:
+    make_user("tongji", "录入员")
+    for _ in range(4):
+        response = client.post("/accounts/login/", {"username": "tongji", "password": "wrong"})
+        assert response.status_code == 200
+        assert "请输入一个正确的" in response.content.decode()
+    response = client.post("/accounts/login/", {"username": "tongji", "password": "wrong"})
+    assert "已暂时锁定" in response.content.decode()
+    # even the right password is refused while locked
+    response = client.post("/accounts/login/", {"username": "tongji", "password": "pw-for-tests-1234"})
+    assert "已暂时锁定" in response.content.decode()
+
+
+def test_admin_lists_all_21_rows_with_their_numbers(client: Client, plan_14th: Plan) -> None:
+    admin = make_user("boss", "管理员", is_staff=True, is_superuser=True)
+    client.force_login(admin)
+    response = client.get("/admin/indicators/indicator/", {"plan__id__exact": str(plan_14th.pk), "all": ""})
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "23 指标" in body or "23 个指标" in body or "共 23" in body or body.count("/change/") >= 23
+    response = client.get("/admin/indicators/observation/", {"q": "地区生产总值增长"})
+    assert "9.1" in response.content.decode()
