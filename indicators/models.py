@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -157,6 +159,12 @@ class IndicatorQuerySet(models.QuerySet["Indicator"]):
     def in_print_order(self) -> IndicatorQuerySet:
         return self.order_by("category__order", "order", "pk")
 
+    def editable_by(self, user: Any) -> IndicatorQuerySet:
+        """The indicators whose figures ``user`` may enter (see ``indicators.roles``)."""
+        from indicators.roles import entry_scope
+
+        return entry_scope(self, user)
+
 
 class Indicator(models.Model):
     plan = models.ForeignKey(Plan, verbose_name="规划", on_delete=models.CASCADE, related_name="indicators")
@@ -253,6 +261,9 @@ class ObservationQuerySet(models.QuerySet["Observation"]):
     def of_plan(self, plan: Plan) -> ObservationQuerySet:
         return self.filter(indicator__plan=plan)
 
+    def awaiting_review(self) -> ObservationQuerySet:
+        return self.filter(status=ReviewStatus.SUBMITTED)
+
 
 VALUE_REQUIRED = "请填写数值，或勾选“暂无数据”。"
 VALUE_WITH_NO_DATA = "勾选“暂无数据”时不能同时填写数值。"
@@ -294,6 +305,12 @@ class Observation(models.Model):
     )
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
+    # Optimistic check against lost updates: every write through indicators.services bumps it, and a
+    # form posts the version it was shown; a mismatch is refused.
+    version = models.PositiveIntegerField("版本", default=1)
+    warning = models.TextField(
+        "校验提示", blank=True, help_text="保存时发现的异常（如远超历史数值），提请审核员留意。"
+    )
 
     history = HistoricalRecords()
     objects = ObservationQuerySet.as_manager()
@@ -434,6 +451,41 @@ class ManualVerdict(models.Model):
 
     def __str__(self) -> str:
         return f"{self.indicator.name} {Period(self.year, self.part).label}：{self.get_status_display()}"
+
+    @property
+    def period(self) -> Period:
+        return Period(self.year, self.part)
+
+
+class PeriodLock(models.Model):
+    """A plan's period closed for changes, e.g. 2023H1 once the mid-term report is adopted."""
+
+    plan = models.ForeignKey(Plan, verbose_name="规划", on_delete=models.CASCADE, related_name="period_locks")
+    year = models.PositiveSmallIntegerField("年份")
+    part = models.CharField("期间", max_length=2, blank=True, default="")
+    reason = models.CharField("锁定原因", max_length=100, blank=True)
+    locked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="锁定人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    locked_at = models.DateTimeField("锁定时间", auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "期间锁定"
+        verbose_name_plural = "期间锁定"
+        ordering = ["plan", "year", "part"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "year", "part"], name="period_lock_one_per_period"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.plan} {self.period.label}"
 
     @property
     def period(self) -> Period:

@@ -1,0 +1,156 @@
+"""Who may do what: the four roles and one permission-checked getter per object type.
+
+录入员 (clerk) enters the figures of the indicators of their own department; 审核员 (reviewer) approves or
+returns them and sets manual verdicts; 领导 (leader) reads everything and writes nothing; 管理员 (admin,
+superusers included) administers plans, indicators, locks and imports and may do everything else.
+
+Every view asks this module, through the getters below, never the groups directly. The answers are:
+- reading (history pages, dashboards) is open to every logged-in user;
+- a clerk reaching for another department's indicator gets 404, as if it did not exist;
+- a user whose role does not allow the action (a leader writing, a clerk reviewing) gets 403.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from indicators.models import Indicator, Observation, Plan, StaffProfile
+
+ROLE_CLERK = "录入员"
+ROLE_REVIEWER = "审核员"
+ROLE_LEADER = "领导"
+ROLE_ADMIN = "管理员"
+
+FORBIDDEN_ENTER = "您的角色不能录入数据（只有录入员和管理员可以录入）。"
+FORBIDDEN_REVIEW = "只有审核员和管理员可以审核数据、作出人工研判。"
+FORBIDDEN_ADMIN = "只有管理员可以维护规划、指标、目标、期间锁定和导入数据。"
+NOT_FOUND_SCOPE = "未找到该指标，或它不属于您所在单位。"
+
+
+class Need(StrEnum):
+    READ = "read"
+    ENTER = "enter"  # enter or change figures, submit them
+    REVIEW = "review"  # approve, return, manual verdicts
+    ADMIN = "admin"  # plans, indicators, targets, locks, imports
+
+
+def role_names(user: Any) -> frozenset[str]:
+    """The user's group names, read once per request and cached on the user object."""
+    if not getattr(user, "is_authenticated", False):
+        return frozenset()
+    cached = getattr(user, "_role_names", None)
+    if cached is None:
+        cached = frozenset(user.groups.values_list("name", flat=True))
+        user._role_names = cached
+    return cached
+
+
+def is_admin(user: Any) -> bool:
+    return bool(getattr(user, "is_authenticated", False)) and (
+        bool(user.is_superuser) or ROLE_ADMIN in role_names(user)
+    )
+
+
+def is_reviewer(user: Any) -> bool:
+    """Reviewers and admins may review."""
+    return ROLE_REVIEWER in role_names(user) or is_admin(user)
+
+
+def is_clerk(user: Any) -> bool:
+    return ROLE_CLERK in role_names(user)
+
+
+def is_leader(user: Any) -> bool:
+    return ROLE_LEADER in role_names(user)
+
+
+def department_id(user: Any) -> int | None:
+    """The department of the user's StaffProfile, or None (cached by Django on the user)."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    try:
+        profile = user.staff_profile
+    except StaffProfile.DoesNotExist:
+        return None
+    return profile.department_id
+
+
+def may_enter_at_all(user: Any) -> bool:
+    return is_admin(user) or (is_clerk(user) and department_id(user) is not None)
+
+
+def may_enter(user: Any, indicator: Indicator) -> bool:
+    if is_admin(user):
+        return True
+    dept = department_id(user)
+    return is_clerk(user) and dept is not None and dept == indicator.department_id
+
+
+def entry_scope(indicators: QuerySet[Indicator], user: Any) -> Any:
+    """Filter ``indicators`` down to those ``user`` may enter figures for."""
+    if is_admin(user):
+        return indicators
+    dept = department_id(user)
+    if not is_clerk(user) or dept is None:
+        return indicators.none()
+    return indicators.filter(Q(department_id=dept))
+
+
+def require(user: Any, need: Need) -> None:
+    """Raise 403 unless the user's role allows ``need`` somewhere (pages without one object)."""
+    if need is Need.READ:
+        return
+    if need is Need.ENTER and not may_enter_at_all(user):
+        raise PermissionDenied(FORBIDDEN_ENTER)
+    if need is Need.REVIEW and not is_reviewer(user):
+        raise PermissionDenied(FORBIDDEN_REVIEW)
+    if need is Need.ADMIN and not is_admin(user):
+        raise PermissionDenied(FORBIDDEN_ADMIN)
+
+
+def check_indicator(user: Any, indicator: Indicator, need: Need) -> None:
+    """403 when the role does not allow ``need``; 404 when a clerk reaches outside their department."""
+    require(user, need)
+    if need is Need.ENTER and not may_enter(user, indicator):
+        raise Http404(NOT_FOUND_SCOPE)
+
+
+def get_plan_for_user(user: Any, pk: int, *, need: Need = Need.READ) -> Plan:
+    try:
+        plan = Plan.objects.select_related("region").get(pk=pk)
+    except Plan.DoesNotExist:
+        raise Http404("未找到该规划。") from None
+    require(user, need)
+    return plan
+
+
+def get_indicator_for_user(user: Any, pk: int, *, need: Need = Need.READ) -> Indicator:
+    try:
+        indicator = Indicator.objects.select_related(
+            "plan", "plan__region", "category", "department", "parent"
+        ).get(pk=pk)
+    except Indicator.DoesNotExist:
+        raise Http404(NOT_FOUND_SCOPE) from None
+    check_indicator(user, indicator, need)
+    return indicator
+
+
+def get_observation_for_user(user: Any, pk: int, *, need: Need = Need.READ) -> Observation:
+    try:
+        observation = Observation.objects.select_related(
+            "indicator",
+            "indicator__plan",
+            "indicator__category",
+            "indicator__department",
+            "indicator__parent",
+            "entered_by",
+        ).get(pk=pk)
+    except Observation.DoesNotExist:
+        raise Http404("未找到该数值。") from None
+    check_indicator(user, observation.indicator, need)
+    return observation
