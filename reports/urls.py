@@ -6,4 +6,5 @@ app_name = "reports"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("context/", views.context, name="context"),
 ]
