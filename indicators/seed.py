@@ -14,6 +14,7 @@ from typing import Any
 
 from django.db import transaction
 
+from indicators.assessment import refresh_parsed_target
 from indicators.models import (
     AlternativeReading,
     Attribute,
@@ -67,9 +68,7 @@ def load_plan_fixture(path: Path) -> LoadResult:
     result = LoadResult()
 
     region = region_path(data["region"])
-    plan, created = Plan.objects.get_or_create(
-        region=region, name=data["plan"]["name"], defaults=data["plan"]
-    )
+    plan, created = Plan.objects.get_or_create(region=region, name=data["plan"]["name"], defaults=data["plan"])
     result.count("plan", created)
 
     departments = {}
@@ -79,24 +78,18 @@ def load_plan_fixture(path: Path) -> LoadResult:
 
     categories = {}
     for order, name in enumerate(data["categories"], start=1):
-        categories[name], created = Category.objects.get_or_create(
-            plan=plan, name=name, defaults={"order": order}
-        )
+        categories[name], created = Category.objects.get_or_create(plan=plan, name=name, defaults={"order": order})
         result.count("category", created)
 
     order = 0
     pending_links: list[tuple[Indicator, str]] = []
     for row in data["indicators"]:
         order += 1
-        parent = _load_indicator(
-            plan, categories, departments, sources, row, None, order, pending_links, result
-        )
+        parent = _load_indicator(plan, categories, departments, sources, row, None, order, pending_links, result)
         for child in row.get("children", []):
             order += 1
             child = {**child, "category": row["category"], "seq": ""}
-            _load_indicator(
-                plan, categories, departments, sources, child, parent, order, pending_links, result
-            )
+            _load_indicator(plan, categories, departments, sources, child, parent, order, pending_links, result)
 
     for indicator, linked_name in pending_links:
         if indicator.linked_indicator_id is None:
@@ -133,10 +126,11 @@ def _load_indicator(
             target_value=Decimal(row["target_value"]) if row.get("target_value") else None,
             target_set_manually=True,
         )
-    indicator, created = Indicator.objects.get_or_create(
-        plan=plan, parent=parent, name=row["name"], defaults=defaults
-    )
+    indicator, created = Indicator.objects.get_or_create(plan=plan, parent=parent, name=row["name"], defaults=defaults)
     result.count("indicator", created)
+    if created and not indicator.target_set_manually:
+        refresh_parsed_target(indicator)
+        indicator.save(update_fields=["target_kind", "target_value", "target_direction"])
     if row.get("linked_to"):
         pending_links.append((indicator, row["linked_to"]))
 

@@ -9,6 +9,7 @@ from enum import StrEnum
 
 class Status(StrEnum):
     EXCEEDED = "exceeded"  # the end-of-plan target is already reached (提前完成)
+    AHEAD = "ahead"  # clearly ahead of time progress; only when a plan sets ``ahead_ratio``
     ON_TRACK = "on_track"  # on or ahead of time progress, or the bound is met
     BEHIND = "behind"
     NO_DATA = "no_data"
@@ -19,6 +20,7 @@ class Status(StrEnum):
 
 DEFAULT_LABELS: dict[Status, str] = {
     Status.EXCEEDED: "超出预期",
+    Status.AHEAD: "快于预期",
     Status.ON_TRACK: "达到预期",
     Status.BEHIND: "低于预期",
     Status.NO_DATA: "暂无数据",

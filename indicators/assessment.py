@@ -1,0 +1,301 @@
+"""Thin Django wrappers around the pure evaluation rules: load a plan in a fixed number of queries, judge it.
+
+Queries of ``assess_plan`` (always five, whatever the number of indicators):
+1. the plan's indicators with category, parent, department and linked indicator;
+2. their observations up to the as-of year (approved, or approved and submitted in preview);
+3. the targets assigned by the upper level; 4. the manual verdicts of this as-of; 5. nothing else — the plan's
+settings are read from the plan object the caller passes.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from indicators import targets as tk
+from indicators.evaluation import (
+    ManualInput,
+    Point,
+    Series,
+    Settings,
+    SettingsError,
+    Target,
+    Verdict,
+    common_status,
+    evaluate,
+)
+from indicators.models import AssignedTarget, Indicator, ManualVerdict, Observation, Plan, ReviewStatus
+from indicators.periods import Period
+from indicators.vocabulary import Status
+
+logger = logging.getLogger(__name__)
+
+PENDING_STATUSES = (ReviewStatus.APPROVED, ReviewStatus.SUBMITTED)
+
+
+@dataclass(frozen=True)
+class IndicatorAssessment:
+    indicator: Indicator
+    observations: list[Observation]
+    verdict: Verdict
+    label: str
+    computed_label: str
+    pending: bool = False
+    children: list[IndicatorAssessment] = field(default_factory=list)
+
+    @property
+    def is_parent(self) -> bool:
+        return bool(self.children)
+
+
+@dataclass(frozen=True)
+class PlanSummary:
+    total: int
+    binding: int
+    expected: int
+    exceeded: int
+    on_track: int
+    good: int
+    behind: int
+    no_data: int
+    pending: int
+    names: dict[Status, list[str]]
+    binding_behind: int = 0
+
+
+def plan_settings(plan: Plan) -> Settings:
+    try:
+        return Settings.from_dict(plan.evaluation_settings)
+    except SettingsError:
+        logger.exception("Invalid evaluation settings on plan %s; using the defaults", plan.pk)
+        return Settings()
+
+
+def status_label(plan: Plan, status: Status) -> str:
+    return plan_settings(plan).label(status)
+
+
+def target_of(indicator: Indicator) -> Target:
+    """The structured target: the stored kind/value/direction (staff may have corrected them), the parser's
+    reading of the printed text for the finer points (左右, strict bounds, compounding)."""
+    parsed = tk.parse_target(indicator.target_text, indicator.name, indicator.unit)
+    if not indicator.target_kind:
+        return Target.from_parsed(parsed)
+    return Target(
+        kind=indicator.target_kind,
+        value=indicator.target_value,
+        direction=indicator.target_direction or tk.HIGHER,
+        approximate=parsed.approximate,
+        inclusive=parsed.inclusive if parsed.kind == indicator.target_kind else True,
+        compound=parsed.compound,
+        mode=parsed.note if parsed.kind == tk.LINKED else "同步",
+    )
+
+
+def refresh_parsed_target(indicator: Indicator) -> None:
+    """Store the parser's reading of the printed target, unless staff have set the target by hand."""
+    if indicator.target_set_manually:
+        return
+    parsed = tk.parse_target(indicator.target_text, indicator.name, indicator.unit)
+    indicator.target_kind = parsed.kind if indicator.target_text else ""
+    indicator.target_value = parsed.value
+    indicator.target_direction = parsed.direction
+
+
+def _series(
+    indicator: Indicator,
+    plan: Plan,
+    observations: list[Observation],
+    assigned: list[AssignedTarget],
+    manual: ManualVerdict | None,
+    linked: Series | None = None,
+) -> Series:
+    return Series(
+        name=indicator.name,
+        unit=indicator.unit,
+        target=target_of(indicator),
+        base_year=plan.base_year,
+        end_year=plan.end_year,
+        points=tuple(Point(o.period, None if o.no_data else o.value, o.display_value) for o in observations),
+        partial_periods_comparable=indicator.partial_periods_comparable,
+        assigned=tuple((Period(a.year, a.part), a.value) for a in assigned),
+        linked=linked,
+        manual=ManualInput(Status(manual.status), manual.reason) if manual else None,
+    )
+
+
+def assess_plan(plan: Plan, as_of: Period, *, include_pending: bool = False) -> list[IndicatorAssessment]:
+    indicators = list(
+        Indicator.objects.of_plan(plan)
+        .select_related("category", "parent", "department", "linked_indicator")
+        .in_print_order()
+    )
+    return _assess(plan, indicators, as_of, include_pending=include_pending)
+
+
+def assess_indicator(indicator: Indicator, as_of: Period, *, include_pending: bool = False) -> IndicatorAssessment:
+    """One indicator (with its sub-indicators and linked indicator) — for detail pages and the entry grid."""
+    plan = indicator.plan
+    wanted = Indicator.objects.filter(pk=indicator.pk) | Indicator.objects.filter(parent=indicator)
+    if indicator.linked_indicator_id:
+        wanted = wanted | Indicator.objects.filter(pk=indicator.linked_indicator_id)
+    indicators = list(wanted.select_related("category", "parent", "department", "linked_indicator").in_print_order())
+    results = _assess(plan, indicators, as_of, include_pending=include_pending)
+    return next(r for r in results if r.indicator.pk == indicator.pk)
+
+
+def _assess(
+    plan: Plan, indicators: list[Indicator], as_of: Period, *, include_pending: bool
+) -> list[IndicatorAssessment]:
+    settings = plan_settings(plan)
+    ids = [i.pk for i in indicators]
+    statuses = PENDING_STATUSES if include_pending else (ReviewStatus.APPROVED,)
+    by_indicator: dict[int, list[Observation]] = defaultdict(list)
+    for obs in Observation.objects.filter(indicator_id__in=ids, year__lte=as_of.year, status__in=statuses).order_by(
+        "year", "part"
+    ):
+        if obs.period <= as_of:
+            by_indicator[obs.indicator_id].append(obs)
+    for rows in by_indicator.values():
+        rows.sort(key=lambda o: o.period.sort_key)
+    assigned: dict[int, list[AssignedTarget]] = defaultdict(list)
+    for target in AssignedTarget.objects.filter(indicator_id__in=ids):
+        assigned[target.indicator_id].append(target)
+    manual = {
+        m.indicator_id: m for m in ManualVerdict.objects.filter(indicator_id__in=ids, year=as_of.year, part=as_of.part)
+    }
+    known = {i.pk: i for i in indicators}
+
+    def series_for(indicator: Indicator, *, with_link: bool = True) -> Series:
+        linked = None
+        if with_link and indicator.linked_indicator_id and indicator.linked_indicator_id in known:
+            other = known[indicator.linked_indicator_id]
+            linked = series_for(other, with_link=False)
+        return _series(
+            indicator,
+            plan,
+            by_indicator[indicator.pk],
+            assigned[indicator.pk],
+            manual.get(indicator.pk),
+            linked,
+        )
+
+    children_of: dict[int, list[Indicator]] = defaultdict(list)
+    for indicator in indicators:
+        if indicator.parent_id:
+            children_of[indicator.parent_id].append(indicator)
+
+    leaf_results: dict[int, IndicatorAssessment] = {}
+    for indicator in indicators:
+        if children_of.get(indicator.pk):
+            continue
+        verdict = evaluate(series_for(indicator), as_of, settings)
+        observations = by_indicator[indicator.pk]
+        leaf_results[indicator.pk] = IndicatorAssessment(
+            indicator=indicator,
+            observations=observations,
+            verdict=verdict,
+            label=settings.label(verdict.status),
+            computed_label=settings.label(verdict.computed_status),
+            pending=any(o.status != ReviewStatus.APPROVED for o in observations),
+        )
+
+    results: list[IndicatorAssessment] = []
+    for indicator in indicators:
+        if indicator.pk in leaf_results:
+            results.append(leaf_results[indicator.pk])
+            continue
+        children = [leaf_results[c.pk] for c in children_of[indicator.pk] if c.pk in leaf_results]
+        results.append(_parent(indicator, children, as_of, settings, manual.get(indicator.pk), plan))
+    return results
+
+
+def _parent(
+    indicator: Indicator,
+    children: list[IndicatorAssessment],
+    as_of: Period,
+    settings: Settings,
+    manual: ManualVerdict | None,
+    plan: Plan,
+) -> IndicatorAssessment:
+    computed = common_status(c.verdict.status for c in children)
+    status = Status(manual.status) if manual else computed
+    parts = "、".join(f"{c.indicator.name}{c.label}" for c in children)
+    explanation = f"由分项指标综合判断：{parts}。分项结论一致时取其结论，不一致时取较差者。"
+    if manual:
+        explanation += f"人工研判为“{settings.label(status)}”，理由：{manual.reason}"
+    first = children[0].verdict if children else None
+    verdict = Verdict(
+        kind="",
+        computed_status=computed,
+        status=status,
+        manual=manual is not None,
+        manual_reason=manual.reason if manual else "",
+        completion=None,
+        time_progress=first.time_progress if first else Decimal(0),
+        average_so_far=None,
+        required_rate=None,
+        required_text="；".join(
+            f"{c.indicator.name}{c.verdict.required_text}" for c in children if c.verdict.required_text
+        ),
+        outlook=first.outlook if first and all(c.verdict.outlook == first.outlook for c in children) else None,
+        explanation=explanation,
+    )
+    return IndicatorAssessment(
+        indicator=indicator,
+        observations=[],
+        verdict=verdict,
+        label=settings.label(status),
+        computed_label=settings.label(computed),
+        pending=any(c.pending for c in children),
+        children=children,
+    )
+
+
+def latest_period_with_data(plan: Plan) -> Period | None:
+    periods = (
+        Observation.objects.of_plan(plan)
+        .approved()
+        .filter(no_data=False, year__gt=plan.base_year, year__lte=plan.end_year)
+        .values_list("year", "part")
+        .distinct()
+    )
+    found = [Period(year, part) for year, part in periods]
+    return max(found, key=lambda p: p.sort_key) if found else None
+
+
+_GROUPS = {
+    Status.EXCEEDED: Status.EXCEEDED,
+    Status.AHEAD: Status.ON_TRACK,
+    Status.ON_TRACK: Status.ON_TRACK,
+    Status.ASSIGNED_MET: Status.ON_TRACK,
+    Status.BEHIND: Status.BEHIND,
+    Status.ASSIGNED_MISSED: Status.BEHIND,
+    Status.NO_DATA: Status.NO_DATA,
+    Status.PENDING: Status.PENDING,
+}
+
+
+def summarize(assessments: Iterable[IndicatorAssessment]) -> PlanSummary:
+    """Counts per top-level indicator, as the report counts them (完成市定目标 counts as 达到预期)."""
+    top = [a for a in assessments if a.indicator.parent_id is None]
+    names: dict[Status, list[str]] = {s: [] for s in set(_GROUPS.values())}
+    for a in top:
+        names[_GROUPS[a.verdict.status]].append(a.indicator.name)
+    binding = [a for a in top if a.indicator.attribute == "binding"]
+    return PlanSummary(
+        total=len(top),
+        binding=len(binding),
+        expected=sum(1 for a in top if a.indicator.attribute == "expected"),
+        exceeded=len(names[Status.EXCEEDED]),
+        on_track=len(names[Status.ON_TRACK]),
+        good=len(names[Status.EXCEEDED]) + len(names[Status.ON_TRACK]),
+        behind=len(names[Status.BEHIND]),
+        no_data=len(names[Status.NO_DATA]),
+        pending=len(names[Status.PENDING]),
+        names=names,
+        binding_behind=sum(1 for a in binding if _GROUPS[a.verdict.status] == Status.BEHIND),
+    )

@@ -1,0 +1,942 @@
+"""How an indicator is judged, as the 2023 mid-term evaluation does. Pure Python: plain values in, a Verdict out.
+
+Nothing here reads the clock or the database: callers pass the observations and an explicit ``as_of`` period,
+and only observations up to ``as_of`` count.
+
+Time progress (时序进度)
+    The elapsed share of the plan at the end of ``as_of``: for 2021–2025, 2022 → 2/5 = 40 %, 2023年上半年 → 2.5/5
+    = 50 %, 2023年第三季度 → 2.75/5 = 55 %. Clamped to 0–100 %.
+
+Which values count
+    Values of the plan years up to ``as_of``. A half-year or quarter value is year-to-date (上半年, 前三季度) and
+    counts for rates, ratios and cumulative totals with the weight of the elapsed part of its year (上半年 = 0.5);
+    within one year only the latest period counts. For the level of a flow quantity (粮食 21.1万吨 in 上半年) a
+    partial-year value is not a full-year level: the indicator's ``partial_periods_comparable`` flag says whether
+    it may be used as the latest level.
+
+Rules per target kind
+    level (期末值)            completion = (latest − base) / (target − base); works for lower-is-better targets
+                             since both differences change sign. Target already reached → 超出预期; completion ≥
+                             time progress → 达到预期; else 低于预期. A missing base value: the first value of the
+                             plan period stands in for it and time progress is counted from that value's period.
+                             Target equal to base: judged as "keep at least the target".
+    annual growth (年均增长)  geometric average of the yearly rates so far (weighted by the part of the year
+                             covered) against the target; ``左右`` allows ``approx_tolerance`` points below it. The
+                             five-year compound growth already reached → 超出预期.
+    cumulative (五年累计)     total so far / target against time progress. Counts are summed; growth rates
+                             compound Π(1 + rᵢ) − 1 and reductions compound 1 − Π(1 − rᵢ).
+    annual increment (年均提高) average increase per year since the base against the yearly increment (points for
+                             a share, units for a level such as life expectancy).
+    ceiling / floor          the latest comparable value against the bound (``＜``/``＞`` strict, ``以下``/``以上``
+                             inclusive). Met → 达到预期 (a plan may label "crossed during the plan" as 超出预期
+                             through ``bound_crossed_status``). Base inside the bound and latest outside → 低于预期.
+                             Neither inside → progress towards the bound judged like a level target.
+    assigned (按市下达目标)    each year's value against the target assigned for that year: all met →
+                             完成市定目标, any missed → 未完成市定目标; no assigned targets → 待研判 (manual).
+    linked (与经济增长同步)    held to the linked indicator's numeric growth target when it has one (income growth
+                             to GDP's 7.5 %), otherwise to the linked indicator's actual average growth over the same
+                             years, within ``sync_tolerance`` points for 基本同步.
+    qualitative              待研判 until staff give a manual verdict.
+    No value at all up to ``as_of`` → 暂无数据, whatever the kind.
+
+Required rate (后X年需…)
+    What each remaining year needs to reach the target: for growth ((1 + t)ᴺ / Π(1 + rᵢ))^(1/R) − 1 over the R full
+    years left after the last full year with data; for levels and increments (target − latest) / years left; for
+    cumulative totals (target − total) / years left.
+
+Outlook (预计…)
+    Compares the required pace with the pace achieved so far: required ≤ achieved → 预计能如期完成规划目标;
+    required ≤ ``outlook_difficult_ratio`` × achieved (default 2.5) → 预计实现规划目标存在一定难度; otherwise (or
+    no progress at all) → 预计难以实现规划目标. A target already reached → 已提前完成规划目标.
+
+Rounding
+    Decimal arithmetic throughout, rounded only for display, half-up (``ROUND_HALF_UP``) to one decimal place for
+    percentages and rates, two for amounts. A zero denominator gives "not computable" (None), never an error.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
+from enum import StrEnum
+from typing import Any
+
+from indicators import targets as tk
+from indicators.periods import Period
+from indicators.vocabulary import DEFAULT_LABELS, Status
+
+ROUNDING = ROUND_HALF_UP
+ONE = Decimal(1)
+HUNDRED = Decimal(100)
+_CN_NUMERALS = {1: "一", 2: "两", 3: "三", 4: "四", 5: "五", 6: "六", 7: "七", 8: "八", 9: "九", 10: "十"}
+
+
+class Outlook(StrEnum):
+    ACHIEVED = "achieved"
+    ON_COURSE = "on_course"
+    SOME_DIFFICULTY = "some_difficulty"
+    UNLIKELY = "unlikely"
+
+
+OUTLOOK_LABELS = {
+    Outlook.ACHIEVED: "已提前完成规划目标",
+    Outlook.ON_COURSE: "预计能如期完成规划目标",
+    Outlook.SOME_DIFFICULTY: "预计实现规划目标存在一定难度",
+    Outlook.UNLIKELY: "预计难以实现规划目标",
+}
+
+# Worst first: a parent indicator takes the worst of its sub-indicators' verdicts when they differ.
+STATUS_RANK = [
+    Status.BEHIND,
+    Status.ASSIGNED_MISSED,
+    Status.PENDING,
+    Status.NO_DATA,
+    Status.ON_TRACK,
+    Status.ASSIGNED_MET,
+    Status.AHEAD,
+    Status.EXCEEDED,
+]
+
+SETTINGS_ERROR = "评估设置不正确：{detail}"
+
+
+class SettingsError(ValueError):
+    pass
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Inputs and outputs
+
+
+@dataclass(frozen=True)
+class Point:
+    period: Period
+    value: Decimal | None  # None: reported explicitly as 暂无数据
+    text: str = ""  # the value as printed (4.0 stays "4.0"), for sentences
+
+    @property
+    def shown(self) -> str:
+        if self.text:
+            return self.text
+        return num(self.value) if self.value is not None else "/"
+
+
+@dataclass(frozen=True)
+class Target:
+    kind: str
+    value: Decimal | None = None
+    direction: str = tk.HIGHER
+    approximate: bool = False
+    inclusive: bool = True
+    compound: bool = False
+    mode: str = "同步"  # for linked targets: 同步 (in step) or 高于 (above)
+
+    @classmethod
+    def from_parsed(cls, parsed: tk.ParsedTarget) -> Target:
+        return cls(
+            kind=parsed.kind,
+            value=parsed.value,
+            direction=parsed.direction,
+            approximate=parsed.approximate,
+            inclusive=parsed.inclusive,
+            compound=parsed.compound,
+            mode=parsed.note if parsed.kind == tk.LINKED else "同步",
+        )
+
+
+@dataclass(frozen=True)
+class ManualInput:
+    status: Status
+    reason: str
+
+
+@dataclass(frozen=True)
+class Series:
+    """One indicator's target and values, as plain data."""
+
+    name: str
+    unit: str
+    target: Target
+    base_year: int
+    end_year: int
+    points: tuple[Point, ...] = ()
+    partial_periods_comparable: bool = True
+    assigned: tuple[tuple[Period, Decimal], ...] = ()
+    linked: Series | None = None
+    manual: ManualInput | None = None
+
+
+@dataclass(frozen=True)
+class Settings:
+    """A plan's wording and thresholds (``Plan.evaluation_settings``); the defaults are the 2023 report's."""
+
+    labels: Mapping[Status, str] = field(default_factory=lambda: dict(DEFAULT_LABELS))
+    on_track_ratio: Decimal = ONE  # completion ≥ ratio × time progress → on track
+    ahead_ratio: Decimal | None = None  # if set, completion ≥ ratio × time progress → AHEAD (快于预期)
+    approx_tolerance: Decimal = Decimal("0.5")  # percentage points allowed below a 左右 growth target
+    sync_tolerance: Decimal = Decimal("0.5")  # percentage points for 基本同步
+    bound_crossed_status: Status = Status.ON_TRACK
+    outlook_difficult_ratio: Decimal = Decimal("2.5")
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any] | None) -> Settings:
+        data = dict(data or {})
+        unknown = set(data) - {
+            "labels",
+            "on_track_ratio",
+            "ahead_ratio",
+            "approx_tolerance",
+            "sync_tolerance",
+            "bound_crossed_status",
+            "outlook_difficult_ratio",
+        }
+        if unknown:
+            raise SettingsError(SETTINGS_ERROR.format(detail=f"未知的设置项 {', '.join(sorted(unknown))}"))
+        labels = dict(DEFAULT_LABELS)
+        for key, label in (data.get("labels") or {}).items():
+            try:
+                status = Status(key)
+            except ValueError:
+                raise SettingsError(SETTINGS_ERROR.format(detail=f"未知的结论 {key}")) from None
+            if not isinstance(label, str) or not label.strip():
+                raise SettingsError(SETTINGS_ERROR.format(detail=f"结论 {key} 的用语不能为空"))
+            labels[status] = label.strip()
+        kwargs: dict[str, Any] = {"labels": labels}
+        for name in (
+            "on_track_ratio",
+            "ahead_ratio",
+            "approx_tolerance",
+            "sync_tolerance",
+            "outlook_difficult_ratio",
+        ):
+            if data.get(name) is not None:
+                try:
+                    value = Decimal(str(data[name]))
+                except InvalidOperation:
+                    raise SettingsError(SETTINGS_ERROR.format(detail=f"{name} 必须是数字")) from None
+                if not value.is_finite() or value < 0:
+                    raise SettingsError(SETTINGS_ERROR.format(detail=f"{name} 必须是非负数"))
+                kwargs[name] = value
+        if "bound_crossed_status" in data:
+            try:
+                kwargs["bound_crossed_status"] = Status(data["bound_crossed_status"])
+            except ValueError:
+                raise SettingsError(SETTINGS_ERROR.format(detail="bound_crossed_status 不是有效结论")) from None
+        return cls(**kwargs)
+
+    def label(self, status: Status) -> str:
+        return self.labels.get(status, DEFAULT_LABELS[status])
+
+
+DEFAULT_SETTINGS = Settings()
+
+
+@dataclass(frozen=True)
+class Verdict:
+    kind: str
+    computed_status: Status
+    status: Status
+    manual: bool
+    manual_reason: str
+    completion: Decimal | None
+    time_progress: Decimal
+    average_so_far: Decimal | None
+    required_rate: Decimal | None
+    required_text: str
+    outlook: Outlook | None
+    explanation: str
+
+    @property
+    def outlook_label(self) -> str:
+        return OUTLOOK_LABELS[self.outlook] if self.outlook else ""
+
+    @property
+    def overridden(self) -> bool:
+        return self.manual and self.status != self.computed_status
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Numbers
+
+
+def rnd(value: Decimal, places: int = 1) -> Decimal:
+    return value.quantize(Decimal(1).scaleb(-places), rounding=ROUNDING)
+
+
+def pct(fraction: Decimal, places: int = 1) -> str:
+    """0.5 → "50.0%"."""
+    return f"{rnd(fraction * HUNDRED, places)}%"
+
+
+def num(value: Decimal, places: int | None = None) -> str:
+    """A value for a sentence: rounded to ``places`` (zeros kept: 6.0), or without trailing zeros (7.500000 → 7.5)."""
+    if places is not None:
+        return f"{rnd(value, places):f}"
+    text = f"{value:f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def _power(base: Decimal, exponent: Decimal) -> Decimal | None:
+    if base <= 0:
+        return None
+    with localcontext() as ctx:
+        ctx.prec = 28
+        return (base.ln() * exponent).exp()
+
+
+def years_text(years: Decimal) -> str:
+    if years == years.to_integral_value() and int(years) in _CN_NUMERALS:
+        return f"后{_CN_NUMERALS[int(years)]}年"
+    return f"剩余{num(years)}年"
+
+
+def time_progress(base_year: int, end_year: int, as_of: Period) -> Decimal:
+    span = Decimal(end_year - base_year)
+    if span <= 0:
+        return ONE
+    share = as_of.elapsed_years(base_year) / span
+    return min(max(share, Decimal(0)), ONE)
+
+
+def common_status(statuses: Iterable[Status]) -> Status:
+    """The verdict of a parent indicator: its sub-indicators' common verdict, or the worst when they differ."""
+    values = list(statuses)
+    if not values:
+        return Status.NO_DATA
+    if all(s == values[0] for s in values):
+        return values[0]
+    return min(values, key=STATUS_RANK.index)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Evaluation
+
+
+@dataclass
+class _Context:
+    series: Series
+    as_of: Period
+    settings: Settings
+    tp: Decimal
+    unit_word: str
+
+    @property
+    def s(self) -> Series:
+        return self.series
+
+
+def evaluate(series: Series, as_of: Period, settings: Settings = DEFAULT_SETTINGS) -> Verdict:
+    tp = time_progress(series.base_year, series.end_year, as_of)
+    ctx = _Context(series, as_of, settings, tp, "个百分点" if series.unit.strip() in {"%", "％"} else series.unit)
+    result = _compute(ctx)
+    status = result.status
+    reason = ""
+    if series.manual is not None:
+        status = series.manual.status
+        reason = series.manual.reason
+    explanation = result.explanation
+    if series.manual is not None:
+        computed_label = settings.label(result.status)
+        explanation += f"人工研判为“{settings.label(status)}”（计算结论：{computed_label}），理由：{reason}"
+    return Verdict(
+        kind=series.target.kind,
+        computed_status=result.status,
+        status=status,
+        manual=series.manual is not None,
+        manual_reason=reason,
+        completion=result.completion,
+        time_progress=tp,
+        average_so_far=result.average,
+        required_rate=result.required,
+        required_text=result.required_text,
+        outlook=result.outlook,
+        explanation=explanation,
+    )
+
+
+@dataclass
+class _Result:
+    status: Status
+    explanation: str
+    completion: Decimal | None = None
+    average: Decimal | None = None
+    required: Decimal | None = None
+    required_text: str = ""
+    outlook: Outlook | None = None
+
+
+def _in_plan(series: Series, as_of: Period) -> list[Point]:
+    """Valued points of the plan years up to as_of, in period order."""
+    return sorted(
+        (p for p in series.points if p.value is not None and series.base_year < p.period.year and p.period <= as_of),
+        key=lambda p: p.period.sort_key,
+    )
+
+
+def _per_year(points: list[Point]) -> list[Point]:
+    """The latest point of each year (a full year beats its 上半年)."""
+    latest: dict[int, Point] = {}
+    for p in points:
+        latest[p.period.year] = p
+    return [latest[y] for y in sorted(latest)]
+
+
+def _weight(period: Period) -> Decimal:
+    return period.end - Decimal(period.year - 1)
+
+
+def _base_point(series: Series) -> Point | None:
+    for p in series.points:
+        if p.period == Period(series.base_year) and p.value is not None:
+            return p
+    return None
+
+
+def _latest_level(series: Series, points: list[Point]) -> Point | None:
+    usable = [p for p in points if series.partial_periods_comparable or not p.period.is_partial]
+    return usable[-1] if usable else None
+
+
+def _values_text(points: list[Point], unit: str) -> str:
+    shown_unit = "%" if unit.strip() in {"%", "％"} else unit
+    return "、".join(f"{p.period.label}{p.shown}{shown_unit}" for p in points if p.value is not None)
+
+
+def _outlook(required: Decimal | None, achieved: Decimal | None, settings: Settings) -> Outlook | None:
+    if required is None:
+        return None
+    if achieved is not None and required <= achieved:
+        return Outlook.ON_COURSE
+    if achieved is None or achieved <= 0:
+        return Outlook.UNLIKELY
+    if required <= achieved * settings.outlook_difficult_ratio:
+        return Outlook.SOME_DIFFICULTY
+    return Outlook.UNLIKELY
+
+
+def _compute(ctx: _Context) -> _Result:
+    s = ctx.series
+    points = _in_plan(s, ctx.as_of)
+    if ctx.as_of.elapsed_years(s.base_year) <= 0:
+        return _Result(
+            Status.NO_DATA,
+            f"评估期{ctx.as_of.label}早于规划期（{s.base_year + 1}–{s.end_year}年），暂无数据。",
+        )
+    if not points:
+        return _Result(Status.NO_DATA, f"截至{ctx.as_of.label}，规划期内暂无数据。")
+    kind = s.target.kind
+    handlers: dict[str, Callable[[_Context, list[Point]], _Result]] = {
+        tk.LEVEL: _level,
+        tk.ANNUAL_GROWTH: _annual_growth,
+        tk.CUMULATIVE: _cumulative,
+        tk.ANNUAL_INCREMENT: _annual_increment,
+        tk.CEILING: _bound,
+        tk.FLOOR: _bound,
+        tk.ASSIGNED: _assigned,
+        tk.LINKED: _linked,
+    }
+    handler = handlers.get(kind)
+    if handler is None or (kind not in (tk.ASSIGNED, tk.LINKED) and s.target.value is None):
+        return _Result(Status.PENDING, "目标为定性表述或无法自动识别，需人工研判。")
+    return handler(ctx, points)
+
+
+def _on_track_status(ctx: _Context, completion: Decimal, tp: Decimal) -> Status:
+    settings = ctx.settings
+    if settings.ahead_ratio is not None and completion >= settings.ahead_ratio * tp:
+        return Status.AHEAD
+    return Status.ON_TRACK if completion >= settings.on_track_ratio * tp else Status.BEHIND
+
+
+def _verdict_words(ctx: _Context, status: Status) -> str:
+    return f"进展{ctx.settings.label(status)}" if status not in (Status.EXCEEDED,) else "已提前完成规划目标"
+
+
+# level -----------------------------------------------------------------------------------------------------------
+
+
+def _level(ctx: _Context, points: list[Point]) -> _Result:
+    s = ctx.series
+    assert s.target.value is not None
+    target = s.target.value
+    latest = _latest_level(s, points)
+    if latest is None or latest.value is None:
+        return _Result(Status.NO_DATA, "只有半年数据，不能作为全年水平比较，暂无可比数据。")
+    base = _base_point(s)
+    base_note = ""
+    tp = ctx.tp
+    if base is None:
+        first = points[0]
+        if first.period == latest.period:
+            reached = _reached(latest.value, target, s.target.direction, inclusive=True)
+            if reached:
+                return _Result(
+                    Status.EXCEEDED,
+                    f"缺少基期值，仅有{latest.period.label}一期数据{num(latest.value)}，已达到目标{num(target)}。",
+                    outlook=Outlook.ACHIEVED,
+                )
+            return _Result(
+                Status.PENDING,
+                f"缺少基期值，仅有{latest.period.label}一期数据{num(latest.value)}，无法判断进度，需人工研判。",
+            )
+        base = first
+        span = Decimal(s.end_year) - first.period.end
+        tp = min(max((ctx.as_of.end - first.period.end) / span, Decimal(0)), ONE) if span > 0 else ONE
+        base_note = (
+            f"缺少{s.base_year}年基期值，以规划期内首个数据（{first.period.label}{first.shown}）为起点，"
+            f"时序进度自该期起算为{pct(tp)}。"
+        )
+    assert base.value is not None
+    values = _values_text(points, s.unit)
+    rule = f"目标类型：期末值，目标{num(target)}{s.unit}。{values}。"
+    if target == base.value:
+        met = _reached(latest.value, target, s.target.direction, inclusive=True)
+        status = Status.ON_TRACK if met else Status.BEHIND
+        return _Result(status, rule + f"目标值与基期值相同，按保持不低于目标判断，{_verdict_words(ctx, status)}。")
+    if _reached(latest.value, target, s.target.direction, inclusive=True):
+        completion = (latest.value - base.value) / (target - base.value)
+        return _Result(
+            Status.EXCEEDED,
+            rule + base_note + f"最新值{num(latest.value)}已达到目标值{num(target)}，已提前完成规划目标。",
+            completion=completion,
+            outlook=Outlook.ACHIEVED,
+        )
+    completion = (latest.value - base.value) / (target - base.value)
+    status = _on_track_status(ctx, completion, tp)
+    years_left = Decimal(s.end_year) - latest.period.end
+    required = (target - latest.value) / years_left if years_left > 0 else None
+    elapsed = latest.period.end - base.period.end
+    achieved = (latest.value - base.value) / elapsed if elapsed > 0 else None
+    if s.target.direction == tk.LOWER:
+        required = -required if required is not None else None
+        achieved = -achieved if achieved is not None else None
+    required_text = ""
+    if required is not None:
+        verb = "降低" if s.target.direction == tk.LOWER else "提高"
+        required_text = f"{years_text(years_left)}需年均{verb}{num(required, 2)}{ctx.unit_word}"
+    explanation = (
+        rule
+        + base_note
+        + f"完成进度=（{num(latest.value)}−{num(base.value)}）÷（{num(target)}−{num(base.value)}）={pct(completion)}，"
+        + f"{'不低于' if completion >= tp else '低于'}时序进度{pct(tp)}，{_verdict_words(ctx, status)}。"
+        + (f"{required_text}。" if required_text else "")
+    )
+    return _Result(
+        status,
+        explanation,
+        completion=completion,
+        required=required,
+        required_text=required_text,
+        outlook=_outlook(required, achieved, ctx.settings),
+    )
+
+
+def _reached(value: Decimal, target: Decimal, direction: str, *, inclusive: bool) -> bool:
+    if direction == tk.LOWER:
+        return value <= target if inclusive else value < target
+    return value >= target if inclusive else value > target
+
+
+# annual growth ---------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Growth:
+    factor: Decimal  # Π (1 + rᵢ)^wᵢ over counted periods
+    elapsed: Decimal  # Σ wᵢ
+    full_factor: Decimal  # Π (1 + rᵢ) over full years only
+    last_full_year: int | None
+    points: list[Point]
+
+    @property
+    def average(self) -> Decimal | None:
+        if self.elapsed <= 0:
+            return None
+        root = _power(self.factor, ONE / self.elapsed)
+        return (root - ONE) * HUNDRED if root is not None else None
+
+
+def _growth(series: Series, points: list[Point]) -> _Growth | None:
+    yearly = _per_year(points)
+    factor = ONE
+    full = ONE
+    elapsed = Decimal(0)
+    last_full = None
+    for p in yearly:
+        assert p.value is not None
+        growth = ONE + p.value / HUNDRED
+        if growth <= 0:
+            return None
+        weight = _weight(p.period)
+        powered = _power(growth, weight)
+        if powered is None:
+            return None
+        factor *= powered
+        elapsed += weight
+        if not p.period.is_partial:
+            full *= growth
+            last_full = p.period.year
+    return _Growth(factor, elapsed, full, last_full, yearly)
+
+
+def _required_growth(series: Series, g: _Growth, target: Decimal) -> tuple[Decimal | None, Decimal]:
+    start = g.last_full_year or series.base_year
+    remaining = Decimal(series.end_year - start)
+    if remaining <= 0:
+        return None, remaining
+    goal = _power(ONE + target / HUNDRED, Decimal(series.end_year - series.base_year))
+    if goal is None:
+        return None, remaining
+    root = _power(goal / g.full_factor, ONE / remaining)
+    return ((root - ONE) * HUNDRED if root is not None else None), remaining
+
+
+def _annual_growth(ctx: _Context, points: list[Point], *, target: Decimal | None = None, rule: str = "") -> _Result:
+    s = ctx.series
+    target = target if target is not None else s.target.value
+    assert target is not None
+    g = _growth(s, points)
+    values = _values_text(_per_year(points), s.unit)
+    if g is None or g.average is None:
+        return _Result(Status.PENDING, f"{values}。增长率低于−100%，无法计算年均增长，需人工研判。")
+    average = g.average
+    years = Decimal(s.end_year - s.base_year)
+    goal = _power(ONE + target / HUNDRED, years)
+    assert goal is not None
+    goal_growth = goal - ONE
+    achieved_growth = g.factor - ONE
+    completion = achieved_growth / goal_growth if goal_growth != 0 else None
+    tolerance = ctx.settings.approx_tolerance if s.target.approximate else Decimal(0)
+    lower = s.target.direction == tk.LOWER
+    reached_total = (g.factor <= goal) if lower else (g.factor >= goal)
+    on_pace = (average <= target + tolerance) if lower else (average >= target - tolerance)
+    if reached_total and target > 0 and not lower:
+        status = Status.EXCEEDED
+    elif on_pace:
+        status = Status.ON_TRACK
+        if (
+            ctx.settings.ahead_ratio is not None
+            and completion is not None
+            and completion >= ctx.settings.ahead_ratio * ctx.tp
+        ):
+            status = Status.AHEAD
+    else:
+        status = Status.BEHIND
+    required, remaining = _required_growth(s, g, target)
+    required_text = f"{years_text(remaining)}需年均增长{num(required, 1)}%" if required is not None else ""
+    rule = rule or f"目标类型：年均增长，目标年均{num(target)}%{'左右' if s.target.approximate else ''}。"
+    partial = any(p.period.is_partial for p in g.points)
+    explanation = (
+        rule
+        + f"{values}，按几何平均计算年均增长{num(average, 1)}%"
+        + ("（半年/季度值按所占年份计权）" if partial else "")
+        + f"，{'达到' if on_pace else '低于'}目标"
+        + (f"（允许{num(tolerance)}个百分点的“左右”幅度）" if tolerance and on_pace and average < target else "")
+        + f"；累计增长{pct(achieved_growth)}，五年累计需增长{pct(goal_growth)}"
+        + (f"（完成{pct(completion)}，时序进度{pct(ctx.tp)}）" if completion is not None else "")
+        + f"，{_verdict_words(ctx, status)}。"
+        + (f"{required_text}。" if required_text and status != Status.EXCEEDED else "")
+    )
+    outlook = Outlook.ACHIEVED if status == Status.EXCEEDED else _outlook(required, average, ctx.settings)
+    return _Result(
+        status,
+        explanation,
+        completion=completion,
+        average=average,
+        required=required if status != Status.EXCEEDED else None,
+        required_text=required_text if status != Status.EXCEEDED else "",
+        outlook=outlook,
+    )
+
+
+# cumulative ------------------------------------------------------------------------------------------------------
+
+
+def _cumulative(ctx: _Context, points: list[Point]) -> _Result:
+    s = ctx.series
+    target = s.target.value
+    assert target is not None
+    yearly = _per_year(points)
+    values = _values_text(yearly, s.unit)
+    last_end = yearly[-1].period.end
+    years_left = Decimal(s.end_year) - last_end
+    reduction = tk.is_reduction_rate(s.name, s.unit)
+    if s.target.compound:
+        factor = ONE
+        for p in yearly:
+            assert p.value is not None
+            step = (ONE - p.value / HUNDRED) if reduction else (ONE + p.value / HUNDRED)
+            powered = _power(step, _weight(p.period))
+            if powered is None:
+                return _Result(Status.PENDING, f"{values}。数值超出可复合计算的范围，需人工研判。")
+            factor *= powered
+        total = (ONE - factor) * HUNDRED if reduction else (factor - ONE) * HUNDRED
+        how = "按复合计算累计" + ("降低" if reduction else "增长")
+        goal_factor = (ONE - target / HUNDRED) if reduction else (ONE + target / HUNDRED)
+        required = None
+        if years_left > 0 and factor > 0 and goal_factor > 0:
+            root = _power(goal_factor / factor, ONE / years_left)
+            if root is not None:
+                required = ((ONE - root) if reduction else (root - ONE)) * HUNDRED
+        required_text = (
+            f"{years_text(years_left)}需年均{'降低' if reduction else '增长'}{num(required, 1)}%"
+            if required is not None
+            else ""
+        )
+        shown_total = f"{num(total, 2)}%"
+    else:
+        total = sum((p.value for p in yearly if p.value is not None), Decimal(0))
+        how = "累计"
+        required = (target - total) / years_left if years_left > 0 else None
+        required_text = f"{years_text(years_left)}需年均新增{num(required, 2)}{s.unit}" if required is not None else ""
+        shown_total = f"{num(total)}{s.unit}"
+    completion = total / target if target != 0 else None
+    if completion is None:
+        status = Status.PENDING
+    elif total >= target:
+        status = Status.EXCEEDED
+    else:
+        status = _on_track_status(ctx, completion, ctx.tp)
+    elapsed = last_end - Decimal(s.base_year)
+    achieved = (total / elapsed) if elapsed > 0 and not s.target.compound else None
+    if s.target.compound and elapsed > 0:
+        achieved = total / elapsed  # average share per year, to compare paces only
+    explanation = (
+        f"目标类型：五年累计，目标{num(target)}{'%' if s.target.compound else s.unit}。{values}，{how}{shown_total}，"
+        + (
+            f"完成进度{pct(completion)}，{'不低于' if completion >= ctx.tp else '低于'}时序进度{pct(ctx.tp)}，"
+            if completion is not None
+            else ""
+        )
+        + f"{_verdict_words(ctx, status)}。"
+        + (f"{required_text}。" if required_text and status != Status.EXCEEDED else "")
+    )
+    if status == Status.EXCEEDED:
+        return _Result(status, explanation, completion=completion, outlook=Outlook.ACHIEVED)
+    return _Result(
+        status,
+        explanation,
+        completion=completion,
+        required=required,
+        required_text=required_text,
+        outlook=_outlook(required, achieved, ctx.settings),
+    )
+
+
+# annual increment ------------------------------------------------------------------------------------------------
+
+
+def _annual_increment(ctx: _Context, points: list[Point]) -> _Result:
+    s = ctx.series
+    step = s.target.value
+    assert step is not None
+    latest = _latest_level(s, points)
+    if latest is None or latest.value is None:
+        return _Result(Status.NO_DATA, "只有半年数据，不能作为全年水平比较，暂无可比数据。")
+    base = _base_point(s)
+    base_note = ""
+    if base is None:
+        base = points[0]
+        base_note = f"缺少{s.base_year}年基期值，以{base.period.label}{num(base.value)}为起点。"  # type: ignore[arg-type]
+        if base.period == latest.period:
+            return _Result(
+                Status.PENDING,
+                base_note + "仅有一期数据，无法计算年均提高幅度，需人工研判。",
+            )
+    assert base.value is not None
+    elapsed = latest.period.end - base.period.end
+    goal = base.value + step * (Decimal(s.end_year) - base.period.end)
+    average = (latest.value - base.value) / elapsed if elapsed > 0 else None
+    values = _values_text(points, s.unit)
+    rule = f"目标类型：年均提高，每年提高{num(step)}{ctx.unit_word}（期末应达到约{num(goal, 2)}{s.unit}）。{values}。"
+    completion = (latest.value - base.value) / (goal - base.value) if goal != base.value else None
+    tolerance = ctx.settings.approx_tolerance if s.target.approximate else Decimal(0)
+    if latest.value >= goal:
+        return _Result(
+            Status.EXCEEDED,
+            rule + base_note + f"最新值{num(latest.value)}已达到期末目标，已提前完成规划目标。",
+            completion=completion,
+            average=average,
+            outlook=Outlook.ACHIEVED,
+        )
+    on_pace = average is not None and average >= step - tolerance
+    status = Status.ON_TRACK if on_pace else Status.BEHIND
+    if (
+        on_pace
+        and ctx.settings.ahead_ratio is not None
+        and completion is not None
+        and completion >= ctx.settings.ahead_ratio * ctx.tp
+    ):
+        status = Status.AHEAD
+    years_left = Decimal(s.end_year) - latest.period.end
+    required = (goal - latest.value) / years_left if years_left > 0 else None
+    required_text = (
+        f"{years_text(years_left)}需年均提高{num(required, 2)}{ctx.unit_word}" if required is not None else ""
+    )
+    explanation = (
+        rule
+        + base_note
+        + (f"年均提高{num(average, 2)}{ctx.unit_word}，" if average is not None else "")
+        + f"{'达到' if on_pace else '低于'}每年{num(step)}的要求，{_verdict_words(ctx, status)}。"
+        + (f"{required_text}。" if required_text else "")
+    )
+    return _Result(
+        status,
+        explanation,
+        completion=completion,
+        average=average,
+        required=required,
+        required_text=required_text,
+        outlook=_outlook(required, average, ctx.settings),
+    )
+
+
+# bounds ----------------------------------------------------------------------------------------------------------
+
+
+def _inside(value: Decimal, target: Target) -> bool:
+    assert target.value is not None
+    if target.kind == tk.CEILING:
+        return value <= target.value if target.inclusive else value < target.value
+    return value >= target.value if target.inclusive else value > target.value
+
+
+def _bound(ctx: _Context, points: list[Point]) -> _Result:
+    s = ctx.series
+    bound = s.target.value
+    assert bound is not None
+    latest = _latest_level(s, points)
+    if latest is None or latest.value is None:
+        return _Result(Status.NO_DATA, "只有半年数据，不能作为全年水平比较，暂无可比数据。")
+    sign = (
+        ("≤" if s.target.inclusive else "＜") if s.target.kind == tk.CEILING else ("≥" if s.target.inclusive else "＞")
+    )
+    shown_unit = "%" if s.unit.strip() in {"%", "％"} else s.unit
+    rule = f"目标类型：{'上限' if s.target.kind == tk.CEILING else '下限'}，要求{sign}{num(bound)}{shown_unit}。"
+    skipped = [
+        p for p in points if p.period.is_partial and not s.partial_periods_comparable and p.period > latest.period
+    ]
+    skip_note = f"{'、'.join(p.period.label for p in skipped)}为半年数据，不作为全年水平比较。" if skipped else ""
+    base = _base_point(s) or points[0]
+    assert base.value is not None
+    base_inside = _inside(base.value, s.target)
+    if _inside(latest.value, s.target):
+        status = ctx.settings.bound_crossed_status if not base_inside else Status.ON_TRACK
+        return _Result(
+            status,
+            rule
+            + skip_note
+            + f"最新可比数据{_values_text([latest], s.unit)}，满足要求，{_verdict_words(ctx, status)}。",
+            outlook=Outlook.ON_COURSE,
+        )
+    if base_inside:
+        return _Result(
+            Status.BEHIND,
+            rule + skip_note + f"{base.period.label}{num(base.value)}满足要求，最新可比数据{latest.period.label}"
+            f"{num(latest.value)}未满足，进展{ctx.settings.label(Status.BEHIND)}。",
+            required_text=f"需{'降至' if s.target.kind == tk.CEILING else '提高到'}{sign}{num(bound)}",
+            outlook=Outlook.SOME_DIFFICULTY,
+        )
+    if bound == base.value or latest.period == base.period:
+        return _Result(Status.BEHIND, rule + skip_note + f"最新可比数据{num(latest.value)}未满足要求，进展低于预期。")
+    completion = (latest.value - base.value) / (bound - base.value)
+    status = _on_track_status(ctx, completion, ctx.tp)
+    years_left = Decimal(s.end_year) - latest.period.end
+    required = (bound - latest.value) / years_left if years_left > 0 else None
+    required_text = (
+        f"{years_text(years_left)}需年均变动{num(required, 2)}{ctx.unit_word}" if required is not None else ""
+    )
+    return _Result(
+        status,
+        rule + skip_note + f"基期与最新可比数据均未满足要求，按向目标推进的进度判断：完成进度{pct(completion)}，"
+        f"{'不低于' if completion >= ctx.tp else '低于'}时序进度{pct(ctx.tp)}，{_verdict_words(ctx, status)}。",
+        completion=completion,
+        required=required,
+        required_text=required_text,
+    )
+
+
+# assigned --------------------------------------------------------------------------------------------------------
+
+
+def _assigned(ctx: _Context, points: list[Point]) -> _Result:
+    s = ctx.series
+    by_period = {p.period: p for p in points}
+    checks = []
+    for period, goal in sorted(s.assigned, key=lambda item: item[0].sort_key):
+        point = by_period.get(period)
+        if period > ctx.as_of or point is None or point.value is None:
+            continue
+        met = _reached(point.value, goal, s.target.direction, inclusive=True)
+        checks.append((period, point.value, goal, met))
+    values = _values_text(points, s.unit)
+    if not checks:
+        return _Result(
+            Status.PENDING,
+            f"目标类型：按上级下达目标。{values}。尚未录入对应年度的下达目标，需人工研判。",
+        )
+    detail = "；".join(
+        f"{period.label}实际{num(value)}、下达目标{num(goal)}，{'完成' if met else '未完成'}"
+        for period, value, goal, met in checks
+    )
+    status = Status.ASSIGNED_MET if all(c[3] for c in checks) else Status.ASSIGNED_MISSED
+    return _Result(
+        status,
+        f"目标类型：按上级下达目标。{detail}。{ctx.settings.label(status)}。",
+        outlook=Outlook.ON_COURSE if status == Status.ASSIGNED_MET else Outlook.SOME_DIFFICULTY,
+    )
+
+
+# linked ----------------------------------------------------------------------------------------------------------
+
+
+def _linked(ctx: _Context, points: list[Point]) -> _Result:
+    s = ctx.series
+    linked = s.linked
+    if linked is None:
+        return _Result(Status.PENDING, "目标与其他指标挂钩，但未指定挂钩指标，需人工研判。")
+    if linked.target.kind == tk.ANNUAL_GROWTH and linked.target.value is not None:
+        target = linked.target.value
+        if s.target.mode == "高于":
+            rule = f"目标类型：高于{linked.name}，按{linked.name}目标年均{num(target)}%评判。"
+        else:
+            basic = "基本" if s.target.approximate else ""
+            rule = f"目标类型：与{linked.name}{basic}同步，按{linked.name}目标年均{num(target)}%评判。"
+        inner = _Context(s, ctx.as_of, ctx.settings, ctx.tp, ctx.unit_word)
+        held = Series(
+            name=s.name,
+            unit=s.unit,
+            target=Target(tk.ANNUAL_GROWTH, target, approximate=s.target.approximate),
+            base_year=s.base_year,
+            end_year=s.end_year,
+            points=s.points,
+        )
+        inner.series = held
+        return _annual_growth(inner, points, target=target, rule=rule)
+    own = _growth(s, points)
+    other_points = _in_plan(linked, ctx.as_of)
+    years = {p.period for p in _per_year(points)}
+    other = _growth(linked, [p for p in _per_year(other_points) if p.period in years])
+    if own is None or other is None or own.average is None or other.average is None:
+        return _Result(Status.NO_DATA, f"{linked.name}同期暂无可比数据，无法判断是否同步。")
+    tolerance = ctx.settings.sync_tolerance if s.target.approximate else Decimal(0)
+    if s.target.mode == "高于":
+        ok = own.average > other.average
+        words = (
+            f"年均增长{num(own.average, 1)}%，{'高于' if ok else '未高于'}{linked.name}同期年均{num(other.average, 1)}%"
+        )
+    else:
+        ok = own.average >= other.average - tolerance
+        words = (
+            f"年均增长{num(own.average, 1)}%，{linked.name}同期年均{num(other.average, 1)}%，"
+            f"{'基本同步' if ok else '慢于经济增长'}（允许{num(tolerance)}个百分点）"
+        )
+    status = Status.ON_TRACK if ok else Status.BEHIND
+    return _Result(
+        status,
+        f"目标类型：与{linked.name}挂钩（{linked.name}无数值目标，按其实际增长判断）。"
+        f"{_values_text(_per_year(points), s.unit)}，{words}，{_verdict_words(ctx, status)}。",
+        average=own.average,
+        outlook=Outlook.ON_COURSE if ok else Outlook.SOME_DIFFICULTY,
+    )
