@@ -39,9 +39,7 @@ class Region(models.Model):
 class Department(models.Model):
     """A responsible department (责任单位), e.g. 区统计局; clerks belong to one."""
 
-    region = models.ForeignKey(
-        Region, verbose_name="行政区划", on_delete=models.PROTECT, related_name="departments"
-    )
+    region = models.ForeignKey(Region, verbose_name="行政区划", on_delete=models.PROTECT, related_name="departments")
     name = models.CharField("名称", max_length=50)
 
     class Meta:
@@ -82,9 +80,7 @@ class StaffProfile(models.Model):
 class Plan(models.Model):
     name = models.CharField("规划名称", max_length=100, help_text="如：卧龙区“十四五”规划")
     short_name = models.CharField("简称", max_length=20, blank=True, help_text="如：十四五")
-    region = models.ForeignKey(
-        Region, verbose_name="行政区划", on_delete=models.PROTECT, related_name="plans"
-    )
+    region = models.ForeignKey(Region, verbose_name="行政区划", on_delete=models.PROTECT, related_name="plans")
     base_year = models.PositiveSmallIntegerField("基期年份")
     end_year = models.PositiveSmallIntegerField("目标年份")
     evaluation_settings = models.JSONField(
@@ -100,9 +96,7 @@ class Plan(models.Model):
         ordering = ["-end_year", "name"]
         constraints = [
             models.UniqueConstraint(fields=["region", "name"], name="plan_unique_name_in_region"),
-            models.CheckConstraint(
-                condition=Q(end_year__gt=models.F("base_year")), name="plan_end_after_base"
-            ),
+            models.CheckConstraint(condition=Q(end_year__gt=models.F("base_year")), name="plan_end_after_base"),
         ]
 
     def __str__(self) -> str:
@@ -168,9 +162,7 @@ class IndicatorQuerySet(models.QuerySet["Indicator"]):
 
 class Indicator(models.Model):
     plan = models.ForeignKey(Plan, verbose_name="规划", on_delete=models.CASCADE, related_name="indicators")
-    category = models.ForeignKey(
-        Category, verbose_name="类别", on_delete=models.PROTECT, related_name="indicators"
-    )
+    category = models.ForeignKey(Category, verbose_name="类别", on_delete=models.PROTECT, related_name="indicators")
     parent = models.ForeignKey(
         "self",
         verbose_name="所属指标",
@@ -273,9 +265,7 @@ OBSERVATION_DUPLICATE = "该指标在该期间已有数值，不能重复录入�
 class Observation(models.Model):
     """One figure of one indicator for one period (a year, a half year or a quarter)."""
 
-    indicator = models.ForeignKey(
-        Indicator, verbose_name="指标", on_delete=models.CASCADE, related_name="observations"
-    )
+    indicator = models.ForeignKey(Indicator, verbose_name="指标", on_delete=models.CASCADE, related_name="observations")
     year = models.PositiveSmallIntegerField("年份")
     part = models.CharField(
         "期间",
@@ -291,9 +281,7 @@ class Observation(models.Model):
     no_data = models.BooleanField("暂无数据", default=False)
     source = models.CharField("来源", max_length=200, blank=True, help_text="来源文件与章节")
     note = models.TextField("备注", blank=True)
-    status = models.CharField(
-        "审核状态", max_length=10, choices=ReviewStatus.choices, default=ReviewStatus.DRAFT
-    )
+    status = models.CharField("审核状态", max_length=10, choices=ReviewStatus.choices, default=ReviewStatus.DRAFT)
     review_note = models.TextField("审核意见", blank=True)
     entered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -308,9 +296,7 @@ class Observation(models.Model):
     # Optimistic check against lost updates: every write through indicators.services bumps it, and a
     # form posts the version it was shown; a mismatch is refused.
     version = models.PositiveIntegerField("版本", default=1)
-    warning = models.TextField(
-        "校验提示", blank=True, help_text="保存时发现的异常（如远超历史数值），提请审核员留意。"
-    )
+    warning = models.TextField("校验提示", blank=True, help_text="保存时发现的异常（如远超历史数值），提请审核员留意。")
 
     history = HistoricalRecords()
     objects = ObservationQuerySet.as_manager()
@@ -400,9 +386,7 @@ class AssignedTarget(models.Model):
         verbose_name_plural = "上级下达目标"
         ordering = ["indicator", "year", "part"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["indicator", "year", "part"], name="assigned_target_one_per_period"
-            ),
+            models.UniqueConstraint(fields=["indicator", "year", "part"], name="assigned_target_one_per_period"),
         ]
 
     def __str__(self) -> str:
@@ -439,9 +423,7 @@ class ManualVerdict(models.Model):
         verbose_name_plural = "人工研判"
         ordering = ["indicator", "year", "part"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["indicator", "year", "part"], name="manual_verdict_one_per_as_of"
-            ),
+            models.UniqueConstraint(fields=["indicator", "year", "part"], name="manual_verdict_one_per_as_of"),
             models.CheckConstraint(
                 condition=~Q(reason=""),
                 name="manual_verdict_reason_required",

@@ -182,9 +182,7 @@ def test_contradictions_keep_appendix_1_and_record_the_other_reading(
     other_value: str,
     source_fragment: str,
 ) -> None:
-    obs = Observation.objects.get(
-        indicator__plan=plan_14th, indicator__name=name, year=period[0], part=period[1]
-    )
+    obs = Observation.objects.get(indicator__plan=plan_14th, indicator__name=name, year=period[0], part=period[1])
     assert obs.value == Decimal(table_value)
     readings = [a for a in obs.alternatives.all() if source_fragment in a.source]
     assert [a.value for a in readings] == [Decimal(other_value)]
@@ -202,9 +200,7 @@ def test_contradictions_keep_appendix_1_and_record_the_other_reading(
 def test_later_figures_from_other_seeds(
     plan_14th: Plan, name: str, period: tuple[int, str], value: str, source_fragment: str
 ) -> None:
-    obs = Observation.objects.get(
-        indicator__plan=plan_14th, indicator__name=name, year=period[0], part=period[1]
-    )
+    obs = Observation.objects.get(indicator__plan=plan_14th, indicator__name=name, year=period[0], part=period[1])
     assert obs.value == Decimal(value)
     assert obs.source.startswith(source_fragment)
 
@@ -249,9 +245,7 @@ def _seed_appendix_1_rows() -> list[list[str]]:
     return rows
 
 
-@pytest.mark.skipif(
-    not (SEEDS / "002_cae29be595d6bbe5.txt").exists(), reason="shared/seeds not beside the checkout"
-)
+@pytest.mark.skipif(not (SEEDS / "002_cae29be595d6bbe5.txt").exists(), reason="shared/seeds not beside the checkout")
 def test_transcribed_table_matches_the_seed_file() -> None:
     rows = _seed_appendix_1_rows()
     assert len(rows) == 21

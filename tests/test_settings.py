@@ -66,11 +66,7 @@ def test_postgres_url_is_parsed(tmp_path: Path) -> None:
     ],
 )
 def test_manage_py_stops_with_clear_message(env: dict[str, str], message: str) -> None:
-    base = {
-        k: v
-        for k, v in os.environ.items()
-        if k not in {"DATABASE_URL", "DEBUG", "SECRET_KEY", "ALLOWED_HOSTS"}
-    }
+    base = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "DEBUG", "SECRET_KEY", "ALLOWED_HOSTS"}}
     base.update({"SECRET_KEY": "x" * 40, "ALLOWED_HOSTS": "localhost"})
     base.update(env)
     proc = subprocess.run(

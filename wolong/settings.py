@@ -80,9 +80,7 @@ DEBUG = env_bool(ENV, "DEBUG", default=False)
 SECRET_KEY = secret_key(ENV, DEBUG)
 ALLOWED_HOSTS = env_list(ENV, "ALLOWED_HOSTS", default=["127.0.0.1", "localhost"] if DEBUG else [])
 if not DEBUG and not ALLOWED_HOSTS:
-    raise ImproperlyConfigured(
-        "ALLOWED_HOSTS must be set when DEBUG is off, e.g. ALLOWED_HOSTS=monitor.example.gov.cn"
-    )
+    raise ImproperlyConfigured("ALLOWED_HOSTS must be set when DEBUG is off, e.g. ALLOWED_HOSTS=monitor.example.gov.cn")
 CSRF_TRUSTED_ORIGINS = env_list(ENV, "CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [

@@ -43,9 +43,7 @@ class Command(BaseCommand):
         self.stdout.write(f"演示数据已载入（新建：{created}；新建账户 {accounts} 个）。")
         self.stdout.write(f"演示账户（密码均为 {DEMO_PASSWORD}）：")
         for username, full_name, role, department in DEMO_ACCOUNTS:
-            self.stdout.write(
-                f"  {username:<8} {role:<4} {full_name}{'（' + department + '）' if department else ''}"
-            )
+            self.stdout.write(f"  {username:<8} {role:<4} {full_name}{'（' + department + '）' if department else ''}")
 
     def _accounts(self) -> int:
         User = get_user_model()
