@@ -1,0 +1,126 @@
+"""Judge every indicator of a plan as of a period: ``manage.py evaluate --as-of 2023H1 [--plan …] [--json]``."""
+
+from __future__ import annotations
+
+import json
+import unicodedata
+from decimal import Decimal
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from indicators.assessment import IndicatorAssessment, assess_plan, latest_period_with_data, summarize
+from indicators.evaluation import pct, rnd
+from indicators.models import Plan, TargetKind
+from indicators.periods import Period, PeriodError
+
+KIND_LABELS = dict(TargetKind.choices)
+
+
+def find_plan(ref: str | None) -> Plan:
+    """A plan by id or name; when none is named, the only plan there is."""
+    plans = Plan.objects.select_related("region")
+    if ref is None:
+        found = list(plans[:2])
+        if len(found) != 1:
+            names = "、".join(p.name for p in plans) or "无"
+            raise CommandError(f"请用 --plan 指定规划（现有规划：{names}）。")
+        return found[0]
+    match = plans.filter(pk=int(ref)) if ref.isdigit() else plans.filter(name=ref)
+    plan = match.first()
+    if plan is None:
+        raise CommandError(f"找不到规划“{ref}”。")
+    return plan
+
+
+def _width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _pad(text: str, width: int) -> str:
+    return text + " " * max(width - _width(text), 0)
+
+
+def _fraction(value: Decimal | None) -> str | None:
+    return str(rnd(value, 4)) if value is not None else None
+
+
+def as_json(row: IndicatorAssessment) -> dict[str, Any]:
+    indicator, verdict = row.indicator, row.verdict
+    return {
+        "seq": indicator.seq or (indicator.parent.seq if indicator.parent else ""),
+        "name": indicator.name,
+        "parent": indicator.parent.name if indicator.parent else None,
+        "attribute": indicator.get_attribute_display(),
+        "kind": verdict.kind or None,
+        "computed_status": row.computed_label,
+        "status": row.label,
+        "status_code": verdict.status.value,
+        "manual": verdict.manual,
+        "completion": float(rnd(verdict.completion, 4)) if verdict.completion is not None else None,
+        "time_progress": float(rnd(verdict.time_progress, 4)),
+        "required_rate": float(rnd(verdict.required_rate, 2)) if verdict.required_rate is not None else None,
+        "outlook": verdict.outlook_label or None,
+        "explanation": verdict.explanation,
+    }
+
+
+class Command(BaseCommand):
+    help = "按中期评估口径评估规划指标：evaluate [--plan 编号或名称] --as-of 2023H1 [--json]"
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--plan", help="规划编号或名称；只有一个规划时可省略")
+        parser.add_argument("--as-of", dest="as_of", help="评估时点，如 2022、2023H1、2023Q3；默认最近有数据的期间")
+        parser.add_argument("--json", action="store_true", help="输出 JSON")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        plan = find_plan(options["plan"])
+        if options["as_of"]:
+            try:
+                as_of = Period.parse(options["as_of"])
+            except PeriodError as exc:
+                raise CommandError(str(exc)) from exc
+        else:
+            latest = latest_period_with_data(plan)
+            if latest is None:
+                raise CommandError("该规划还没有已审核的数据，请用 --as-of 指定评估时点。")
+            as_of = latest
+        rows = assess_plan(plan, as_of)
+        if options["json"]:
+            self.stdout.write(json.dumps([as_json(r) for r in rows], ensure_ascii=False, indent=2))
+            return
+        self._table(plan, as_of, rows)
+
+    def _table(self, plan: Plan, as_of: Period, rows: list[IndicatorAssessment]) -> None:
+        time_progress = rows[0].verdict.time_progress if rows else Decimal(0)
+        self.stdout.write(f"{plan.name} · 截至{as_of.label} · 时序进度 {pct(time_progress)}")
+        header = [
+            ("序号", 5),
+            ("指标", 44),
+            ("属性", 7),
+            ("目标类型", 16),
+            ("计算结论", 10),
+            ("最终结论", 22),
+            ("完成进度", 10),
+        ]
+        self.stdout.write("".join(_pad(h, w) for h, w in header) + "后续要求")
+        for row in rows:
+            indicator, verdict = row.indicator, row.verdict
+            name = ("  └ " if indicator.parent_id else "") + indicator.name
+            final = row.label + ("（人工）" if verdict.manual else "")
+            cells = [
+                indicator.seq,
+                name,
+                indicator.get_attribute_display(),
+                KIND_LABELS.get(verdict.kind, "—") if verdict.kind else "—",
+                row.computed_label,
+                final,
+                pct(verdict.completion) if verdict.completion is not None else "—",
+            ]
+            line = "".join(_pad(text, width) for text, (_, width) in zip(cells, header, strict=True))
+            self.stdout.write(line + (verdict.required_text or ""))
+        s = summarize(rows)
+        self.stdout.write(
+            f"\n共{s.total}项指标（约束性{s.binding}项、预期性{s.expected}项）：达到或超过预期{s.good}项"
+            f"（其中超出预期{s.exceeded}项），低于预期{s.behind}项，暂无数据{s.no_data}项，待研判{s.pending}项。"
+        )

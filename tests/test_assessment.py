@@ -1,0 +1,125 @@
+"""The fixture plan judged as of 2023年上半年 gives exactly the 中期完成情况 column of 附件1."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from indicators.assessment import assess_indicator, assess_plan, latest_period_with_data, summarize
+from indicators.models import Indicator, ManualVerdict, Observation, Plan, ReviewStatus
+from indicators.periods import Period
+from indicators.vocabulary import Status
+from tests.builders import build_plan
+
+H1_2023 = Period.parse("2023H1")
+
+# (row as named in the fixture, 中期完成情况 as printed in 附件1)
+APPENDIX_1_VERDICTS = [
+    ("地区生产总值增长", "低于预期"),
+    ("常住人口城镇化率", "低于预期"),
+    ("社会消费品零售总额增长", "达到预期"),
+    ("研发经费投入增长", "低于预期"),
+    ("每万人发明专利拥有量", "暂无数据"),
+    ("数字经济核心产业增加值占地区生产总值比重", "暂无数据"),
+    ("城乡居民人均可支配收入增长率", "低于预期"),
+    ("城镇新增就业人数", "达到预期"),
+    ("城镇调查失业率", "达到预期"),
+    ("劳动年龄人口平均受教育年限", "达到预期"),
+    ("每千人口拥有执业（助理）医师数", "超出预期"),
+    ("每千人口注册护士数", "超出预期"),
+    ("基本养老保险参保率", "达到预期"),
+    ("每千人拥有3岁以下儿童托位数", "达到预期"),
+    ("人均预期寿命", "达到预期"),
+    ("单位生产总值能源消耗降幅", "达到预期"),
+    ("单位生产总值二氧化碳排放降低", "暂无数据"),
+    ("城市空气优良天数比率", "完成市定目标"),
+    ("达到或好于Ⅲ类水体比例", "完成市定目标"),
+    ("森林覆盖率", "达到预期"),
+    ("粮食综合生产能力", "达到预期"),
+]
+MANUAL_ROWS = {"单位生产总值能源消耗降幅", "城市空气优良天数比率", "达到或好于Ⅲ类水体比例"}
+
+
+@pytest.fixture
+def assessed(plan_14th: Plan) -> dict[str, object]:
+    return {a.indicator.name: a for a in assess_plan(plan_14th, H1_2023)}
+
+
+@pytest.mark.parametrize(("name", "printed"), APPENDIX_1_VERDICTS, ids=[r[0] for r in APPENDIX_1_VERDICTS])
+def test_every_row_reproduces_the_report(assessed: dict, name: str, printed: str) -> None:
+    assessment = assessed[name]
+    assert assessment.label == printed, assessment.verdict.explanation
+    # only the 按市下达目标 rows without assigned targets carry a manual verdict; all others are computed
+    assert assessment.verdict.manual is (name in MANUAL_ROWS)
+    if name not in MANUAL_ROWS:
+        assert assessment.computed_label == printed
+
+
+def test_parent_rows_take_their_sub_indicators_verdict(assessed: dict) -> None:
+    assert assessed["城镇就业"].label == "达到预期"
+    assert assessed["每千人口卫生技术人员数"].label == "超出预期"
+    assert [c.indicator.name for c in assessed["城镇就业"].children] == ["城镇新增就业人数", "城镇调查失业率"]
+
+
+def test_summary_equals_the_reports_text(plan_14th: Plan) -> None:
+    summary = summarize(assess_plan(plan_14th, H1_2023))
+    assert (summary.total, summary.binding, summary.expected) == (19, 6, 13)
+    assert (summary.good, summary.exceeded, summary.on_track) == (12, 1, 11)
+    assert (summary.behind, summary.no_data, summary.pending) == (4, 3, 0)
+    assert summary.names[Status.BEHIND] == [
+        "地区生产总值增长",
+        "常住人口城镇化率",
+        "研发经费投入增长",
+        "城乡居民人均可支配收入增长率",
+    ]
+    assert summary.names[Status.EXCEEDED] == ["每千人口卫生技术人员数"]
+    assert summary.names[Status.NO_DATA] == [
+        "每万人发明专利拥有量",
+        "数字经济核心产业增加值占地区生产总值比重",
+        "单位生产总值二氧化碳排放降低",
+    ]
+
+
+def test_gdp_required_rate_with_appendix_1_and_with_the_revision(plan_14th: Plan, assessed: dict) -> None:
+    assert assessed["地区生产总值增长"].verdict.required_text == "后三年需年均增长8.2%"
+    gdp_2022 = Observation.objects.get(indicator__plan=plan_14th, indicator__name="地区生产总值增长", year=2022)
+    revision = gdp_2022.alternatives.get(source__contains="附件5")
+    gdp_2022.value, gdp_2022.decimals = revision.value, revision.decimals  # 4.0 → 4.2 as 附件5 does
+    gdp_2022.save()
+    gdp = Indicator.objects.get(plan=plan_14th, name="地区生产总值增长")
+    assert assess_indicator(gdp, H1_2023).verdict.required_text == "后三年需年均增长8.1%"
+
+
+def test_the_narrative_numbers_keep_printed_precision(assessed: dict) -> None:
+    assert "2021年9.1%、2022年4.0%、2023年上半年4.0%" in assessed["地区生产总值增长"].verdict.explanation
+
+
+def test_only_approved_values_count_unless_previewing(plan_14th: Plan) -> None:
+    gdp = Indicator.objects.get(plan=plan_14th, name="地区生产总值增长")
+    Observation.objects.create(indicator=gdp, year=2023, value=Decimal("20"), decimals=1, status=ReviewStatus.SUBMITTED)
+    as_of = Period(2023)
+    assert assess_indicator(gdp, as_of).verdict.status == Status.BEHIND
+    preview = assess_indicator(gdp, as_of, include_pending=True)
+    assert preview.verdict.status == Status.ON_TRACK
+    assert preview.pending
+
+
+def test_manual_verdict_overrides_and_shows_both(plan_14th: Plan) -> None:
+    gdp = Indicator.objects.get(plan=plan_14th, name="地区生产总值增长")
+    ManualVerdict.objects.create(indicator=gdp, year=2023, part="H1", status="on_track", reason="考虑统计口径调整")
+    result = assess_indicator(gdp, H1_2023)
+    assert (result.computed_label, result.label, result.verdict.overridden) == ("低于预期", "达到预期", True)
+
+
+def test_latest_period_with_data(plan_14th: Plan) -> None:
+    assert latest_period_with_data(plan_14th) == Period(2024)
+
+
+@pytest.mark.parametrize("size", [19, 500])
+def test_assess_plan_runs_a_fixed_number_of_queries(db: None, django_assert_num_queries, size: int) -> None:
+    plan = build_plan(size)
+    # indicators (with category/parent/department/linked), observations, assigned targets, manual verdicts
+    with django_assert_num_queries(4):
+        results = assess_plan(plan, H1_2023)
+    assert len(results) == size
