@@ -1,6 +1,10 @@
+from typing import Any
+
 from django.contrib import admin
+from django.http import HttpRequest
 from simple_history.admin import SimpleHistoryAdmin
 
+from indicators.assessment import refresh_parsed_target
 from indicators.models import (
     AlternativeReading,
     AssignedTarget,
@@ -81,6 +85,16 @@ class IndicatorAdmin(SimpleHistoryAdmin):
     search_fields = ["name", "target_text"]
     autocomplete_fields = ["parent", "linked_indicator", "department", "category"]
     inlines = [ObservationInline]
+
+    def save_model(self, request: HttpRequest, obj: Indicator, form: Any, change: bool) -> None:
+        """A hand edit of the structured target is kept; a new printed target is read by the parser again."""
+        edited = {"target_kind", "target_value", "target_direction"} & set(form.changed_data)
+        if edited:
+            obj.target_set_manually = True
+        elif "target_text" in form.changed_data or not obj.target_kind:
+            refresh_parsed_target(obj)
+        super().save_model(request, obj, form, change)
+
     fieldsets = [
         (
             None,

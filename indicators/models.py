@@ -106,6 +106,14 @@ class Plan(models.Model):
     def years(self) -> int:
         return self.end_year - self.base_year
 
+    def clean(self) -> None:
+        from indicators.evaluation import Settings, SettingsError
+
+        try:
+            Settings.from_dict(self.evaluation_settings)
+        except SettingsError as exc:
+            raise ValidationError({"evaluation_settings": str(exc)}) from exc
+
 
 class Category(models.Model):
     plan = models.ForeignKey(Plan, verbose_name="规划", on_delete=models.CASCADE, related_name="categories")

@@ -80,3 +80,13 @@ def test_observation_changes_are_kept_in_history(indicator: Indicator) -> None:
     obs.value = Decimal("4.2")
     obs.save()
     assert [h.value for h in obs.history.order_by("history_date")] == [Decimal("4.0"), Decimal("4.2")]
+
+
+def test_plan_refuses_bad_evaluation_settings(region: Region) -> None:
+    plan = Plan(
+        name="国家规划", region=region, base_year=2020, end_year=2025, evaluation_settings={"labels": {"x": "y"}}
+    )
+    with pytest.raises(ValidationError, match="评估设置不正确"):
+        plan.full_clean()
+    plan.evaluation_settings = {"labels": {"exceeded": "提前实现", "behind": "滞后"}, "ahead_ratio": "1.2"}
+    plan.full_clean()
