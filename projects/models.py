@@ -1,0 +1,274 @@
+"""Major projects (重大项目), their yearly investment, progress notes and the yearly summary figures.
+
+A project belongs to a Region and may belong to a Plan, so the same tables serve the 十五五 plan
+and other districts. Amounts are in 亿元 (see ``projects/rules.py`` for rounding).
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from simple_history.models import HistoricalRecords
+
+from indicators.models import Plan, Region
+
+
+class Domain(models.TextChoices):
+    """The eight fields of 附件3, in its order."""
+
+    MANUFACTURING = "manufacturing", "先进制造业"
+    SERVICES = "services", "现代服务业"
+    RURAL = "rural", "乡村振兴"
+    INNOVATION = "innovation", "科技创新"
+    URBAN = "urban", "城市建设"
+    INFRASTRUCTURE = "infrastructure", "基础设施"
+    ECOLOGY = "ecology", "生态保护"
+    SOCIAL = "social", "社会事业"
+
+
+DOMAIN_ORDER = {value: index for index, value in enumerate(Domain.values)}
+
+
+class Level(models.TextChoices):
+    PROVINCE = "province", "省重点"
+    CITY = "city", "市重点"
+    DISTRICT = "district", "区重点"
+
+
+class Batch(models.TextChoices):
+    """三个一批."""
+
+    SIGNED = "signed", "签约一批"
+    STARTED = "started", "开工一批"
+    IN_PRODUCTION = "in_production", "投产一批"
+
+
+class Stage(models.TextChoices):
+    PLANNING = "planning", "谋划"
+    SIGNED = "signed", "签约"
+    UNDER_CONSTRUCTION = "under_construction", "开工在建"
+    IN_PRODUCTION = "in_production", "建成投产"
+    COMPLETED = "completed", "竣工"
+
+
+YEAR_ORDER_ERROR = "竣工年份不能早于开工年份。"
+ROUND_WITHOUT_BATCH = "填写批次期数时必须同时选择“三个一批”类别。"
+NEGATIVE_AMOUNT = "投资额不能为负数。"
+PROJECT_DUPLICATE = "该行政区划下已有同名项目。"
+INVESTMENT_DUPLICATE = "该项目该年度已有投资记录，请修改原有记录。"
+NOTE_TEXT_REQUIRED = "请填写进展情况。"
+
+
+class ProjectQuerySet(models.QuerySet["Project"]):
+    def of_region(self, region: Region) -> ProjectQuerySet:
+        return self.filter(region=region)
+
+    def in_report_order(self) -> ProjectQuerySet:
+        """附件3 order: by domain as printed there, then by name."""
+        whens = [models.When(domain=value, then=index) for value, index in DOMAIN_ORDER.items()]
+        return self.annotate(
+            domain_order=models.Case(*whens, default=len(DOMAIN_ORDER), output_field=models.IntegerField())
+        ).order_by("domain_order", "name", "pk")
+
+    def with_year(self, year: int) -> ProjectQuerySet:
+        """Annotate ``year_planned`` / ``year_completed`` (亿元) and ``has_year`` for one year, in the same query."""
+        rows = ProjectInvestment.objects.filter(project=models.OuterRef("pk"), year=year)
+        return self.annotate(
+            year_planned=models.Subquery(rows.values("planned")[:1]),
+            year_completed=models.Subquery(rows.values("completed")[:1]),
+            has_year=models.Exists(rows),
+        )
+
+
+class Project(models.Model):
+    region = models.ForeignKey(Region, verbose_name="行政区划", on_delete=models.PROTECT, related_name="projects")
+    plan = models.ForeignKey(
+        Plan,
+        verbose_name="所属规划",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="projects",
+    )
+    name = models.CharField("项目名称", max_length=120)
+    domain = models.CharField("领域", max_length=20, choices=Domain.choices)
+    level = models.CharField(
+        "项目级别", max_length=10, choices=Level.choices, blank=True, help_text="来源未载明时留空。"
+    )
+    batch = models.CharField("三个一批", max_length=20, choices=Batch.choices, blank=True)
+    batch_round = models.CharField("批次期数", max_length=20, blank=True, help_text="如：第六期")
+    stage = models.CharField(
+        "建设阶段", max_length=20, choices=Stage.choices, blank=True, help_text="来源未载明时留空。"
+    )
+    total_investment = models.DecimalField("总投资（亿元）", max_digits=14, decimal_places=4, null=True, blank=True)
+    start_year = models.PositiveSmallIntegerField("开工年份", null=True, blank=True)
+    end_year = models.PositiveSmallIntegerField("建成年份", null=True, blank=True)
+    responsible_unit = models.CharField("责任单位", max_length=100, blank=True)
+    location = models.CharField("建设地点", max_length=100, blank=True)
+    scale = models.TextField(
+        "建设规模（原文）", blank=True, help_text="来源中的规模、产能等数字，按原文记录，如：规划建设用地1500亩"
+    )
+    source = models.TextField("来源", blank=True, help_text="来源文件与章节；多个来源以“；”分隔")
+    note = models.TextField("说明", blank=True)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    history = HistoricalRecords()
+    objects = ProjectQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "重大项目"
+        verbose_name_plural = "重大项目"
+        ordering = ["region", "domain", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["region", "name"],
+                name="project_unique_name_in_region",
+                violation_error_message=PROJECT_DUPLICATE,
+            ),
+            models.CheckConstraint(
+                condition=Q(total_investment__isnull=True) | Q(total_investment__gte=0),
+                name="project_total_not_negative",
+                violation_error_message=NEGATIVE_AMOUNT,
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        if self.start_year and self.end_year and self.end_year < self.start_year:
+            errors["end_year"] = YEAR_ORDER_ERROR
+        if self.batch_round and not self.batch:
+            errors["batch"] = ROUND_WITHOUT_BATCH
+        if self.plan_id and self.plan and self.region_id and self.plan.region_id != self.region_id:
+            errors["plan"] = "所属规划必须属于同一行政区划。"
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def batch_label(self) -> str:
+        if not self.batch:
+            return ""
+        return f"{self.get_batch_display()}（{self.batch_round}）" if self.batch_round else self.get_batch_display()
+
+
+class ProjectInvestment(models.Model):
+    """Planned and completed investment of one project in one year (亿元)."""
+
+    project = models.ForeignKey(Project, verbose_name="项目", on_delete=models.CASCADE, related_name="investments")
+    year = models.PositiveSmallIntegerField("年份")
+    planned = models.DecimalField("年度计划投资（亿元）", max_digits=14, decimal_places=4, null=True, blank=True)
+    completed = models.DecimalField("完成投资（亿元）", max_digits=14, decimal_places=4, null=True, blank=True)
+    source = models.CharField("来源", max_length=300, blank=True)
+    note = models.TextField("说明", blank=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "年度投资"
+        verbose_name_plural = "年度投资"
+        ordering = ["project", "year"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "year"],
+                name="investment_one_per_year",
+                violation_error_message=INVESTMENT_DUPLICATE,
+            ),
+            models.CheckConstraint(
+                condition=(Q(planned__isnull=True) | Q(planned__gte=0))
+                & (Q(completed__isnull=True) | Q(completed__gte=0)),
+                name="investment_not_negative",
+                violation_error_message=NEGATIVE_AMOUNT,
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.project.name} {self.year}年"
+
+
+class ProgressNote(models.Model):
+    """A dated line of progress (进展情况), e.g. 一期建成开园，签约入驻企业32家."""
+
+    project = models.ForeignKey(Project, verbose_name="项目", on_delete=models.CASCADE, related_name="notes")
+    date = models.DateField("日期")
+    text = models.TextField("进展情况")
+    source = models.CharField("来源", max_length=300, blank=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="填报人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "项目进展"
+        verbose_name_plural = "项目进展"
+        ordering = ["project", "-date", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.project.name} {self.date:%Y-%m-%d}"
+
+
+class SummaryScope(models.TextChoices):
+    """Which registered projects a yearly summary figure is compared with."""
+
+    PROVINCE = "province", "省重点项目"
+    CITY = "city", "市重点项目"
+    PROVINCE_CITY = "province_city", "省市重点项目"
+    SIGNED = "signed", "“签约一批”项目"
+    STARTED = "started", "“开工一批”项目"
+    IN_PRODUCTION = "in_production", "“投产一批”项目"
+    THREE_BATCHES = "three_batches", "“三个一批”项目"
+    OTHER = "other", "其他口径（不与登记项目比较）"
+
+
+class InvestmentSummary(models.Model):
+    """A figure a report gives only in aggregate, e.g. 2022年纳入省重点项目10个，总投资196.91亿元.
+
+    Kept beside the totals computed from registered projects; the difference is shown, never hidden.
+    """
+
+    region = models.ForeignKey(
+        Region, verbose_name="行政区划", on_delete=models.PROTECT, related_name="investment_summaries"
+    )
+    plan = models.ForeignKey(
+        Plan, verbose_name="所属规划", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    year = models.PositiveSmallIntegerField("年份")
+    part = models.CharField("期间", max_length=2, blank=True, default="", choices=[("", "全年"), ("H1", "上半年")])
+    scope = models.CharField("口径", max_length=20, choices=SummaryScope.choices)
+    label = models.CharField("原文表述", max_length=100, help_text="如：纳入省重点项目、前六期纳入“签约一批”项目")
+    project_count = models.PositiveIntegerField("项目个数", null=True, blank=True)
+    total_investment = models.DecimalField("总投资（亿元）", max_digits=14, decimal_places=4, null=True, blank=True)
+    planned = models.DecimalField("年度计划投资（亿元）", max_digits=14, decimal_places=4, null=True, blank=True)
+    completed = models.DecimalField("完成投资（亿元）", max_digits=14, decimal_places=4, null=True, blank=True)
+    source = models.CharField("来源", max_length=300)
+    note = models.TextField("说明", blank=True)
+    order = models.PositiveSmallIntegerField("排序", default=0)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "年度汇总数"
+        verbose_name_plural = "年度汇总数"
+        ordering = ["region", "year", "part", "order", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["region", "year", "part", "label", "source"], name="summary_unique_per_source"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year}年{self.get_part_display() if self.part else ''} {self.label}"
+
+    @property
+    def period_label(self) -> str:
+        return f"{self.year}年{'上半年' if self.part == 'H1' else ''}"

@@ -1,0 +1,149 @@
+"""The real project fixture of the seeds: named projects, their figures, summaries, and a render smoke test."""
+
+from decimal import Decimal
+
+import pytest
+from django.test import Client
+
+from indicators.models import Plan
+from projects.models import Domain, InvestmentSummary, ProgressNote, Project, ProjectInvestment, Stage, SummaryScope
+from projects.seed import load_projects_fixture
+from projects.summary import projects_dashboard
+from tests.conftest import make_user
+
+D = Decimal
+
+# (a distinctive part of the name, total investment 亿元 or None, text the scale must contain, stage, source)
+NAMED = [
+    ("高端铝型材", None, "年产30万吨高端铝型材", Stage.IN_PRODUCTION, "附件3 1.先进制造业"),
+    ("智能手机零部件", D("5.6"), "2000万片", Stage.IN_PRODUCTION, "001"),
+    ("卧龙艾草产业园", D("30"), "1500亩", Stage.IN_PRODUCTION, "001"),
+    ("卧龙岗文化园", None, "", Stage.COMPLETED, "附件3 2.现代服务业"),
+    ("豫资海元南阳城市产业综合体", None, "5000亩", Stage.UNDER_CONSTRUCTION, "附件3 6.基础设施"),
+    ("南阳产投食品产业园", None, "", Stage.IN_PRODUCTION, "000"),
+    ("金誉科技", None, "5万吨食品材料包装", Stage.IN_PRODUCTION, "004"),
+    ("中牧牧原生物药业", None, "", Stage.IN_PRODUCTION, "003"),
+    ("居然之家南阳旗舰店", None, "", Stage.IN_PRODUCTION, "003"),
+    ("众德", None, "350万套", Stage.UNDER_CONSTRUCTION, "004"),
+    ("豫资青果", None, "", Stage.UNDER_CONSTRUCTION, "004"),
+    ("水系连通及水美乡村", D("4.65"), "118公里", Stage.COMPLETED, "001"),
+    ("乡村振兴基础设施建设PPP", D("8.9"), "", Stage.UNDER_CONSTRUCTION, "附件3 3.乡村振兴"),
+    ("王村污水处理厂尾水湿地", D("0.7936"), "已到位资金1649万元", Stage.UNDER_CONSTRUCTION, "附件3 7.生态保护"),
+    ("南水北调中线工程总干渠", D("1.34"), "", Stage.UNDER_CONSTRUCTION, "附件3 7.生态保护"),
+    ("白河航道卧龙段", D("41"), "41.2公里", "", "附件3 6.基础设施"),
+    ("鸭西灌区", D("40"), "", "", "003"),
+]
+
+
+@pytest.fixture
+def loaded(plan_14th: Plan) -> Plan:
+    load_projects_fixture()
+    return plan_14th
+
+
+@pytest.mark.parametrize(("part", "total", "scale", "stage", "source"), NAMED, ids=[n[0] for n in NAMED])
+def test_named_projects_carry_their_seed_figures(
+    loaded: Plan, part: str, total: Decimal | None, scale: str, stage: str, source: str
+) -> None:
+    project = Project.objects.get(name__contains=part)
+    assert project.total_investment == total
+    assert scale in project.scale
+    assert project.stage == stage
+    assert source in project.source
+    assert project.region == loaded.region and project.plan == loaded
+
+
+def test_every_project_has_a_source_and_dated_notes_and_no_guessed_figures(loaded: Plan) -> None:
+    projects = list(Project.objects.all())
+    assert len(projects) >= 90
+    assert {p.domain for p in projects} == set(Domain.values)  # all eight fields of 附件3 are represented
+    for project in projects:
+        assert project.source, project.name
+        assert project.notes.exists(), project.name
+    # The seeds name no project's level, batch or yearly figures: none may be invented.
+    assert not Project.objects.exclude(level="").exists()
+    assert not Project.objects.exclude(batch="").exists()
+    assert not ProjectInvestment.objects.exists()
+    assert not ProgressNote.objects.filter(source="").exists()
+
+
+def test_approximate_figures_stay_text(loaded: Plan) -> None:
+    update = Project.objects.get(name__contains="光武片区和卧龙岗西南片区")
+    assert update.total_investment is None and "约200亿元" in update.scale
+    chemical = Project.objects.get(name__startswith="化纤厂")
+    assert chemical.total_investment is None and "第一期投资30亿元" in chemical.scale
+
+
+@pytest.mark.parametrize(
+    ("year", "part", "scope", "count", "total", "planned", "completed"),
+    [
+        (2021, "", SummaryScope.PROVINCE, 7, D("95.4"), D("19.6"), None),
+        (2021, "", SummaryScope.CITY, 13, D("25.2"), None, None),
+        (2022, "", SummaryScope.PROVINCE, 10, D("196.91"), D("86.52"), None),
+        (2022, "", SummaryScope.CITY, 54, D("260.54"), None, None),
+        (2022, "", SummaryScope.SIGNED, 11, D("145.1"), D("35.15"), None),
+        (2022, "", SummaryScope.THREE_BATCHES, 139, None, None, None),
+        (2023, "", SummaryScope.PROVINCE_CITY, None, None, None, D("605")),
+        (2024, "H1", SummaryScope.PROVINCE_CITY, 100, None, D("273"), D("173.9")),
+        (2024, "", SummaryScope.PROVINCE_CITY, 79, None, None, D("255.7")),
+        (2025, "", SummaryScope.PROVINCE, 4, None, None, None),
+    ],
+)
+def test_yearly_summary_records(
+    loaded: Plan,
+    year: int,
+    part: str,
+    scope: str,
+    count: int | None,
+    total: Decimal | None,
+    planned: Decimal | None,
+    completed: Decimal | None,
+) -> None:
+    record = InvestmentSummary.objects.filter(year=year, part=part, scope=scope).order_by("order").first()
+    assert record is not None
+    assert (record.project_count, record.total_investment, record.planned, record.completed) == (
+        count,
+        total,
+        planned,
+        completed,
+    )
+    assert record.source
+
+
+def test_loader_is_idempotent_and_keeps_corrections(loaded: Plan) -> None:
+    counts = (Project.objects.count(), ProgressNote.objects.count(), InvestmentSummary.objects.count())
+    Project.objects.filter(name__contains="白河航道").update(total_investment=D("42"))
+    result = load_projects_fixture()
+    assert result.total == 0
+    assert (Project.objects.count(), ProgressNote.objects.count(), InvestmentSummary.objects.count()) == counts
+    assert Project.objects.get(name__contains="白河航道").total_investment == D("42")
+
+
+def test_generated_sentences_from_the_seed_figures(loaded: Plan) -> None:
+    data = projects_dashboard(loaded.region, 2022)
+    sentences = "\n".join(data.recorded_sentences)
+    assert (
+        "2022年，纳入省重点项目10个，总投资196.91亿元，年度计划投资86.52亿元；纳入市重点项目54个，总投资260.54亿元"
+        in sentences
+    )
+    assert "2021年，" in sentences and "纳入省重点项目7个，总投资95.4亿元，年度计划投资19.6亿元" in sentences
+    assert "完成省市重点项目投资605亿元" in sentences
+    assert "2024年上半年，实施省市重点项目100个，年度计划投资273亿元，完成投资173.9亿元" in sentences
+    # N001 confirms the 2021 signing figures; the sentence says them once.
+    assert sentences.count("35个，总投资267.6亿元") == 1
+    # Registered projects have no yearly records: every compared record shows a difference.
+    province_2022 = next(
+        c for c in data.comparisons if c.record.year == 2022 and c.record.scope == SummaryScope.PROVINCE
+    )
+    assert province_2022.computed is not None and province_2022.computed.count == 0
+    assert province_2022.disagrees and province_2022.differences.count == 10  # type: ignore[union-attr]
+
+
+def test_every_project_page_renders_with_the_real_fixtures(client: Client, loaded: Plan) -> None:
+    client.force_login(make_user("viewer", "领导"))
+    for url in ["/projects/", "/projects/dashboard/", "/projects/?year=2022", "/projects/export.xlsx?year=2022"]:
+        assert client.get(url).status_code == 200, url
+    for pk in Project.objects.values_list("pk", flat=True):
+        response = client.get(f"/projects/{pk}/")
+        assert response.status_code == 200
+        assert "进展情况" in response.content.decode()
