@@ -131,9 +131,9 @@ def get_plan_for_user(user: Any, pk: int, *, need: Need = Need.READ) -> Plan:
 
 def get_indicator_for_user(user: Any, pk: int, *, need: Need = Need.READ) -> Indicator:
     try:
-        indicator = Indicator.objects.select_related(
-            "plan", "plan__region", "category", "department", "parent"
-        ).get(pk=pk)
+        indicator = Indicator.objects.select_related("plan", "plan__region", "category", "department", "parent").get(
+            pk=pk
+        )
     except Indicator.DoesNotExist:
         raise Http404(NOT_FOUND_SCOPE) from None
     check_indicator(user, indicator, need)

@@ -1,3 +1,27 @@
+from django.urls import path
+
+from indicators import views
+
 app_name = "indicators"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("entry/", views.entry_grid, name="entry"),
+    path("entry/submit-all/", views.entry_submit_all, name="submit_all"),
+    path("entry/<int:indicator_pk>/<str:period>/", views.entry_edit, name="entry_edit"),
+    path("review/", views.review_list, name="review"),
+    path("observation/<int:pk>/submit/", views.observation_submit, name="submit"),
+    path("observation/<int:pk>/approve/", views.observation_approve, name="approve"),
+    path("observation/<int:pk>/return/", views.observation_return, name="return"),
+    path("observation/<int:pk>/history/", views.observation_history, name="history"),
+    path("indicator/<int:pk>/verdict/", views.indicator_verdict, name="verdict"),
+    path("indicator/<int:pk>/target/", views.indicator_target, name="target"),
+    path("indicator/<int:pk>/edit/", views.indicator_edit, name="indicator_edit"),
+    path("plans/", views.plan_list, name="plans"),
+    path("plans/new/", views.plan_create, name="plan_create"),
+    path("plan/<int:pk>/", views.plan_detail, name="plan"),
+    path("plan/<int:plan_pk>/indicators/new/", views.indicator_create, name="indicator_create"),
+    path("plan/<int:pk>/locks/", views.plan_locks, name="locks"),
+    path("plan/<int:pk>/import/", views.plan_import, name="import"),
+    path("plan/<int:pk>/import/confirm/", views.plan_import_confirm, name="import_confirm"),
+    path("plan/<int:pk>/import/template.xlsx", views.plan_import_template, name="import_template"),
+]

@@ -1,0 +1,801 @@
+"""Excel import in the layout of the 附件1 export (``reports.workbook`` holds the layout contract).
+
+Three steps, each testable on its own:
+1. ``read_table(data)`` reads the bytes into a ``Table`` (pure: no database); file-level problems (empty,
+   oversized, not an .xlsx, wrong sheet, broken header, formulas, misplaced merges) and row-level ones
+   (text in a number cell, duplicate rows) come back as Chinese messages with the row and column.
+2. ``run_import(...)`` applies the table to a plan through ``indicators.services`` inside one
+   transaction. In preview (``commit=False``) and whenever any error is found, the transaction is rolled
+   back, so zero rows are written; the preview therefore runs exactly the code the commit runs.
+3. Into an empty plan it creates categories and indicators (names, units, attributes, targets parsed by
+   the engine's parser, base and yearly values); into a plan with indicators it only adds or changes
+   figures and refuses rows it does not know.
+
+Imported figures are recorded as approved (the import is an admin's act, audited with the file name as
+the reason): the file is the official table, and export → import → export must give identical values.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from collections import Counter
+from dataclasses import dataclass, field, replace
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from openpyxl import Workbook, load_workbook
+from openpyxl.cell.cell import Cell, MergedCell
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from indicators import services
+from indicators.assessment import plan_settings
+from indicators.models import (
+    Attribute,
+    Category,
+    Indicator,
+    ManualVerdict,
+    Observation,
+    Plan,
+    Region,
+)
+from indicators.periods import Period, PeriodError
+from indicators.values import MAX_DECIMALS, VALUE_NOT_A_NUMBER, ValueInputError, parse_value
+from indicators.vocabulary import Status
+from reports.workbook import (
+    COL_ATTRIBUTE,
+    COL_CATEGORY,
+    COL_FIRST_VALUE,
+    COL_GROUP,
+    COL_NAME,
+    COL_SEQ,
+    COL_TARGET,
+    FIRST_DATA_ROW,
+    HEADER_ATTRIBUTE,
+    HEADER_CATEGORY,
+    HEADER_INDICATOR,
+    HEADER_ROWS,
+    HEADER_SEQ,
+    HEADER_TARGET,
+    HEADER_VALUES,
+    HEADER_VERDICT,
+    MANUAL_COMMENT_PREFIX,
+    READING_TABLE,
+    SHEET_APPENDIX1,
+    SHEET_SOURCES,
+    SOURCE_HEADERS,
+    TITLE_ROW,
+)
+
+MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+MAX_UNPACKED_BYTES = 60 * 1024 * 1024  # a 5 MB .xlsx that unpacks to more is a zip bomb, not a table
+MAX_ROWS = 2000
+MAX_COLUMNS = 200
+NO_DATA_MARKS = frozenset({"/", "／"})
+
+FILE_EMPTY = "文件是空的，请选择填好的 Excel 文件。"
+FILE_TOO_LARGE = "文件超过 5 MB，不能导入。请删去无关的工作表、图片后再上传。"
+FILE_WRONG_TYPE = "只能导入 Excel 工作簿（.xlsx）文件。"
+FILE_NOT_XLSX = (
+    "该文件不是有效的 Excel 工作簿（.xlsx），可能已损坏或只是改了扩展名。请在 Excel 中“另存为 Excel 工作簿”后再上传。"
+)
+SHEET_MISSING = "找不到名为“附件1”的工作表（文件中的工作表：{found}）。请使用下载的模板，不要修改工作表名称。"
+HEADER_BROKEN = "表头不正确：{cell} 应为“{expected}”，实际为“{found}”。请使用下载的模板。"
+HEADER_NOT_A_PERIOD = "表头不正确：{cell}“{found}”不是期间，应写作“2023年”或“2023年上半年”。"
+HEADER_DUPLICATE_PERIOD = "表头中期间“{period}”出现了不止一次（{cells}）。"
+HEADER_NO_PERIODS = "表头不正确：第3行从 G 列起应为各期间（如“2020年”“2023年上半年”），没有找到。"
+HEADER_BASE_NOT_YEAR = "表头不正确：第一个数值列 G3 应为基期年份（如“2020年”），实际为“{found}”。"
+HEADER_TARGET_YEAR = "表头不正确：F3 应为目标年份（如“2025年”），实际为“{found}”。"
+FORMULA = "{cell} 含公式“{formula}”，不能导入。请复制后“选择性粘贴 → 数值”再上传。"
+MERGED_WRONG = "{range} 合并单元格位置不对：数据区只有序号、类别、指标列可以上下合并，指标名称可以跨 C、D 两列。"
+NO_ROWS = "表中没有指标行（从第4行开始）。"
+ROW_NAME_MISSING = "第{row}行：缺少指标名称。"
+ROW_CATEGORY_MISSING = "第{row}行：缺少类别。"
+ROW_ATTRIBUTE = "第{row}行：属性“{found}”应为“约束性”或“预期性”。"
+ROW_NOT_A_NUMBER = "{cell}（{period}）：“{found}”不是数字。{detail}"
+ROW_DUPLICATE = "第{row}行：指标“{name}”与第{first}行重复。"
+ROW_UNKNOWN = "第{row}行：规划“{plan}”中没有指标“{name}”。请核对名称和单位；新增指标请在规划管理中添加。"
+DETAIL_NUMBER = "请只填数字；没有数据请填“/”。"
+DETAIL_PERCENT = "数值请不要带 %，如 96.6。"
+DETAIL_PERCENT_FORMAT = "单元格是百分比格式，请改为常规数字格式后填写，如 96.6。"
+TOO_MANY_ROWS = "表格超过 {limit} 行，不像是规划指标表，未导入。"
+ROW_REFUSED = "{cell}（{period}）：{message}"
+PLAN_PERIOD_OUTSIDE = "表头期间“{period}”不在规划“{plan}”的期间内（基期 {base} 年至目标年 {end} 年）。"
+PLAN_END_YEAR = "表中目标年份为 {found} 年，与规划“{plan}”的目标年 {end} 年不一致。"
+PLAN_BASE_YEAR = "表中基期为 {found} 年，与规划“{plan}”的基期 {base} 年不一致。"
+REGION_MISSING = "找不到行政区划“{name}”。"
+REGION_AMBIGUOUS = "行政区划“{name}”不止一个，请写全称。"
+WARN_TEXT_NUMBER = "{cell}：数字以文本保存，已按 {value} 读取。"
+WARN_NO_DATA_KEPT = "{cell}：表中为“/”，系统已有数值 {value}，未修改。"
+WARN_TARGET_DIFFERS = "第{row}行：表中目标“{found}”与系统中的“{current}”不同，未修改（请在目标页修改）。"
+WARN_OUTLIER = "{cell}：{warning}"
+WARN_MANUAL_UNKNOWN = "第{row}行：人工研判结论“{found}”无法识别，未导入。"
+
+_TITLE_SHORT_NAME = re.compile(r"“(.+?)”")
+_TITLE_AS_OF = re.compile(r"截至(.+?)[）)]")
+_YEAR = re.compile(r"^\s*(\d{4})\s*年?\s*$")
+_UNIT = re.compile(r"^(.*)（([^（）]*)）\s*$")
+ATTRIBUTES = {label: value for value, label in Attribute.choices}
+
+
+class ImportFileError(Exception):
+    """A file-level problem: reading stops here."""
+
+
+@dataclass
+class CellValue:
+    column: int
+    period: Period
+    value: Decimal | None
+    decimals: int
+    no_data: bool
+
+
+@dataclass
+class TableRow:
+    row: int
+    seq: str
+    category: str
+    group: str  # the parent's name for a sub-indicator, "" for a top-level indicator
+    display_name: str  # as printed, with the unit: 地区生产总值增长（%）
+    attribute: str
+    target_text: str
+    values: list[CellValue]
+    manual_label: str = ""
+    manual_reason: str = ""
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.group, self.display_name)
+
+
+@dataclass
+class Table:
+    title: str
+    short_name: str
+    end_year: int
+    periods: list[Period]
+    rows: list[TableRow]
+    as_of: Period | None
+    sources: dict[tuple[str, str], tuple[str, str]] = field(default_factory=dict)
+
+    @property
+    def base_year(self) -> int:
+        return self.periods[0].year
+
+
+@dataclass
+class Change:
+    row: int
+    name: str
+    period: str
+    old: str
+    new: str
+    action: str  # 新增 / 修改
+
+
+@dataclass
+class ImportReport:
+    errors: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    changes: list[Change] = field(default_factory=list)
+    counts: Counter[str] = field(default_factory=Counter)
+    committed: bool = False
+    plan_id: int | None = None
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def cell_name(row: int, column: int) -> str:
+    return f"第{row}行 {get_column_letter(column)} 列"
+
+
+def split_unit(display_name: str) -> tuple[str, str]:
+    """``地区生产总值增长（%）`` → (地区生产总值增长, %); no trailing parenthesis → (name, "")."""
+    match = _UNIT.match(display_name)
+    return (match.group(1).strip(), match.group(2).strip()) if match else (display_name.strip(), "")
+
+
+def display_name(indicator: Indicator) -> str:
+    return f"{indicator.name}（{indicator.unit}）" if indicator.unit else indicator.name
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return _plain(Decimal(repr(value)))
+    if isinstance(value, Decimal):
+        return _plain(value)
+    return str(value).strip()
+
+
+def _plain(number: Decimal) -> str:
+    text = format(number, "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+_FORMAT_DECIMALS = re.compile(r"^0(?:\.(0+))?$")
+
+
+def _number(cell: Cell) -> tuple[Decimal, int]:
+    """A numeric cell's value with the decimals its number format prints (0.3470 stays 0.3470)."""
+    raw = cell.value
+    # A float carries binary noise (0.1 + 0.2); Observation keeps 6 decimals, so round to 6 first.
+    text = format(Decimal(repr(round(raw, MAX_DECIMALS))), "f") if isinstance(raw, float) else str(raw)
+    parsed = parse_value(text)  # raises ValueInputError: too large
+    match = _FORMAT_DECIMALS.match(str(cell.number_format or ""))
+    decimals = len(match.group(1) or "") if match else parsed.decimals
+    decimals = max(decimals, parsed.decimals)
+    value = parsed.value.quantize(Decimal(1).scaleb(-decimals)) if decimals else parsed.value
+    return value, decimals
+
+
+# --- step 1: read the workbook ---------------------------------------------------------------------
+
+
+def check_upload(name: str, size: int) -> None:
+    """Before reading: the name must end in .xlsx and the size must be within the limit."""
+    if not name.lower().endswith(".xlsx"):
+        raise ImportFileError(FILE_WRONG_TYPE)
+    if size == 0:
+        raise ImportFileError(FILE_EMPTY)
+    if size > MAX_UPLOAD_BYTES:
+        raise ImportFileError(FILE_TOO_LARGE)
+
+
+def _open(data: bytes) -> Workbook:
+    if not data:
+        raise ImportFileError(FILE_EMPTY)
+    if len(data) > MAX_UPLOAD_BYTES:
+        raise ImportFileError(FILE_TOO_LARGE)
+    buffer = io.BytesIO(data)
+    if not zipfile.is_zipfile(buffer):
+        raise ImportFileError(FILE_NOT_XLSX)
+    try:
+        with zipfile.ZipFile(buffer) as archive:
+            if sum(info.file_size for info in archive.infolist()) > MAX_UNPACKED_BYTES:
+                raise ImportFileError(FILE_TOO_LARGE)
+        buffer.seek(0)
+        return load_workbook(buffer, data_only=False)
+    except ImportFileError:
+        raise
+    # openpyxl fails on a broken or foreign archive with many kinds of exceptions (KeyError, ValueError,
+    # BadZipFile, InvalidFileException, XML errors); for the user they all mean the same thing.
+    except Exception:
+        raise ImportFileError(FILE_NOT_XLSX) from None
+
+
+def read_table(data: bytes) -> tuple[Table | None, list[str], list[str]]:
+    """The table of sheet 附件1, or None with the errors; warnings are for the preview."""
+    errors: list[str] = []
+    warnings: list[str] = []
+    try:
+        workbook = _open(data)
+        if SHEET_APPENDIX1 not in workbook.sheetnames:
+            raise ImportFileError(SHEET_MISSING.format(found="、".join(workbook.sheetnames)))
+        sheet = workbook[SHEET_APPENDIX1]
+        if sheet.max_row > MAX_ROWS or sheet.max_column > MAX_COLUMNS:
+            raise ImportFileError(TOO_MANY_ROWS.format(limit=MAX_ROWS))
+        _check_formulas(sheet, errors)
+        _check_merges(sheet, errors)
+        if errors:
+            return None, errors, warnings
+        periods, period_columns, verdict_column, end_year = _read_header(sheet)
+        table = _read_rows(sheet, periods, period_columns, verdict_column, end_year, errors, warnings)
+        if SHEET_SOURCES in workbook.sheetnames:
+            table.sources = _read_sources(workbook[SHEET_SOURCES])
+    except ImportFileError as error:
+        return None, [str(error)], warnings
+    if errors:
+        return None, errors, warnings
+    return table, errors, warnings
+
+
+def _check_formulas(sheet: Worksheet, errors: list[str]) -> None:
+    for row in sheet.iter_rows():
+        for cell in row:
+            if isinstance(cell, MergedCell) or cell.data_type != "f":
+                continue
+            formula = cell.value if isinstance(cell.value, str) else getattr(cell.value, "text", "") or "="
+            errors.append(FORMULA.format(cell=cell_name(cell.row, cell.column), formula=str(formula)[:40]))
+
+
+def _check_merges(sheet: Worksheet, errors: list[str]) -> None:
+    top, second = HEADER_ROWS
+    for merged in sheet.merged_cells.ranges:
+        rows, cols = (merged.min_row, merged.max_row), (merged.min_col, merged.max_col)
+        if rows == (TITLE_ROW, TITLE_ROW):
+            continue
+        if top <= merged.min_row and merged.max_row <= second:
+            continue  # header merges; the header's texts are checked separately
+        if merged.min_row >= FIRST_DATA_ROW:
+            vertical = cols[0] == cols[1] and cols[0] in (COL_SEQ, COL_CATEGORY, COL_GROUP)
+            name_across = rows[0] == rows[1] and cols == (COL_GROUP, COL_NAME)
+            if vertical or name_across:
+                continue
+        errors.append(MERGED_WRONG.format(range=merged.coord))
+
+
+Merges = dict[tuple[int, int], tuple[int, int]]
+
+
+def _merge_map(sheet: Worksheet) -> Merges:
+    """Every covered cell of a merged range → its top-left cell (read once, not per lookup)."""
+    covered: Merges = {}
+    for merged in sheet.merged_cells.ranges:
+        for row in range(merged.min_row, merged.max_row + 1):
+            for column in range(merged.min_col, merged.max_col + 1):
+                covered[(row, column)] = (merged.min_row, merged.min_col)
+    return covered
+
+
+def _merged_value(sheet: Worksheet, merges: Merges, row: int, column: int) -> Any:
+    top_left = merges.get((row, column))
+    return sheet.cell(*top_left).value if top_left else sheet.cell(row, column).value
+
+
+def _in_name_merge(merges: Merges, row: int) -> bool:
+    """Is C:D of this row one merged cell (a top-level indicator's name)?"""
+    return merges.get((row, COL_NAME)) == (row, COL_GROUP)
+
+
+def _read_header(sheet: Worksheet) -> tuple[list[Period], list[int], int | None, int]:
+    top, second = HEADER_ROWS
+    for column, expected in (
+        (COL_SEQ, HEADER_SEQ),
+        (COL_CATEGORY, HEADER_CATEGORY),
+        (COL_GROUP, HEADER_INDICATOR),
+        (COL_ATTRIBUTE, HEADER_ATTRIBUTE),
+        (COL_TARGET, HEADER_TARGET),
+        (COL_FIRST_VALUE, HEADER_VALUES),
+    ):
+        found = _text(sheet.cell(top, column).value)
+        if found != expected:
+            raise ImportFileError(HEADER_BROKEN.format(cell=cell_name(top, column), expected=expected, found=found))
+    target_header = _text(sheet.cell(second, COL_TARGET).value)
+    year = _YEAR.match(target_header)
+    if not year:
+        raise ImportFileError(HEADER_TARGET_YEAR.format(found=target_header))
+    periods: list[Period] = []
+    columns: list[int] = []
+    seen: dict[Period, list[str]] = {}
+    column = COL_FIRST_VALUE
+    verdict_column = None
+    while column <= sheet.max_column:
+        if _text(sheet.cell(top, column).value) == HEADER_VERDICT:
+            verdict_column = column
+            break
+        label = _text(sheet.cell(second, column).value)
+        if not label:
+            break
+        try:
+            period = Period.parse(label)
+        except PeriodError:
+            raise ImportFileError(HEADER_NOT_A_PERIOD.format(cell=cell_name(second, column), found=label)) from None
+        seen.setdefault(period, []).append(cell_name(second, column))
+        periods.append(period)
+        columns.append(column)
+        column += 1
+    if not periods:
+        raise ImportFileError(HEADER_NO_PERIODS)
+    for period, cells in seen.items():
+        if len(cells) > 1:
+            raise ImportFileError(HEADER_DUPLICATE_PERIOD.format(period=period.label, cells="、".join(cells)))
+    if periods[0].is_partial:
+        raise ImportFileError(HEADER_BASE_NOT_YEAR.format(found=periods[0].label))
+    return periods, columns, verdict_column, int(year.group(1))
+
+
+def _read_rows(
+    sheet: Worksheet,
+    periods: list[Period],
+    period_columns: list[int],
+    verdict_column: int | None,
+    end_year: int,
+    errors: list[str],
+    warnings: list[str],
+) -> Table:
+    title = _text(sheet.cell(TITLE_ROW, 1).value)
+    short = _TITLE_SHORT_NAME.search(title)
+    as_of = None
+    if found := _TITLE_AS_OF.search(title):
+        try:
+            as_of = Period.parse(found.group(1))
+        except PeriodError:
+            as_of = None
+    merges = _merge_map(sheet)
+    rows: list[TableRow] = []
+    category = ""
+    first_row_of: dict[tuple[str, str], int] = {}
+    last_column = max(period_columns[-1], verdict_column or 0)
+    for r in range(FIRST_DATA_ROW, sheet.max_row + 1):
+        if all(_merged_value(sheet, merges, r, c) in (None, "") for c in range(COL_GROUP, last_column + 1)):
+            continue  # an empty line (or a stray 序号/类别 of a merge) is not a row
+        category = _text(_merged_value(sheet, merges, r, COL_CATEGORY)) or category
+        if _in_name_merge(merges, r) or not _text(sheet.cell(r, COL_NAME).value):
+            group, name = "", _text(_merged_value(sheet, merges, r, COL_GROUP))
+        else:
+            group, name = _text(_merged_value(sheet, merges, r, COL_GROUP)), _text(sheet.cell(r, COL_NAME).value)
+        if not name:
+            errors.append(ROW_NAME_MISSING.format(row=r))
+            continue
+        if not category:
+            errors.append(ROW_CATEGORY_MISSING.format(row=r))
+        attribute = _text(sheet.cell(r, COL_ATTRIBUTE).value)
+        if attribute and attribute not in ATTRIBUTES:
+            errors.append(ROW_ATTRIBUTE.format(row=r, found=attribute))
+        values: list[CellValue] = []
+        for period, column in zip(periods, period_columns, strict=True):
+            cell = sheet.cell(r, column)
+            if isinstance(cell, MergedCell):
+                continue  # already refused by _check_merges
+            parsed = _read_value(cell, period, errors, warnings)
+            if parsed is not None:
+                values.append(parsed)
+        row = TableRow(
+            row=r,
+            seq=_text(_merged_value(sheet, merges, r, COL_SEQ)),
+            category=category,
+            group=group,
+            display_name=name,
+            attribute=attribute,
+            target_text=_text(sheet.cell(r, COL_TARGET).value),
+            values=values,
+        )
+        if verdict_column is not None:
+            verdict = sheet.cell(r, verdict_column)
+            comment = verdict.comment.text if verdict.comment else ""
+            if comment.startswith(MANUAL_COMMENT_PREFIX):
+                row.manual_label = _text(verdict.value)
+                row.manual_reason = comment.removeprefix(MANUAL_COMMENT_PREFIX).strip()
+        if row.key in first_row_of:
+            errors.append(ROW_DUPLICATE.format(row=r, name=name, first=first_row_of[row.key]))
+            continue
+        first_row_of[row.key] = r
+        rows.append(row)
+    if not rows and not errors:
+        raise ImportFileError(NO_ROWS)
+    return Table(
+        title=title,
+        short_name=short.group(1) if short else "",
+        end_year=end_year,
+        periods=periods,
+        rows=rows,
+        as_of=as_of,
+    )
+
+
+def _read_value(cell: Cell, period: Period, errors: list[str], warnings: list[str]) -> CellValue | None:
+    raw = cell.value
+    where = cell_name(cell.row, cell.column)
+
+    def refuse(detail: str) -> None:
+        errors.append(ROW_NOT_A_NUMBER.format(cell=where, period=period.label, found=_text(raw), detail=detail))
+
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        return None
+    if isinstance(raw, str) and raw.strip() in NO_DATA_MARKS:
+        return CellValue(cell.column, period, None, 0, True)
+    if isinstance(raw, bool) or not isinstance(raw, int | float | Decimal | str):
+        refuse(DETAIL_NUMBER)
+        return None
+    if isinstance(raw, str):
+        try:
+            parsed = parse_value(raw)
+        except ValueInputError as error:
+            refuse(DETAIL_NUMBER if error.message == VALUE_NOT_A_NUMBER else error.message)
+            return None
+        if parsed.percent:
+            refuse(DETAIL_PERCENT)
+            return None
+        warnings.append(WARN_TEXT_NUMBER.format(cell=where, value=_plain(parsed.value)))
+        return CellValue(cell.column, period, parsed.value, parsed.decimals, False)
+    if "%" in str(cell.number_format or ""):
+        refuse(DETAIL_PERCENT_FORMAT)  # Excel stores 96.6% as 0.966
+        return None
+    try:
+        value, decimals = _number(cell)
+    except ValueInputError as error:
+        refuse(error.message)
+        return None
+    return CellValue(cell.column, period, value, decimals, False)
+
+
+def _read_sources(sheet: Worksheet) -> dict[tuple[str, str], tuple[str, str]]:
+    """(full name, period label) → (source, note) from the export's 数据来源 sheet, if it is intact."""
+    header = tuple(_text(c.value) for c in sheet[1][: len(SOURCE_HEADERS)])
+    if header != SOURCE_HEADERS:
+        return {}
+    found = {}
+    for values in sheet.iter_rows(min_row=2, values_only=True):
+        if len(values) < len(SOURCE_HEADERS) or _text(values[7]) != READING_TABLE:
+            continue
+        found[(_text(values[3]), _text(values[4]))] = (_text(values[8]), _text(values[9]))
+    return found
+
+
+# --- step 2: apply it to a plan ------------------------------------------------------------------
+
+
+class _Rollback(Exception):
+    pass
+
+
+def run_import(
+    data: bytes,
+    *,
+    user: Any,
+    filename: str,
+    commit: bool,
+    plan: Plan | None = None,
+    region: Region | None = None,
+    plan_name: str = "",
+    as_of: Period | None = None,
+) -> ImportReport:
+    """Read ``data`` and apply it to ``plan`` (or to the plan ``plan_name`` of ``region``, created when
+    missing). Writes only when ``commit`` and no error was found; otherwise everything is rolled back."""
+    report = ImportReport()
+    table, errors, warnings = read_table(data)
+    report.errors.extend(errors)
+    report.warnings.extend(warnings)
+    if table is None:
+        return report
+    if as_of is not None:
+        table.as_of = as_of
+    try:
+        with transaction.atomic():
+            try:
+                if plan is None:
+                    assert region is not None
+                    plan = _plan_for(region, plan_name, table, user, report)
+                report.plan_id = plan.pk
+                _apply(table, plan, user, filename, report)
+            except ValidationError as error:
+                report.errors.extend(error.messages)
+            if report.errors or not commit:
+                raise _Rollback
+    except _Rollback:
+        return report
+    report.committed = True
+    return report
+
+
+def find_region(name: str) -> Region:
+    matches = [r for r in Region.objects.select_related("parent") if r.name == name or str(r) == name]
+    if not matches:
+        raise ValidationError(REGION_MISSING.format(name=name))
+    if len(matches) > 1:
+        raise ValidationError(REGION_AMBIGUOUS.format(name=name))
+    return matches[0]
+
+
+def _plan_for(region: Region, name: str, table: Table, user: Any, report: ImportReport) -> Plan:
+    existing = Plan.objects.filter(region=region, name=name).first()
+    if existing is not None:
+        return existing
+    report.counts["规划"] += 1
+    return services.plan_create(
+        region=region,
+        name=name,
+        short_name=table.short_name,
+        base_year=table.base_year,
+        end_year=table.end_year,
+        categories=list(dict.fromkeys(row.category for row in table.rows)),
+        user=user,
+    )
+
+
+def _apply(table: Table, plan: Plan, user: Any, filename: str, report: ImportReport) -> None:
+    if table.end_year != plan.end_year:
+        report.errors.append(PLAN_END_YEAR.format(found=table.end_year, plan=plan.name, end=plan.end_year))
+    if table.base_year != plan.base_year:
+        report.errors.append(PLAN_BASE_YEAR.format(found=table.base_year, plan=plan.name, base=plan.base_year))
+    for period in table.periods:
+        try:
+            services.check_period_in_plan(plan, period)
+        except ValidationError:
+            report.errors.append(
+                PLAN_PERIOD_OUTSIDE.format(period=period.label, plan=plan.name, base=plan.base_year, end=plan.end_year)
+            )
+    if report.errors:
+        return
+    indicators = list(Indicator.objects.of_plan(plan).select_related("parent", "category", "plan"))
+    # A plan with indicators only takes figures; an empty plan is built from the table.
+    matched = _match(table, plan, indicators, report) if indicators else _create(table, plan, user, report)
+    if report.errors:
+        return
+    _apply_values(table, plan, matched, user, filename, report)
+    _apply_manual(table, plan, matched, user, report)
+
+
+def _match(table: Table, plan: Plan, indicators: list[Indicator], report: ImportReport) -> dict[int, Indicator]:
+    by_key = {(i.parent.name if i.parent else "", display_name(i)): i for i in indicators}
+    matched = {}
+    for row in table.rows:
+        indicator = by_key.get(row.key)
+        if indicator is None:
+            shown = f"{row.group}·{row.display_name}" if row.group else row.display_name
+            report.errors.append(ROW_UNKNOWN.format(row=row.row, plan=plan.name, name=shown))
+            continue
+        if row.target_text != indicator.target_text:
+            report.warnings.append(
+                WARN_TARGET_DIFFERS.format(row=row.row, found=row.target_text, current=indicator.target_text or "—")
+            )
+        matched[row.row] = indicator
+    return matched
+
+
+def _create(table: Table, plan: Plan, user: Any, report: ImportReport) -> dict[int, Indicator]:
+    categories = {c.name: c for c in Category.objects.filter(plan=plan)}
+    parents: dict[str, Indicator] = {}
+    matched = {}
+    for row in table.rows:
+        if row.category not in categories:
+            categories[row.category] = services.category_add(plan=plan, name=row.category, user=user)
+            report.counts["类别"] += 1
+        category = categories[row.category]
+        parent = None
+        if row.group:
+            parent = parents.get(row.group)
+            if parent is None:
+                parent = services.indicator_save(
+                    indicator=Indicator(
+                        plan=plan,
+                        category=category,
+                        seq=row.seq,
+                        name=row.group,
+                        attribute=ATTRIBUTES.get(row.attribute, ""),
+                    ),
+                    user=user,
+                    reason="Excel 导入",
+                )
+                parents[row.group] = parent
+                report.counts["指标"] += 1
+        name, unit = split_unit(row.display_name)
+        indicator = Indicator(
+            plan=plan,
+            category=category,
+            parent=parent,
+            seq="" if parent else row.seq,
+            name=name,
+            unit=unit,
+            attribute=ATTRIBUTES.get(row.attribute, ""),
+            target_text=row.target_text,
+        )
+        try:
+            with transaction.atomic():
+                matched[row.row] = services.indicator_save(indicator=indicator, user=user, reason="Excel 导入")
+        except ValidationError as error:
+            report.errors.extend(f"第{row.row}行：{message}" for message in error.messages)
+            continue
+        report.counts["指标"] += 1
+    return matched
+
+
+def _shown(observation: Observation | None) -> str:
+    if observation is None:
+        return "—"
+    return "/" if observation.no_data else observation.display_value
+
+
+def _apply_values(
+    table: Table, plan: Plan, matched: dict[int, Indicator], user: Any, filename: str, report: ImportReport
+) -> None:
+    existing = {
+        (o.indicator_id, o.year, o.part): o
+        for o in Observation.objects.filter(indicator__plan=plan).select_related("entered_by")
+    }
+    reason = services.short_reason(f"Excel 导入：{filename}")
+    for row in table.rows:
+        indicator = matched[row.row]
+        full_name = f"{row.group}·{indicator.name}" if row.group else indicator.name
+        for cell in row.values:
+            where = cell_name(row.row, cell.column)
+            current = existing.get((indicator.pk, cell.period.year, cell.period.part))
+            if cell.no_data:
+                if current is not None and not current.no_data:
+                    report.warnings.append(WARN_NO_DATA_KEPT.format(cell=where, value=current.display_value))
+                    continue
+                if current is not None:
+                    continue
+            elif (
+                current is not None
+                and not current.no_data
+                and current.value == cell.value
+                and current.decimals == cell.decimals
+                and current.status == "approved"
+            ):
+                report.counts["未变"] += 1
+                continue
+            source, note = table.sources.get((full_name, cell.period.label), ("", ""))
+            try:
+                with transaction.atomic():
+                    result = services.observation_record(
+                        indicator=indicator,
+                        period=cell.period,
+                        value=cell.value,
+                        decimals=cell.decimals,
+                        no_data=cell.no_data,
+                        note=note or (current.note if current else ""),
+                        source=source or (current.source if current else f"Excel 导入（{filename}）")[:200],
+                        user=user,
+                        reason=reason,
+                        approve=True,
+                    )
+            except ValidationError as error:
+                report.errors.extend(
+                    ROW_REFUSED.format(cell=where, period=cell.period.label, message=m) for m in error.messages
+                )
+                continue
+            if result.warning:
+                report.warnings.append(WARN_OUTLIER.format(cell=where, warning=result.warning))
+            new = "/" if cell.no_data else result.observation.display_value
+            action = "新增" if current is None else "修改" if result.changed else "审核通过"
+            report.changes.append(Change(row.row, full_name, cell.period.label, _shown(current), new, action))
+            report.counts[action] += 1
+
+
+def _apply_manual(table: Table, plan: Plan, matched: dict[int, Indicator], user: Any, report: ImportReport) -> None:
+    rows = [row for row in table.rows if row.manual_label and row.manual_reason]
+    if not rows or table.as_of is None:
+        return
+    settings = plan_settings(plan)
+    by_label = {settings.label(status): status for status in Status}
+    as_of = table.as_of
+    current = {
+        m.indicator_id: m for m in ManualVerdict.objects.filter(indicator__plan=plan, year=as_of.year, part=as_of.part)
+    }
+    for row in rows:
+        status = by_label.get(row.manual_label)
+        if status is None:
+            report.warnings.append(WARN_MANUAL_UNKNOWN.format(row=row.row, found=row.manual_label))
+            continue
+        indicator = matched[row.row]
+        existing = current.get(indicator.pk)
+        if existing is not None and (existing.status, existing.reason) == (status.value, row.manual_reason):
+            continue
+        try:
+            with transaction.atomic():
+                services.manual_verdict_set(
+                    indicator=indicator, as_of=as_of, status=status.value, reason=row.manual_reason, user=user
+                )
+        except ValidationError as error:
+            report.errors.extend(f"第{row.row}行：{message}" for message in error.messages)
+            continue
+        report.counts["人工研判"] += 1
+
+
+# --- the template ----------------------------------------------------------------------------------
+
+
+def template_workbook(plan: Plan, periods: list[Period]) -> Workbook:
+    """The 附件1 export of ``plan`` with one value column per period in ``periods`` (blank where no figure
+    was approved yet), built by the reports engineer's renderer so the layout is the export's."""
+    from reports.appendix import build_report
+    from reports.workbook import build_appendix_workbook
+
+    as_of = max(periods, key=lambda p: p.sort_key)
+    appendix = build_report(plan, as_of).appendix
+    columns = tuple(sorted(set(appendix.columns) | set(periods), key=lambda p: p.sort_key))
+    rows = []
+    for row in appendix.rows:
+        by_period = {c.period: c for c in row.cells if c is not None}
+        rows.append(replace(row, cells=tuple(by_period.get(p) for p in columns)))
+    appendix = replace(appendix, columns=columns, rows=tuple(rows))
+    workbook = build_appendix_workbook(appendix)
+    sheet = workbook[SHEET_APPENDIX1]
+    for r, row in enumerate(appendix.rows, start=FIRST_DATA_ROW):
+        for i, value_cell in enumerate(row.cells):
+            if value_cell is None:  # no figure yet: leave the cell empty to be filled in
+                sheet.cell(r, COL_FIRST_VALUE + i).value = None
+    for name in list(workbook.sheetnames):
+        if name not in (SHEET_APPENDIX1, SHEET_SOURCES):
+            del workbook[name]
+    return workbook

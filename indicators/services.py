@@ -1,0 +1,550 @@
+"""Every write to figures, targets, manual verdicts, locks and plans goes through these services.
+
+Views, admin actions, management commands and the Excel importer all call them. Each one checks the
+user's role (``user=None`` is the command line, trusted), runs inside a transaction, calls
+``full_clean()`` and saves with the audit entry of django-simple-history: who (``_history_user``) and
+why (``_change_reason``, capped at simple-history's 100 characters). Failures are ``ValidationError``
+with a Chinese message constant, so views show them and tests assert them exactly.
+
+Review workflow of an observation (Akvo RSR style; only approved figures count):
+
+    draft ──submit──▶ submitted (待审核) ──approve──▶ approved
+      ▲                   │
+      └──── returned ◀─return (with a note the clerk sees)
+
+Changing a figure puts it back to draft (or straight to submitted with ``submit=True``); changing an
+approved figure needs a reason. A figure of a locked period cannot change at all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from indicators import roles, values
+from indicators.assessment import refresh_parsed_target
+from indicators.models import (
+    MANUAL_REASON_REQUIRED,
+    VALUE_REQUIRED,
+    AssignedTarget,
+    Category,
+    Indicator,
+    ManualVerdict,
+    Observation,
+    PeriodLock,
+    Plan,
+    Region,
+    ReviewStatus,
+)
+from indicators.periods import Period
+from indicators.roles import Need
+from indicators.vocabulary import Status
+
+REASON_MAX = 100  # simple-history's history_change_reason is a CharField(max_length=100)
+
+REASON_REQUIRED = "该数值已审核通过，修改必须填写修改原因。"
+TARGET_REASON_REQUIRED = "修改目标必须填写修改原因。"
+REASON_TOO_LONG = f"原因最多 {REASON_MAX} 个字。"
+PERIOD_LOCKED = "{period}已锁定，数值和研判不能修改；如确需修改，请联系管理员解锁。"
+PERIOD_OUTSIDE_PLAN = "{period}不在该规划的期间内（基期 {base} 年至目标年 {end} 年）。"
+PARENT_HAS_NO_FIGURES = "该指标由分项指标组成，请在分项指标中录入数值。"
+CONFLICT_CHANGED = "未保存：在您编辑期间，{who}已将该数值改为 {value}（{status}，{when}）。请在最新数值基础上重新修改。"
+CONFLICT_DELETED = "未保存：在您编辑期间，该数值已被删除。请刷新后重新录入。"
+SUBMIT_WRONG_STATUS = "只有草稿或退回修改的数值可以提交审核。"
+APPROVE_WRONG_STATUS = "只有待审核的数值可以审核通过。"
+RETURN_WRONG_STATUS = "只有待审核的数值可以退回。"
+RETURN_NOTE_REQUIRED = "退回时请写明退回原因，录入员会看到。"
+STATUS_UNKNOWN = "研判结论不在可选范围内。"
+ALREADY_LOCKED = "{period}已经锁定。"
+NOT_LOCKED = "{period}没有锁定。"
+PLAN_YEARS_INVALID = "目标年份必须晚于基期年份。"
+CATEGORIES_REQUIRED = "请至少填写一个类别。"
+CATEGORY_DUPLICATE = "类别“{name}”重复。"
+
+# Reasons written to the history when the user gives none.
+AUTO_CREATED = "录入"
+AUTO_CHANGED = "修改"
+AUTO_SUBMITTED = "提交审核"
+AUTO_APPROVED = "审核通过"
+AUTO_RETURNED = "退回修改：{note}"
+AUTO_LOCKED = "锁定期间"
+AUTO_UNLOCKED = "解锁期间"
+
+
+class ConcurrentEditError(ValidationError):
+    """The figure changed since the form was shown; ``current`` is the newer observation (or None)."""
+
+    def __init__(self, message: str, current: Observation | None) -> None:
+        super().__init__(message, code="conflict")
+        self.current = current
+
+
+@dataclass(frozen=True)
+class RecordResult:
+    observation: Observation
+    created: bool
+    changed: bool
+    warning: str  # soft warning saved on the observation for the reviewer, "" if none
+
+
+def clean_reason(reason: str | None) -> str:
+    reason = (reason or "").strip()
+    if len(reason) > REASON_MAX:
+        raise ValidationError(REASON_TOO_LONG, code="reason_too_long")
+    return reason
+
+
+def short_reason(text: str) -> str:
+    """A reason cut to the audit column's length."""
+    return text if len(text) <= REASON_MAX else text[: REASON_MAX - 1] + "…"
+
+
+def _audited_save(instance: Any, user: Any, reason: str) -> None:
+    instance._history_user = user
+    instance._change_reason = short_reason(reason)
+    instance.save()
+
+
+def _audited_delete(instance: Any, user: Any, reason: str) -> None:
+    instance._history_user = user
+    instance._change_reason = short_reason(reason)
+    instance.delete()
+
+
+def _check(user: Any, need: Need, indicator: Indicator | None = None) -> None:
+    if user is None:  # management command or import run from the shell
+        return
+    if indicator is None:
+        roles.require(user, need)
+    else:
+        roles.check_indicator(user, indicator, need)
+
+
+def check_period_in_plan(plan: Plan, period: Period) -> None:
+    """The base year (full year only) and every period up to the target year belong to the plan."""
+    inside = period == Period(plan.base_year) or plan.base_year < period.year <= plan.end_year
+    if not inside:
+        raise ValidationError(
+            PERIOD_OUTSIDE_PLAN.format(period=period.label, base=plan.base_year, end=plan.end_year),
+            code="period_outside_plan",
+        )
+
+
+def is_locked(plan_id: int, period: Period) -> bool:
+    return PeriodLock.objects.filter(plan_id=plan_id, year=period.year, part=period.part).exists()
+
+
+def check_not_locked(plan_id: int, period: Period) -> None:
+    if is_locked(plan_id, period):
+        raise ValidationError(PERIOD_LOCKED.format(period=period.label), code="locked")
+
+
+def _version_check(observation: Observation | None, expected_version: int | None) -> None:
+    """``expected_version`` is the version the form showed, 0 for a figure that did not exist yet."""
+    if expected_version is None:
+        return
+    current = observation.version if observation else 0
+    if current == expected_version:
+        return
+    if observation is None:
+        raise ConcurrentEditError(CONFLICT_DELETED, None)
+    latest = observation.history.select_related("history_user").first()
+    author = latest.history_user if latest is not None else observation.entered_by
+    who = (author.get_full_name() or author.username) if author else "他人"
+    when = timezone.localtime(observation.updated_at).strftime("%Y-%m-%d %H:%M")
+    shown = "暂无数据" if observation.no_data else observation.display_value
+    raise ConcurrentEditError(
+        CONFLICT_CHANGED.format(who=who, value=shown, status=observation.get_status_display(), when=when),
+        observation,
+    )
+
+
+def _locked_row(indicator: Indicator, period: Period) -> Observation | None:
+    return (
+        Observation.objects.select_for_update()
+        .select_related("entered_by")
+        .filter(indicator=indicator, year=period.year, part=period.part)
+        .first()
+    )
+
+
+def _history_of(indicator: Indicator, period: Period) -> list[Decimal]:
+    """Approved figures of the same kind of period (years with years, halves with halves), for warnings."""
+    figures = (
+        Observation.objects.approved()
+        .filter(indicator=indicator, part=period.part, value__isnull=False)
+        .exclude(year=period.year)
+        .values_list("value", flat=True)
+    )
+    return [figure for figure in figures if figure is not None]
+
+
+def _decimals_of(value: Decimal) -> int:
+    exponent = value.as_tuple().exponent
+    return max(0, -exponent) if isinstance(exponent, int) else 0
+
+
+@transaction.atomic
+def observation_record(
+    *,
+    indicator: Indicator,
+    period: Period,
+    value: Decimal | None,
+    decimals: int | None = None,
+    no_data: bool = False,
+    note: str = "",
+    source: str = "",
+    user: Any,
+    reason: str = "",
+    expected_version: int | None = None,
+    submit: bool = False,
+    approve: bool = False,
+) -> RecordResult:
+    """Create or change the figure of ``indicator`` for ``period``.
+
+    ``submit`` sends it to review at once; ``approve`` (reviewers, admins, imports) records it approved.
+    """
+    _check(user, Need.ENTER, indicator)
+    if approve:
+        _check(user, Need.REVIEW)
+    check_period_in_plan(indicator.plan, period)
+    check_not_locked(indicator.plan_id, period)
+    if indicator.children.exists():
+        raise ValidationError(PARENT_HAS_NO_FIGURES, code="parent")
+    reason = clean_reason(reason)
+    note, source = (note or "").strip(), (source or "").strip()
+    if no_data:
+        value, decimals = None, 0
+    elif value is None:
+        raise ValidationError(VALUE_REQUIRED, code="required")
+    else:
+        errors = values.sanity_errors(value, name=indicator.name, unit=indicator.unit)
+        if errors:
+            raise ValidationError(errors, code="sanity")
+        decimals = _decimals_of(value) if decimals is None else decimals
+
+    existing = _locked_row(indicator, period)
+    _version_check(existing, expected_version)
+    observation = existing or Observation(indicator=indicator, year=period.year, part=period.part)
+    new = (value, no_data, decimals, note, source)
+    changed = (
+        existing is None
+        or (
+            existing.value,
+            existing.no_data,
+            existing.decimals,
+            existing.note,
+            existing.source,
+        )
+        != new
+    )
+    if existing is not None and changed and existing.status == ReviewStatus.APPROVED and not reason:
+        raise ValidationError(REASON_REQUIRED, code="reason_required")
+
+    if changed:
+        target = ReviewStatus.APPROVED if approve else ReviewStatus.SUBMITTED if submit else ReviewStatus.DRAFT
+    elif approve and observation.status != ReviewStatus.APPROVED:
+        target = ReviewStatus.APPROVED
+    elif submit and observation.status in (ReviewStatus.DRAFT, ReviewStatus.RETURNED):
+        target = ReviewStatus.SUBMITTED
+    else:
+        return RecordResult(observation, created=False, changed=False, warning=observation.warning)
+
+    warning = observation.warning
+    if changed:
+        observation.value, observation.no_data, observation.decimals = value, no_data, decimals or 0
+        observation.note, observation.source = note, source
+        observation.entered_by = user if user is not None else observation.entered_by
+        warning = "" if value is None else values.outlier_warning(value, _history_of(indicator, period))
+        observation.warning = warning
+    observation.status = target
+    if target == ReviewStatus.APPROVED:
+        observation.review_note = ""
+    observation.version = (existing.version + 1) if existing else 1
+    observation.full_clean()
+    if existing is None:
+        default = AUTO_CREATED
+    elif changed:
+        default = AUTO_CHANGED
+    else:
+        default = AUTO_APPROVED if approve else AUTO_SUBMITTED
+    _audited_save(observation, user, reason or default)
+    return RecordResult(observation, created=existing is None, changed=changed, warning=warning)
+
+
+def _transition(
+    observation: Observation,
+    *,
+    user: Any,
+    need: Need,
+    allowed_from: Sequence[str],
+    wrong_status: str,
+    to: str,
+    reason: str,
+    expected_version: int | None,
+    review_note: str | None = None,
+) -> Observation:
+    _check(user, need, observation.indicator)
+    row = _locked_row(observation.indicator, observation.period)
+    if row is None:
+        raise ConcurrentEditError(CONFLICT_DELETED, None)
+    _version_check(row, expected_version)
+    check_not_locked(observation.indicator.plan_id, row.period)
+    if row.status not in allowed_from:
+        raise ValidationError(wrong_status, code="wrong_status")
+    row.indicator = observation.indicator  # keep the caller's select_related objects
+    row.status = to
+    if review_note is not None:
+        row.review_note = review_note
+    row.version += 1
+    row.full_clean()
+    _audited_save(row, user, reason)
+    return row
+
+
+@transaction.atomic
+def observation_submit(*, observation: Observation, user: Any, expected_version: int | None = None) -> Observation:
+    return _transition(
+        observation,
+        user=user,
+        need=Need.ENTER,
+        allowed_from=(ReviewStatus.DRAFT, ReviewStatus.RETURNED),
+        wrong_status=SUBMIT_WRONG_STATUS,
+        to=ReviewStatus.SUBMITTED,
+        reason=AUTO_SUBMITTED,
+        expected_version=expected_version,
+    )
+
+
+@transaction.atomic
+def observation_approve(*, observation: Observation, user: Any, expected_version: int | None = None) -> Observation:
+    return _transition(
+        observation,
+        user=user,
+        need=Need.REVIEW,
+        allowed_from=(ReviewStatus.SUBMITTED,),
+        wrong_status=APPROVE_WRONG_STATUS,
+        to=ReviewStatus.APPROVED,
+        reason=AUTO_APPROVED,
+        expected_version=expected_version,
+        review_note="",
+    )
+
+
+@transaction.atomic
+def observation_return(
+    *, observation: Observation, user: Any, note: str, expected_version: int | None = None
+) -> Observation:
+    note = (note or "").strip()
+    if not note:
+        raise ValidationError(RETURN_NOTE_REQUIRED, code="note_required")
+    return _transition(
+        observation,
+        user=user,
+        need=Need.REVIEW,
+        allowed_from=(ReviewStatus.SUBMITTED,),
+        wrong_status=RETURN_WRONG_STATUS,
+        to=ReviewStatus.RETURNED,
+        reason=AUTO_RETURNED.format(note=note),
+        expected_version=expected_version,
+        review_note=note,
+    )
+
+
+def observation_submit_all(*, plan: Plan, user: Any) -> int:
+    """Submit every draft or returned figure the user may enter in ``plan``; returns how many."""
+    _check(user, Need.ENTER)
+    indicators = Indicator.objects.of_plan(plan)
+    if user is not None:
+        indicators = indicators.editable_by(user)
+    locked = {(lock.year, lock.part) for lock in PeriodLock.objects.filter(plan=plan)}
+    count = 0
+    pending = (
+        Observation.objects.filter(indicator__in=indicators, status__in=[ReviewStatus.DRAFT, ReviewStatus.RETURNED])
+        .select_related("indicator", "indicator__plan", "indicator__department")
+        .order_by("pk")
+    )
+    for observation in pending:
+        if (observation.year, observation.part) in locked:
+            continue
+        observation_submit(observation=observation, user=user)
+        count += 1
+    return count
+
+
+# --- period locks ----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def period_lock(*, plan: Plan, period: Period, user: Any, reason: str = "") -> PeriodLock:
+    _check(user, Need.ADMIN)
+    check_period_in_plan(plan, period)
+    reason = clean_reason(reason)
+    if is_locked(plan.pk, period):
+        raise ValidationError(ALREADY_LOCKED.format(period=period.label), code="already_locked")
+    lock = PeriodLock(plan=plan, year=period.year, part=period.part, reason=reason, locked_by=user)
+    lock.full_clean()
+    _audited_save(lock, user, reason or AUTO_LOCKED)
+    return lock
+
+
+@transaction.atomic
+def period_unlock(*, plan: Plan, period: Period, user: Any, reason: str = "") -> None:
+    _check(user, Need.ADMIN)
+    reason = clean_reason(reason)
+    lock = PeriodLock.objects.filter(plan=plan, year=period.year, part=period.part).first()
+    if lock is None:
+        raise ValidationError(NOT_LOCKED.format(period=period.label), code="not_locked")
+    _audited_delete(lock, user, reason or AUTO_UNLOCKED)
+
+
+# --- manual verdicts --------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def manual_verdict_set(*, indicator: Indicator, as_of: Period, status: str, reason: str, user: Any) -> ManualVerdict:
+    """Set or override the verdict of ``indicator`` at ``as_of``; the reason is required and audited."""
+    _check(user, Need.REVIEW)
+    check_period_in_plan(indicator.plan, as_of)
+    check_not_locked(indicator.plan_id, as_of)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(MANUAL_REASON_REQUIRED, code="reason_required")
+    if status not in {s.value for s in Status}:
+        raise ValidationError(STATUS_UNKNOWN, code="status")
+    verdict = ManualVerdict.objects.select_for_update().filter(
+        indicator=indicator, year=as_of.year, part=as_of.part
+    ).first() or ManualVerdict(indicator=indicator, year=as_of.year, part=as_of.part)
+    verdict.status, verdict.reason = status, reason
+    if user is not None:
+        verdict.set_by = user
+    verdict.full_clean()
+    _audited_save(verdict, user, reason)
+    return verdict
+
+
+@transaction.atomic
+def manual_verdict_clear(*, indicator: Indicator, as_of: Period, user: Any, reason: str) -> None:
+    _check(user, Need.REVIEW)
+    check_not_locked(indicator.plan_id, as_of)
+    reason = clean_reason(reason)
+    if not reason:
+        raise ValidationError(MANUAL_REASON_REQUIRED, code="reason_required")
+    verdict = ManualVerdict.objects.filter(indicator=indicator, year=as_of.year, part=as_of.part).first()
+    if verdict is not None:
+        _audited_delete(verdict, user, reason)
+
+
+# --- targets, plans, indicators (admin) --------------------------------------------------------------
+
+
+@transaction.atomic
+def indicator_target_set(
+    *,
+    indicator: Indicator,
+    target_text: str,
+    user: Any,
+    reason: str,
+    manual: bool = False,
+    kind: str = "",
+    value: Decimal | None = None,
+    direction: str = "",
+) -> Indicator:
+    """Change the printed target; without ``manual`` the parser's reading is stored, else the given one."""
+    _check(user, Need.ADMIN)
+    reason = clean_reason(reason)
+    if not reason:
+        raise ValidationError(TARGET_REASON_REQUIRED, code="reason_required")
+    indicator.target_text = (target_text or "").strip()
+    indicator.target_set_manually = manual
+    if manual:
+        indicator.target_kind, indicator.target_value = kind, value
+        indicator.target_direction = direction or indicator.target_direction
+    else:
+        refresh_parsed_target(indicator)
+    indicator.full_clean()
+    _audited_save(indicator, user, reason)
+    return indicator
+
+
+@transaction.atomic
+def assigned_target_set(
+    *, indicator: Indicator, period: Period, value: Decimal, source: str, user: Any, reason: str
+) -> AssignedTarget:
+    _check(user, Need.ADMIN)
+    check_period_in_plan(indicator.plan, period)
+    reason = clean_reason(reason)
+    if not reason:
+        raise ValidationError(TARGET_REASON_REQUIRED, code="reason_required")
+    target = AssignedTarget.objects.filter(
+        indicator=indicator, year=period.year, part=period.part
+    ).first() or AssignedTarget(indicator=indicator, year=period.year, part=period.part)
+    target.value, target.source = value, (source or "").strip()
+    target.full_clean()
+    _audited_save(target, user, reason)
+    return target
+
+
+@transaction.atomic
+def plan_create(
+    *,
+    region: Region,
+    name: str,
+    short_name: str,
+    base_year: int,
+    end_year: int,
+    categories: Sequence[str],
+    user: Any,
+) -> Plan:
+    """A new plan (e.g. 十五五, base 2025, target 2030) with its categories in the given order."""
+    _check(user, Need.ADMIN)
+    if end_year <= base_year:
+        raise ValidationError(PLAN_YEARS_INVALID, code="years")
+    names = [c.strip() for c in categories if c.strip()]
+    if not names:
+        raise ValidationError(CATEGORIES_REQUIRED, code="categories")
+    for category_name in names:
+        if names.count(category_name) > 1:
+            raise ValidationError(CATEGORY_DUPLICATE.format(name=category_name), code="categories")
+    plan = Plan(region=region, name=name.strip(), short_name=short_name.strip(), base_year=base_year, end_year=end_year)
+    plan.full_clean()
+    plan.save()
+    for order, category_name in enumerate(names, start=1):
+        category_add(plan=plan, name=category_name, order=order, user=user)
+    return plan
+
+
+@transaction.atomic
+def category_add(*, plan: Plan, name: str, user: Any, order: int | None = None) -> Category:
+    _check(user, Need.ADMIN)
+    if order is None:
+        order = (plan.categories.order_by("-order").values_list("order", flat=True).first() or 0) + 1
+    category = Category(plan=plan, name=name.strip(), order=order)
+    category.full_clean()
+    category.save()
+    return category
+
+
+@transaction.atomic
+def indicator_save(*, indicator: Indicator, user: Any, reason: str = "") -> Indicator:
+    """Create or change an indicator (plan administration, imports); the target is parsed unless manual."""
+    _check(user, Need.ADMIN)
+    reason = clean_reason(reason)
+    creating = indicator.pk is None
+    if creating and not indicator.order:
+        last = (
+            Indicator.objects.filter(plan_id=indicator.plan_id).order_by("-order").values_list("order", flat=True)
+        ).first()
+        indicator.order = (last or 0) + 1
+    stored = Indicator.objects.filter(pk=indicator.pk).values_list("target_text", flat=True).first()
+    if creating or stored != indicator.target_text:
+        refresh_parsed_target(indicator)  # the parser's reading, unless staff set the target by hand
+    indicator.full_clean()
+    _audited_save(indicator, user, reason or ("新建指标" if creating else "修改指标"))
+    return indicator

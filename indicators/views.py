@@ -1,0 +1,877 @@
+"""Entry, review, audit and plan-administration pages. Thin views: access (indicators.roles) → form →
+service (indicators.services) → redirect with a message."""
+
+from __future__ import annotations
+
+import datetime
+import io
+import secrets
+import tempfile
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Exists, OuterRef
+from django.forms import BaseForm, Form
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from indicators import roles, services
+from indicators.assessment import IndicatorAssessment, assess_indicator, assess_plan, latest_period_with_data
+from indicators.forms import (
+    AssignedTargetForm,
+    CategoryForm,
+    ImportUploadForm,
+    IndicatorForm,
+    LockForm,
+    ManualVerdictClearForm,
+    ManualVerdictForm,
+    ObservationForm,
+    PlanCreateForm,
+    ReturnForm,
+    TargetForm,
+    VersionForm,
+)
+from indicators.importer import ImportFileError, ImportReport, check_upload, run_import, template_workbook
+from indicators.models import (
+    AlternativeReading,
+    Department,
+    Indicator,
+    ManualVerdict,
+    Observation,
+    PeriodLock,
+    Plan,
+    ReviewStatus,
+)
+from indicators.periods import Period, PeriodError, plan_periods
+from indicators.roles import Need
+from indicators.services import RETURN_NOTE_REQUIRED
+from indicators.targets import parse_target
+
+NO_PLAN = "尚未建立规划。"
+NO_ROWS = "您所在单位在该规划中没有需要录入的指标。如有疑问，请联系管理员分配责任单位。"
+
+
+# --- helpers ---------------------------------------------------------------------------------------
+
+
+def grid_periods(plan: Plan, today: datetime.date) -> list[Period]:
+    """The base year, then each half year and year of the plan that has begun by ``today``."""
+    periods = [Period(plan.base_year), *plan_periods(plan.base_year, plan.end_year)]
+    return [p for p in periods if p.year <= today.year]
+
+
+def _parse_period(code: str) -> Period:
+    try:
+        return Period.parse(code)
+    except PeriodError:
+        raise Http404("期间格式不正确。") from None
+
+
+def _choose_plan(request: HttpRequest, plans: list[Plan]) -> Plan | None:
+    """?plan=<pk> if given and known; else the plan running today; else the newest."""
+    wanted = request.GET.get("plan") or request.POST.get("plan")
+    if wanted:
+        for plan in plans:
+            if str(plan.pk) == wanted:
+                return plan
+        raise Http404("未找到该规划。")
+    year = timezone.localdate().year
+    running = [p for p in plans if p.base_year < year <= p.end_year]
+    candidates = running or plans
+    return candidates[0] if candidates else None
+
+
+def _errors(error: ValidationError) -> list[str]:
+    return list(error.messages)
+
+
+def _add_errors(form: BaseForm, error: ValidationError) -> None:
+    for message in _errors(error):
+        form.add_error(None, message)
+
+
+def _grid_url(plan_id: int, indicator_id: int | None = None) -> str:
+    url = f"{reverse('indicators:entry')}?plan={plan_id}"
+    return f"{url}#row-{indicator_id}" if indicator_id else url
+
+
+def _history_rows(records: list[Any], fields: tuple[str, ...]) -> list[dict[str, Any]]:
+    """History records (newest first) as rows with old → new per changed field."""
+    rows = []
+    for index, record in enumerate(records):
+        previous = records[index + 1] if index + 1 < len(records) else None
+        changes = []
+        if previous is not None and record.history_type == "~":
+            delta = record.diff_against(previous, included_fields=list(fields))
+            for change in delta.changes:
+                changes.append(
+                    {
+                        "field": record.instance_type._meta.get_field(change.field).verbose_name,
+                        "old": _shown(record, change.field, change.old),
+                        "new": _shown(record, change.field, change.new),
+                    }
+                )
+        rows.append(
+            {
+                "record": record,
+                "kind": {"+": "新建", "~": "修改", "-": "删除"}[record.history_type],
+                "changes": changes,
+                "summary": _summary(record, fields) if not changes else "",
+            }
+        )
+    return rows
+
+
+def _summary(record: Any, fields: tuple[str, ...]) -> str:
+    """What a record holds when there is no earlier one to compare with (creation, deletion)."""
+    if "value" in fields:
+        shown = "暂无数据" if record.no_data else _shown(record, "value", record.value)
+        return f"数值 {shown}（{record.get_status_display()}）"
+    if "target_text" in fields:
+        return f"目标 {record.target_text or '—'}（{record.get_target_kind_display() or '未分类'}）"
+    return ""
+
+
+def _shown(record: Any, name: str, value: Any) -> str:
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    model_field = record.instance_type._meta.get_field(name)
+    if model_field.choices:
+        return str(dict(model_field.flatchoices).get(value, value))
+    if name == "value":
+        return f"{value:f}".rstrip("0").rstrip(".") if "." in f"{value:f}" else f"{value:f}"
+    return str(value)
+
+
+OBSERVATION_AUDIT_FIELDS = ("value", "no_data", "decimals", "note", "source", "status", "review_note")
+TARGET_AUDIT_FIELDS = ("target_text", "target_kind", "target_value", "target_direction", "target_set_manually")
+
+
+# --- entry grid -----------------------------------------------------------------------------------
+
+
+@dataclass
+class GridCell:
+    period: Period
+    observation: Observation | None
+    locked: bool
+
+
+@dataclass
+class GridRow:
+    indicator: Indicator
+    cells: list[GridCell]
+    assessment: IndicatorAssessment | None = None
+    preview: IndicatorAssessment | None = None
+    drafts: int = 0
+
+
+@dataclass
+class Grid:
+    plan: Plan
+    periods: list[Period]
+    rows: list[GridRow] = field(default_factory=list)
+    as_of: Period | None = None
+    drafts: int = 0
+
+
+def build_grid(plan: Plan, user: Any, today: datetime.date) -> Grid:
+    """Queries: indicators the user may enter; their observations; the plan's locks; then assess_plan
+    twice (approved only, and with submitted figures) — a fixed number whatever the number of rows."""
+    periods = grid_periods(plan, today)
+    has_children = Indicator.objects.filter(parent=OuterRef("pk"))
+    indicators = list(
+        Indicator.objects.of_plan(plan)
+        .editable_by(user)
+        .filter(~Exists(has_children))
+        .select_related("category", "parent", "department")
+        .in_print_order()
+    )
+    grid = Grid(plan=plan, periods=periods)
+    if not indicators:
+        return grid
+    by_cell = {
+        (o.indicator_id, o.year, o.part): o
+        for o in Observation.objects.filter(indicator__in=[i.pk for i in indicators])
+    }
+    locked = {(lock.year, lock.part) for lock in PeriodLock.objects.filter(plan=plan)}
+    dated = [(y, p) for (_, y, p) in by_cell]
+    latest = max((Period(y, p) for y, p in dated if y > plan.base_year), default=None)
+    grid.as_of = latest
+    approved: dict[int, IndicatorAssessment] = {}
+    preview: dict[int, IndicatorAssessment] = {}
+    if latest is not None:
+        approved = {a.indicator.pk: a for a in assess_plan(plan, latest)}
+        preview = {a.indicator.pk: a for a in assess_plan(plan, latest, include_pending=True)}
+    for indicator in indicators:
+        cells = [
+            GridCell(
+                period=period,
+                observation=by_cell.get((indicator.pk, period.year, period.part)),
+                locked=(period.year, period.part) in locked,
+            )
+            for period in periods
+        ]
+        drafts = sum(
+            1
+            for c in cells
+            if c.observation and not c.locked and c.observation.status in (ReviewStatus.DRAFT, ReviewStatus.RETURNED)
+        )
+        grid.drafts += drafts
+        grid.rows.append(
+            GridRow(
+                indicator=indicator,
+                cells=cells,
+                assessment=approved.get(indicator.pk),
+                preview=preview.get(indicator.pk),
+                drafts=drafts,
+            )
+        )
+    return grid
+
+
+def entry_grid(request: HttpRequest) -> HttpResponse:
+    roles.require(request.user, Need.ENTER)
+    plans = list(Plan.objects.select_related("region"))
+    plan = _choose_plan(request, plans)
+    grid = build_grid(plan, request.user, timezone.localdate()) if plan else None
+    return render(
+        request,
+        "indicators/entry_grid.html",
+        {"plans": plans, "plan": plan, "grid": grid, "no_plan": NO_PLAN, "no_rows": NO_ROWS},
+    )
+
+
+def entry_edit(request: HttpRequest, indicator_pk: int, period: str) -> HttpResponse:
+    indicator = roles.get_indicator_for_user(request.user, indicator_pk, need=Need.ENTER)
+    when = _parse_period(period)
+    try:
+        services.check_period_in_plan(indicator.plan, when)
+    except ValidationError:
+        raise Http404("该期间不在规划期内。") from None
+    observation = (
+        Observation.objects.select_related("entered_by")
+        .filter(indicator=indicator, year=when.year, part=when.part)
+        .first()
+    )
+    locked = services.is_locked(indicator.plan_id, when)
+    conflict: Observation | None = None
+    if request.method == "POST":
+        if locked:
+            messages.error(request, services.PERIOD_LOCKED.format(period=when.label))
+            return redirect(_grid_url(indicator.plan_id, indicator.pk))
+        form = ObservationForm(request.POST, indicator=indicator)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                result = services.observation_record(
+                    indicator=indicator,
+                    period=when,
+                    value=data["number"],
+                    decimals=form.parsed_decimals,
+                    no_data=data["no_data"],
+                    note=data["note"],
+                    source=data["source"],
+                    user=request.user,
+                    reason=data["reason"],
+                    expected_version=data["version"],
+                    submit="submit" in request.POST,
+                )
+            except services.ConcurrentEditError as error:
+                _add_errors(form, error)
+                conflict = error.current
+                # The form now carries the newer version: saving again is a deliberate overwrite.
+                newer = request.POST.copy()
+                newer["version"] = str(conflict.version if conflict else 0)
+                form.data = newer
+            except ValidationError as error:
+                _add_errors(form, error)
+            else:
+                saved = result.observation
+                shown = "暂无数据" if saved.no_data else saved.display_value
+                if result.changed or result.created:
+                    messages.success(
+                        request,
+                        f"已保存：{indicator.name} {when.label} = {shown}（{saved.get_status_display()}）。",
+                    )
+                elif saved.status == ReviewStatus.SUBMITTED:
+                    messages.success(request, f"已提交审核：{indicator.name} {when.label}。")
+                else:
+                    messages.info(request, "数值没有变化，未保存。")
+                if result.warning:
+                    messages.warning(request, f"{result.warning}（已保存，审核员会看到这条提示。）")
+                return redirect(_grid_url(indicator.plan_id, indicator.pk))
+    else:
+        initial: dict[str, Any] = {"version": observation.version if observation else 0}
+        if observation:
+            initial.update(
+                value="" if observation.no_data else observation.display_value,
+                no_data=observation.no_data,
+                note=observation.note,
+                source=observation.source,
+            )
+        form = ObservationForm(initial=initial, indicator=indicator)
+    history = (
+        _history_rows(
+            list(observation.history.select_related("history_user").order_by("-history_date", "-history_id")),
+            OBSERVATION_AUDIT_FIELDS,
+        )
+        if observation
+        else []
+    )
+    alternatives = list(AlternativeReading.objects.filter(observation=observation)) if observation else []
+    return render(
+        request,
+        "indicators/entry_edit.html",
+        {
+            "indicator": indicator,
+            "period": when,
+            "observation": observation,
+            "form": form,
+            "locked": locked,
+            "conflict": conflict,
+            "history": history,
+            "alternatives": alternatives,
+            "grid_url": _grid_url(indicator.plan_id, indicator.pk),
+            "needs_reason": observation is not None and observation.status == ReviewStatus.APPROVED,
+        },
+    )
+
+
+@require_POST
+def observation_submit(request: HttpRequest, pk: int) -> HttpResponse:
+    observation = roles.get_observation_for_user(request.user, pk, need=Need.ENTER)
+    form = VersionForm(request.POST)
+    expected = form.cleaned_data.get("version") if form.is_valid() else None
+    try:
+        services.observation_submit(observation=observation, user=request.user, expected_version=expected)
+    except ValidationError as error:
+        for message in _errors(error):
+            messages.error(request, message)
+    else:
+        messages.success(request, f"已提交审核：{observation.indicator.name} {observation.period.label}。")
+    return redirect(_grid_url(observation.indicator.plan_id, observation.indicator_id))
+
+
+@require_POST
+def entry_submit_all(request: HttpRequest) -> HttpResponse:
+    roles.require(request.user, Need.ENTER)
+    plan = _choose_plan(request, list(Plan.objects.all()))
+    if plan is None:
+        raise Http404(NO_PLAN)
+    try:
+        count = services.observation_submit_all(plan=plan, user=request.user)
+    except ValidationError as error:
+        for message in _errors(error):
+            messages.error(request, message)
+    else:
+        if count:
+            messages.success(request, f"已提交审核 {count} 个数值。")
+        else:
+            messages.info(request, "没有需要提交的草稿。")
+    return redirect(_grid_url(plan.pk))
+
+
+# --- review ----------------------------------------------------------------------------------------
+
+
+@dataclass
+class ReviewRow:
+    observation: Observation
+    history: list[Any]
+    previous_approved: str  # the value as last approved, "" if never
+    past: list[tuple[str, str]]  # the indicator's other approved figures: (period label, value)
+
+
+def build_review(plan: Plan | None) -> tuple[list[ReviewRow], list[Observation]]:
+    """Queries: submitted figures with their indicators; their history records; the approved figures
+    of the same indicators; the returned figures still with the clerks — four whatever the count."""
+    queue = (
+        Observation.objects.awaiting_review()
+        .select_related("indicator", "indicator__plan", "indicator__parent", "indicator__department", "entered_by")
+        .order_by("indicator__plan", "indicator__category__order", "indicator__order", "year", "part")
+    )
+    returned = Observation.objects.filter(status=ReviewStatus.RETURNED).select_related(
+        "indicator", "indicator__parent", "indicator__department", "entered_by"
+    )
+    if plan is not None:
+        queue = queue.filter(indicator__plan=plan)
+        returned = returned.filter(indicator__plan=plan)
+    observations = list(queue)
+    ids = [o.pk for o in observations]
+    records: dict[int, list[Any]] = defaultdict(list)
+    history_model = Observation.history.model
+    for record in (
+        history_model.objects.filter(id__in=ids)
+        .select_related("history_user")
+        .order_by("id", "-history_date", "-history_id")
+    ):
+        records[record.id].append(record)
+    past: dict[int, list[Observation]] = defaultdict(list)
+    for other in (
+        Observation.objects.approved()
+        .filter(indicator_id__in={o.indicator_id for o in observations})
+        .order_by("year", "part")
+    ):
+        past[other.indicator_id].append(other)
+    rows = []
+    for observation in observations:
+        history = records[observation.pk]
+        approved = next((r for r in history if r.status == ReviewStatus.APPROVED), None)
+        previous = ""
+        if approved is not None:
+            previous = "暂无数据" if approved.no_data else f"{approved.value:.{approved.decimals}f}"
+        rows.append(
+            ReviewRow(
+                observation=observation,
+                history=_history_rows(history, OBSERVATION_AUDIT_FIELDS)[:6],
+                previous_approved=previous,
+                past=[
+                    (o.period.label, o.display_value)
+                    for o in sorted(past[observation.indicator_id], key=lambda o: o.period.sort_key)
+                    if o.pk != observation.pk
+                ],
+            )
+        )
+    return rows, list(returned.order_by("indicator__plan", "indicator__order", "year", "part"))
+
+
+def review_list(request: HttpRequest) -> HttpResponse:
+    # Reviewers and admins review; a leader may look at the queue but gets no buttons.
+    if not (roles.is_reviewer(request.user) or roles.is_leader(request.user)):
+        raise PermissionDenied(roles.FORBIDDEN_REVIEW)
+    plans = list(Plan.objects.select_related("region"))
+    wanted = request.GET.get("plan")
+    plan = next((p for p in plans if str(p.pk) == wanted), None) if wanted else None
+    if wanted and plan is None:
+        raise Http404("未找到该规划。")
+    rows, returned = build_review(plan)
+    return render(
+        request,
+        "indicators/review_list.html",
+        {
+            "rows": rows,
+            "returned": returned,
+            "plans": plans,
+            "plan": plan,
+            "can_review": roles.is_reviewer(request.user),
+            "return_form": ReturnForm(),
+        },
+    )
+
+
+def _back_to_review(request: HttpRequest) -> HttpResponseRedirect:
+    url = reverse("indicators:review")
+    plan = request.POST.get("plan", "")
+    return redirect(f"{url}?plan={plan}" if plan.isdigit() else url)
+
+
+@require_POST
+def observation_approve(request: HttpRequest, pk: int) -> HttpResponse:
+    observation = roles.get_observation_for_user(request.user, pk, need=Need.REVIEW)
+    form = VersionForm(request.POST)
+    expected = form.cleaned_data.get("version") if form.is_valid() else None
+    try:
+        services.observation_approve(observation=observation, user=request.user, expected_version=expected)
+    except ValidationError as error:
+        for message in _errors(error):
+            messages.error(request, message)
+    else:
+        messages.success(request, f"已审核通过：{observation.indicator.name} {observation.period.label}。")
+    return _back_to_review(request)
+
+
+@require_POST
+def observation_return(request: HttpRequest, pk: int) -> HttpResponse:
+    observation = roles.get_observation_for_user(request.user, pk, need=Need.REVIEW)
+    form = ReturnForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, RETURN_NOTE_REQUIRED)
+        return _back_to_review(request)
+    try:
+        services.observation_return(
+            observation=observation,
+            user=request.user,
+            note=form.cleaned_data["note"],
+            expected_version=form.cleaned_data.get("version"),
+        )
+    except ValidationError as error:
+        for message in _errors(error):
+            messages.error(request, message)
+    else:
+        messages.success(request, f"已退回修改：{observation.indicator.name} {observation.period.label}。")
+    return _back_to_review(request)
+
+
+def observation_history(request: HttpRequest, pk: int) -> HttpResponse:
+    observation = roles.get_observation_for_user(request.user, pk, need=Need.READ)
+    records = list(observation.history.select_related("history_user").order_by("-history_date", "-history_id"))
+    return render(
+        request,
+        "indicators/observation_history.html",
+        {
+            "observation": observation,
+            "history": _history_rows(records, OBSERVATION_AUDIT_FIELDS),
+            "can_enter": roles.may_enter(request.user, observation.indicator),
+        },
+    )
+
+
+# --- manual verdicts and targets --------------------------------------------------------------------
+
+
+def indicator_verdict(request: HttpRequest, pk: int) -> HttpResponse:
+    indicator = roles.get_indicator_for_user(request.user, pk, need=Need.REVIEW)
+    plan = indicator.plan
+    default = latest_period_with_data(plan) or Period(plan.base_year + 1)
+    as_of = _parse_period(request.GET.get("as_of") or request.POST.get("as_of") or default.code)
+    try:
+        services.check_period_in_plan(plan, as_of)
+    except ValidationError:
+        raise Http404("该期间不在规划期内。") from None
+    current = ManualVerdict.objects.filter(indicator=indicator, year=as_of.year, part=as_of.part).first()
+    form = ManualVerdictForm(initial={"status": current.status, "reason": current.reason} if current else None)
+    clear_form = ManualVerdictClearForm()
+    if request.method == "POST":
+        action = request.POST.get("action", "set")
+        bound: Form = ManualVerdictClearForm(request.POST) if action == "clear" else ManualVerdictForm(request.POST)
+        if bound.is_valid():
+            try:
+                if action == "clear":
+                    services.manual_verdict_clear(
+                        indicator=indicator, as_of=as_of, user=request.user, reason=bound.cleaned_data["reason"]
+                    )
+                    messages.success(request, f"已撤销人工研判：{indicator.name}（{as_of.label}）。")
+                else:
+                    services.manual_verdict_set(
+                        indicator=indicator,
+                        as_of=as_of,
+                        status=bound.cleaned_data["status"],
+                        reason=bound.cleaned_data["reason"],
+                        user=request.user,
+                    )
+                    messages.success(request, f"已保存人工研判：{indicator.name}（{as_of.label}）。")
+            except ValidationError as error:
+                _add_errors(bound, error)
+            else:
+                return redirect(f"{reverse('indicators:verdict', args=[indicator.pk])}?as_of={as_of.code}")
+        if action == "clear":
+            clear_form = bound  # type: ignore[assignment]
+        else:
+            form = bound  # type: ignore[assignment]
+    assessment = assess_indicator(indicator, as_of)
+    history_model = ManualVerdict.history.model
+    records = list(
+        history_model.objects.filter(indicator_id=indicator.pk)
+        .select_related("history_user")
+        .order_by("-history_date", "-history_id")
+    )
+    return render(
+        request,
+        "indicators/indicator_verdict.html",
+        {
+            "indicator": indicator,
+            "as_of": as_of,
+            "periods": [(p.code, p.label) for p in plan_periods(plan.base_year, plan.end_year)],
+            "current": current,
+            "assessment": assessment,
+            "form": form,
+            "clear_form": clear_form,
+            "records": records,
+            "locked": services.is_locked(plan.pk, as_of),
+        },
+    )
+
+
+def indicator_target(request: HttpRequest, pk: int) -> HttpResponse:
+    indicator = roles.get_indicator_for_user(request.user, pk, need=Need.ADMIN)
+    guess = parse_target(indicator.target_text, indicator.name, indicator.unit)
+    form = TargetForm(
+        initial={
+            "target_text": indicator.target_text,
+            "manual": indicator.target_set_manually,
+            "kind": indicator.target_kind,
+            "value": "" if indicator.target_value is None else f"{indicator.target_value.normalize():f}",
+            "direction": indicator.target_direction,
+        }
+    )
+    assigned_form = AssignedTargetForm()
+    if request.method == "POST":
+        if request.POST.get("action") == "assigned":
+            assigned_form = AssignedTargetForm(request.POST)
+            if assigned_form.is_valid():
+                data = assigned_form.cleaned_data
+                try:
+                    services.assigned_target_set(
+                        indicator=indicator,
+                        period=data["period"],
+                        value=data["value"],
+                        source=data["source"],
+                        user=request.user,
+                        reason=data["reason"],
+                    )
+                except ValidationError as error:
+                    _add_errors(assigned_form, error)
+                else:
+                    messages.success(request, f"已保存上级下达目标：{data['period'].label}。")
+                    return redirect("indicators:target", pk=indicator.pk)
+        else:
+            form = TargetForm(request.POST)
+            if form.is_valid():
+                data = form.cleaned_data
+                try:
+                    services.indicator_target_set(
+                        indicator=indicator,
+                        target_text=data["target_text"],
+                        user=request.user,
+                        reason=data["reason"],
+                        manual=data["manual"],
+                        kind=data["kind"],
+                        value=data["value"],
+                        direction=data["direction"],
+                    )
+                except ValidationError as error:
+                    _add_errors(form, error)
+                else:
+                    messages.success(request, f"已保存目标：{indicator.name}。")
+                    return redirect("indicators:target", pk=indicator.pk)
+    records = list(indicator.history.select_related("history_user").order_by("-history_date", "-history_id"))
+    target_history = [
+        row for row in _history_rows(records, TARGET_AUDIT_FIELDS) if row["changes"] or row["kind"] != "修改"
+    ]
+    return render(
+        request,
+        "indicators/indicator_target.html",
+        {
+            "indicator": indicator,
+            "guess": guess,
+            "form": form,
+            "assigned_form": assigned_form,
+            "assigned": list(indicator.assigned_targets.order_by("year", "part")),
+            "history": target_history,
+        },
+    )
+
+
+# --- plan administration ----------------------------------------------------------------------------
+
+
+def plan_list(request: HttpRequest) -> HttpResponse:
+    roles.require(request.user, Need.ADMIN)
+    plans = Plan.objects.select_related("region")
+    return render(request, "indicators/plan_list.html", {"plans": plans})
+
+
+def plan_create(request: HttpRequest) -> HttpResponse:
+    roles.require(request.user, Need.ADMIN)
+    form = PlanCreateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            plan = services.plan_create(
+                region=data["region"],
+                name=data["name"],
+                short_name=data["short_name"],
+                base_year=data["base_year"],
+                end_year=data["end_year"],
+                categories=data["categories"],
+                user=request.user,
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, f"已建立规划：{plan.name}。")
+            return redirect("indicators:plan", pk=plan.pk)
+    return render(request, "indicators/plan_form.html", {"form": form})
+
+
+def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = roles.get_plan_for_user(request.user, pk, need=Need.ADMIN)
+    category_form = CategoryForm()
+    departments = list(Department.objects.filter(region=plan.region))
+    indicators = list(
+        Indicator.objects.of_plan(plan).select_related("category", "parent", "department").in_print_order()
+    )
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "category":
+                category_form = CategoryForm(request.POST)
+                if category_form.is_valid():
+                    services.category_add(plan=plan, name=category_form.cleaned_data["name"], user=request.user)
+                    messages.success(request, "已添加类别。")
+                    return redirect("indicators:plan", pk=plan.pk)
+            elif action == "departments":
+                known = {d.pk: d for d in departments}
+                changed = 0
+                for indicator in indicators:
+                    raw = request.POST.get(f"dept-{indicator.pk}", "")
+                    new = known.get(int(raw)) if raw.isdigit() else None
+                    if (new.pk if new else None) != indicator.department_id:
+                        indicator.department = new
+                        services.indicator_save(indicator=indicator, user=request.user, reason="分配责任单位")
+                        changed += 1
+                messages.success(request, f"已更新 {changed} 项指标的责任单位。")
+                return redirect("indicators:plan", pk=plan.pk)
+        except ValidationError as error:
+            for message in _errors(error):
+                messages.error(request, message)
+    return render(
+        request,
+        "indicators/plan_detail.html",
+        {
+            "plan": plan,
+            "categories": list(plan.categories.all()),
+            "indicators": indicators,
+            "departments": departments,
+            "category_form": category_form,
+        },
+    )
+
+
+def indicator_create(request: HttpRequest, plan_pk: int) -> HttpResponse:
+    plan = roles.get_plan_for_user(request.user, plan_pk, need=Need.ADMIN)
+    return _indicator_form(request, plan, Indicator(plan=plan))
+
+
+def indicator_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    indicator = roles.get_indicator_for_user(request.user, pk, need=Need.ADMIN)
+    return _indicator_form(request, indicator.plan, indicator)
+
+
+def _indicator_form(request: HttpRequest, plan: Plan, indicator: Indicator) -> HttpResponse:
+    form = IndicatorForm(request.POST or None, instance=indicator, plan=plan)
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = services.indicator_save(
+                indicator=form.instance, user=request.user, reason=form.cleaned_data.get("reason", "")
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, f"已保存指标：{saved.name}。")
+            return redirect("indicators:plan", pk=plan.pk)
+    return render(request, "indicators/indicator_form.html", {"form": form, "plan": plan, "indicator": indicator})
+
+
+def plan_locks(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = roles.get_plan_for_user(request.user, pk, need=Need.ADMIN)
+    form = LockForm(plan=plan)
+    if request.method == "POST":
+        form = LockForm(request.POST, plan=plan)
+        if form.is_valid():
+            period, reason = form.cleaned_data["period"], form.cleaned_data["reason"]
+            try:
+                if request.POST.get("action") == "unlock":
+                    services.period_unlock(plan=plan, period=period, user=request.user, reason=reason)
+                    messages.success(request, f"已解锁：{period.label}。")
+                else:
+                    services.period_lock(plan=plan, period=period, user=request.user, reason=reason)
+                    messages.success(request, f"已锁定：{period.label}。该期间的数值不能再修改。")
+            except ValidationError as error:
+                _add_errors(form, error)
+            else:
+                return redirect("indicators:locks", pk=plan.pk)
+    locks = list(plan.period_locks.select_related("locked_by").order_by("year", "part"))
+    locks.sort(key=lambda lock: lock.period.sort_key)
+    return render(request, "indicators/plan_locks.html", {"plan": plan, "form": form, "locks": locks})
+
+
+# --- Excel import -----------------------------------------------------------------------------------
+
+IMPORT_EXPIRED = "导入已过期或已完成，请重新上传文件。"
+_STASH_KEY = "indicator_imports"
+_STASH_DIR = Path(tempfile.gettempdir()) / "wolong-imports"
+
+
+def _stash(request: HttpRequest, plan: Plan, filename: str, data: bytes, as_of: Period | None) -> str:
+    """Keep the previewed file until it is confirmed: in a temp file, its token in the session."""
+    _STASH_DIR.mkdir(mode=0o700, exist_ok=True)
+    token = secrets.token_urlsafe(16)
+    (_STASH_DIR / f"{token}.xlsx").write_bytes(data)
+    stash = request.session.get(_STASH_KEY, {})
+    stash[token] = {"plan": plan.pk, "filename": filename, "as_of": as_of.code if as_of else ""}
+    request.session[_STASH_KEY] = stash
+    return token
+
+
+def _unstash(request: HttpRequest, plan: Plan, token: str) -> tuple[bytes, str, Period | None] | None:
+    stash = request.session.get(_STASH_KEY, {})
+    entry = stash.pop(token, None) if token.replace("-", "").replace("_", "").isalnum() else None
+    request.session[_STASH_KEY] = stash
+    path = _STASH_DIR / f"{token}.xlsx"
+    if entry is None or entry["plan"] != plan.pk or not path.is_file():
+        return None
+    data = path.read_bytes()
+    path.unlink(missing_ok=True)
+    return data, entry["filename"], Period.parse(entry["as_of"]) if entry["as_of"] else None
+
+
+def plan_import(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = roles.get_plan_for_user(request.user, pk, need=Need.ADMIN)
+    form = ImportUploadForm(request.POST or None, request.FILES or None)
+    report: ImportReport | None = None
+    token = ""
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            check_upload(upload.name or "", upload.size or 0)
+        except ImportFileError as error:
+            form.add_error("file", str(error))
+        else:
+            data = upload.read()
+            as_of = form.cleaned_data["as_of"]
+            report = run_import(
+                data, user=request.user, filename=upload.name or "", commit=False, plan=plan, as_of=as_of
+            )
+            if report.ok:
+                token = _stash(request, plan, upload.name or "", data, as_of)
+    return render(
+        request,
+        "indicators/plan_import.html",
+        {"plan": plan, "form": form, "report": report, "token": token, "empty_plan": not plan.indicators.exists()},
+    )
+
+
+@require_POST
+def plan_import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = roles.get_plan_for_user(request.user, pk, need=Need.ADMIN)
+    stashed = _unstash(request, plan, request.POST.get("token", ""))
+    if stashed is None:
+        messages.error(request, IMPORT_EXPIRED)
+        return redirect("indicators:import", pk=plan.pk)
+    data, filename, as_of = stashed
+    report = run_import(data, user=request.user, filename=filename, commit=True, plan=plan, as_of=as_of)
+    if not report.committed:
+        return render(
+            request,
+            "indicators/plan_import.html",
+            {"plan": plan, "form": ImportUploadForm(), "report": report, "token": "", "empty_plan": False},
+        )
+    counts = "，".join(f"{name} {count}" for name, count in sorted(report.counts.items())) or "无变化"
+    messages.success(request, f"导入完成（{filename}）：{counts}。")
+    return redirect("indicators:plan", pk=plan.pk)
+
+
+def plan_import_template(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = roles.get_plan_for_user(request.user, pk, need=Need.ADMIN)
+    periods = grid_periods(plan, timezone.localdate()) or [Period(plan.base_year)]
+    workbook = template_workbook(plan, periods)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    response = HttpResponse(
+        buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    filename = quote(f"{plan.short_name or plan.name}_附件1_导入模板.xlsx")
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{filename}"
+    return response
