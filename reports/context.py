@@ -142,16 +142,12 @@ def build_context_rows(values: list[ContextValue]) -> list[ContextTableRows]:
             printed = readings.get(Reading.TABLE)
             ordered = [readings[r] for r in (Reading.TABLE, Reading.CHART, Reading.TEXT) if r in readings]
             disagrees = printed is not None and any(
-                not rounds_to(other.value, printed.value, printed.decimals)
-                for other in ordered
-                if other is not printed
+                not rounds_to(other.value, printed.value, printed.decimals) for other in ordered if other is not printed
             )
             cells[key] = ContextCell(
                 shown=printed.display_value if printed else "",
                 disagrees=disagrees,
-                readings=tuple(
-                    ContextReading(labels[v.reading], v.display_value, v.source, v.note) for v in ordered
-                ),
+                readings=tuple(ContextReading(labels[v.reading], v.display_value, v.source, v.note) for v in ordered),
             )
         chart = []
         for region in regions:

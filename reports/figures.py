@@ -11,10 +11,13 @@ from decimal import Decimal
 
 import plotly.graph_objects as go
 
+from indicators.periods import Period
 from reports.context import ContextTableRows
+from reports.rows import AppendixRow, ValueCell
 
 FONT = "Microsoft YaHei, PingFang SC, WenQuanYi Micro Hei, Noto Sans CJK SC, sans-serif"
-CONFIG = {"displaylogo": False, "responsive": True, "locale": "zh-CN"}
+# No mode bar: leaders read on phones, where plotly's zoom/pan toolbar covers the chart.
+CONFIG = {"displaylogo": False, "responsive": True, "displayModeBar": False}
 PALETTE = ["#a61b1b", "#0b5394", "#e69138", "#6aa84f", "#674ea7", "#45818e"]
 
 # Verdict colours match static/css/app.css (--best, --good, --bad, --none, --warn).
@@ -86,3 +89,239 @@ def context_figure(block: ContextTableRows) -> go.Figure:
             )
         )
     return _layout(fig, title=f"图{block.number}  {block.figure_title}{unit}", unit=block.unit)
+
+
+# ---- dashboard ------------------------------------------------------------------------------------
+
+
+def progress_figure(time_pct: Decimal, task_pct: Decimal) -> go.Figure:
+    """时间进度 against 任务进度 (share of indicators on track): 双过半 at a glance."""
+    task_colour = STATUS_COLOURS["on_track"] if task_pct >= time_pct else STATUS_COLOURS["behind"]
+    fig = go.Figure(
+        go.Bar(
+            y=["时间进度", "任务进度"],
+            x=[float(time_pct), float(task_pct)],
+            orientation="h",
+            marker={"color": ["#5f6b7a", task_colour]},
+            text=[f"{time_pct}%", f"{task_pct}%"],
+            textposition="inside",
+            insidetextanchor="end",
+            textfont={"color": "#ffffff", "size": 15},
+            hovertemplate="%{y}：%{x}%<extra></extra>",
+            width=0.55,
+        )
+    )
+    fig.add_vline(x=50, line={"color": "#1f2933", "dash": "dot", "width": 1})
+    fig.update_xaxes(range=[0, 102], ticksuffix="%", tickvals=[0, 25, 50, 75, 100])
+    fig.update_yaxes(autorange="reversed")
+    _layout(fig, height=170)
+    fig.update_layout(margin={"l": 70, "r": 24, "t": 10, "b": 30}, showlegend=False)
+    return fig
+
+
+def verdict_donut(groups: Sequence[tuple[str, str, int]]) -> go.Figure:
+    """Counts per verdict: (status, label, count)."""
+    shown = [(s, label, n) for s, label, n in groups if n]
+    fig = go.Figure(
+        go.Pie(
+            labels=[label for _, label, _ in shown],
+            values=[n for _, _, n in shown],
+            marker={"colors": [STATUS_COLOURS.get(s, "#999999") for s, _, _ in shown]},
+            hole=0.55,
+            sort=False,
+            direction="clockwise",
+            textinfo="label+value",
+            texttemplate="%{label}<br>%{value}项",
+            hovertemplate="%{label}：%{value}项（%{percent}）<extra></extra>",
+        )
+    )
+    total = sum(n for _, _, n in shown)
+    fig.add_annotation(text=f"共{total}项", showarrow=False, font={"size": 16})
+    _layout(fig, height=300)
+    fig.update_layout(showlegend=False, margin={"l": 10, "r": 10, "t": 10, "b": 10})
+    return fig
+
+
+def category_bars(
+    categories: Sequence[str], groups: Sequence[tuple[str, str]], counts: dict[tuple[str, str], int]
+) -> go.Figure:
+    """Verdicts by category as stacked horizontal bars; ``counts[(category, status)]``."""
+    fig = go.Figure()
+    for status, label in groups:
+        values = [counts.get((c, status), 0) for c in categories]
+        if not any(values):
+            continue
+        fig.add_trace(
+            go.Bar(
+                y=list(categories),
+                x=values,
+                name=label,
+                orientation="h",
+                marker={"color": STATUS_COLOURS.get(status, "#999999")},
+                text=[str(v) if v else "" for v in values],
+                textposition="inside",
+                hovertemplate=f"%{{y}} {label}：%{{x}}项<extra></extra>",
+            )
+        )
+    fig.update_layout(barmode="stack")
+    fig.update_yaxes(autorange="reversed")
+    fig.update_xaxes(dtick=1, title_text="指标数（项）")
+    _layout(fig, height=120 + 36 * len(categories))
+    fig.update_layout(margin={"l": 70, "r": 16, "t": 10, "b": 40}, legend={"orientation": "h", "y": -0.35})
+    return fig
+
+
+# ---- indicator page -------------------------------------------------------------------------------
+
+
+def _x(period: Period) -> float:
+    return float(period.end)
+
+
+def indicator_figure(
+    row: AppendixRow,
+    *,
+    kind: str,
+    target_value: Decimal | None,
+    base_year: int,
+    end_year: int,
+    as_of: Period,
+    time_progress: Decimal,
+) -> go.Figure:
+    """Actual values, the straight path from base to target, the target line and time progress."""
+    unit = row.unit
+    points = [c for c in row.cells if c is not None and c.value is not None]
+    fig = go.Figure()
+    cumulative = kind == "cumulative"
+    if cumulative:
+        points = [c for c in points if c.period.year > base_year]
+        ys, labels = _running_totals(points, base_year)
+        name = "累计完成"
+    else:
+        ys = [float(c.value) for c in points if c.value is not None]
+        labels = [c.shown for c in points]
+        name = "实际值"
+    fig.add_trace(
+        go.Scatter(
+            x=[_x(c.period) for c in points],
+            y=ys,
+            name=name,
+            mode="lines+markers+text",
+            text=labels,
+            textposition="top center",
+            cliponaxis=False,
+            line={"color": PALETTE[0], "width": 3},
+            marker={"size": 9},
+            customdata=[c.period.label for c in points],
+            hovertemplate=f"%{{customdata}}：%{{text}}{unit}<extra></extra>",
+        )
+    )
+    target = float(target_value) if target_value is not None else None
+    start = _path_start(points, base_year, cumulative)
+    if target is not None and kind in ("level", "cumulative", "annual_increment") and start is not None:
+        x0, y0 = start
+        end_value = target if kind != "annual_increment" else y0 + target * (end_year - x0)
+        fig.add_trace(
+            go.Scatter(
+                x=[x0, float(end_year)],
+                y=[y0, end_value],
+                name="规划路径（匀速）",
+                mode="lines",
+                line={"color": PALETTE[1], "dash": "dash", "width": 2},
+                hovertemplate="规划路径 %{y:.2f}<extra></extra>",
+            )
+        )
+        target = end_value
+    if target is not None and kind not in ("assigned", "linked", "qualitative", ""):
+        words = {"ceiling": "上限", "floor": "下限", "annual_growth": "目标年均"}.get(kind, "目标")
+        fig.add_hline(
+            y=target,
+            line={"color": PALETTE[2], "width": 2},
+            annotation_text=f"{words} {target:g}{unit}",
+            annotation_position="top left",
+            annotation_font={"color": PALETTE[2]},
+        )
+    if kind in ("annual_growth", "linked"):
+        _growth_segments(fig, row, points, base_year, end_year, as_of, unit)
+    fig.add_vline(x=_x(as_of), line={"color": "#5f6b7a", "dash": "dot", "width": 2})
+    fig.add_annotation(
+        x=_x(as_of),
+        y=1,
+        yref="paper",
+        text=f"时间进度 {time_progress * 100:.1f}%",
+        showarrow=False,
+        xanchor="left",
+        yanchor="top",
+        font={"color": "#5f6b7a"},
+        bgcolor="rgba(255,255,255,.8)",
+    )
+    years = list(range(base_year, end_year + 1))
+    fig.update_xaxes(
+        tickvals=[float(y) for y in years],
+        ticktext=[f"{y}年" for y in years],
+        range=[base_year - 0.3, end_year + 0.3],
+    )
+    return _layout(fig, unit=unit, height=360)
+
+
+def _growth_segments(
+    fig: go.Figure,
+    row: AppendixRow,
+    points: Sequence[ValueCell],
+    base_year: int,
+    end_year: int,
+    as_of: Period,
+    unit: str,
+) -> None:
+    """For a growth rate: the average achieved so far, and what each remaining year needs."""
+    if row.average_so_far is not None:
+        average = float(row.average_so_far)
+        fig.add_trace(
+            go.Scatter(
+                x=[float(base_year), _x(as_of)],
+                y=[average, average],
+                name=f"已实现年均 {average:.1f}{unit}",
+                mode="lines",
+                line={"color": "#5f6b7a", "dash": "dot", "width": 2},
+                hovertemplate=f"已实现年均 {average:.1f}{unit}<extra></extra>",
+            )
+        )
+    if row.required_rate is not None:
+        required = float(row.required_rate)
+        last_full = max((c.period.year for c in points if not c.period.is_partial), default=base_year)
+        fig.add_trace(
+            go.Scatter(
+                x=[float(last_full), float(end_year)],
+                y=[required, required],
+                name=f"后续需年均 {required:.1f}{unit}",
+                mode="lines",
+                line={"color": PALETTE[1], "dash": "dash", "width": 2},
+                hovertemplate=f"后续需年均 {required:.1f}{unit}<extra></extra>",
+            )
+        )
+
+
+def _path_start(points: Sequence[ValueCell], base_year: int, cumulative: bool) -> tuple[float, float] | None:
+    if cumulative:
+        return (float(base_year), 0.0)
+    for c in points:
+        if c.value is not None and c.period.year >= base_year:
+            return (_x(c.period), float(c.value))
+    return None
+
+
+def _running_totals(points: Sequence[ValueCell], base_year: int) -> tuple[list[float], list[str]]:
+    """Cumulative totals over the plan: each year counts once (a full year replaces its 上半年)."""
+    ys: list[float] = []
+    for c in points:
+        if c.period.year <= base_year:
+            ys.append(0.0)
+            continue
+        latest: dict[int, Decimal] = {}
+        for earlier in points:
+            if base_year < earlier.period.year < c.period.year and earlier.value is not None:
+                latest[earlier.period.year] = earlier.value
+        total = sum(latest.values(), Decimal(0)) + (c.value or Decimal(0))
+        ys.append(float(total))
+    decimals = max((c.decimals for c in points), default=0)
+    return ys, [f"{y:.{decimals}f}" for y in ys]

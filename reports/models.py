@@ -66,9 +66,7 @@ class ContextValue(models.Model):
     its chart data says 11.1); the page shows the disagreement instead of picking one.
     """
 
-    table = models.ForeignKey(
-        ContextTable, verbose_name="统计表", on_delete=models.CASCADE, related_name="values"
-    )
+    table = models.ForeignKey(ContextTable, verbose_name="统计表", on_delete=models.CASCADE, related_name="values")
     region = models.CharField("地区", max_length=30)
     order = models.PositiveSmallIntegerField("地区顺序", default=0)
     year = models.PositiveSmallIntegerField("年份")
@@ -102,9 +100,7 @@ class ReasonNote(models.Model):
     """The 主要原因 of 附件2 for one indicator below expectation, per plan and as-of period."""
 
     plan = models.ForeignKey(Plan, verbose_name="规划", on_delete=models.CASCADE, related_name="+")
-    indicator = models.ForeignKey(
-        Indicator, verbose_name="指标", on_delete=models.CASCADE, related_name="reason_notes"
-    )
+    indicator = models.ForeignKey(Indicator, verbose_name="指标", on_delete=models.CASCADE, related_name="reason_notes")
     year = models.PositiveSmallIntegerField("评估年份")
     part = models.CharField(
         "评估期间",
@@ -131,9 +127,7 @@ class ReasonNote(models.Model):
         verbose_name_plural = "未达进度主要原因"
         ordering = ["plan", "year", "part", "indicator"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["plan", "indicator", "year", "part"], name="reason_note_one_per_as_of"
-            ),
+            models.UniqueConstraint(fields=["plan", "indicator", "year", "part"], name="reason_note_one_per_as_of"),
         ]
 
     def __str__(self) -> str:

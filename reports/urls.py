@@ -5,6 +5,11 @@ from reports import views
 app_name = "reports"
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", views.dashboard, name="home"),
+    path("appendix/1/", views.appendix1, name="appendix1"),
+    path("appendix/1/xlsx/", views.appendix1_xlsx, name="appendix1_xlsx"),
+    path("appendix/2/", views.appendix2, name="appendix2"),
+    path("narrative/", views.narrative_page, name="narrative"),
+    path("indicator/<int:pk>/", views.indicator, name="indicator"),
     path("context/", views.context, name="context"),
 ]

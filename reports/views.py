@@ -1,21 +1,270 @@
-from django.db.models import Count, Q
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+"""Report pages: access → selection (plan, as-of) → one report build → render. They write nothing,
+except the 附件2 主要原因 (``appendix2`` POST; see reports/models.py for why).
+"""
 
-from indicators.models import Plan
-from reports import figures
+from __future__ import annotations
+
+from collections import Counter
+from decimal import Decimal
+from typing import Any
+from urllib.parse import quote
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseForbidden
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+
+from indicators.assessment import assess_indicator, status_label, target_of
+from indicators.models import Indicator, ManualVerdict
+from indicators.periods import Period, PeriodError
+from indicators.vocabulary import Status
+from reports import figures, narrative
+from reports.appendix import BEHIND_STATUSES, Report, alternatives_of, build_report, make_appendix
 from reports.context import context_tables
+from reports.filters import FILTER_INVALID, AppendixFilterForm
+from reports.permissions import FORBIDDEN_EDIT_REASON, can_edit_reasons
+from reports.selection import Selection, in_plan, select
+from reports.services import REASON_MAX_CHARS, REASON_TOO_LONG, reason_note_save
+from reports.tables import AppendixTable, verdict_badge
+from reports.workbook import build_appendix_workbook
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+NO_PLAN = "尚未建立规划。请运行 python manage.py seed_demo 载入演示数据。"
+REASON_SAVED = "已保存“{name}”的主要原因。"
+REASON_NOT_BEHIND = "该指标在此评估期不属于低于预期的指标，不能填写主要原因。"
+
+# Verdict groups as the report counts them (完成市定目标 counts as 达到预期), in display order.
+GROUPS = (Status.EXCEEDED, Status.ON_TRACK, Status.BEHIND, Status.NO_DATA, Status.PENDING)
+GROUP_OF = {
+    Status.EXCEEDED: Status.EXCEEDED,
+    Status.AHEAD: Status.ON_TRACK,
+    Status.ON_TRACK: Status.ON_TRACK,
+    Status.ASSIGNED_MET: Status.ON_TRACK,
+    Status.BEHIND: Status.BEHIND,
+    Status.ASSIGNED_MISSED: Status.BEHIND,
+    Status.NO_DATA: Status.NO_DATA,
+    Status.PENDING: Status.PENDING,
+}
 
 
-def home(request: HttpRequest) -> HttpResponse:
-    plans = Plan.objects.select_related("region").annotate(
-        indicator_count=Count("indicators", filter=Q(indicators__parent__isnull=True))
+def _page(request: HttpRequest, template: str, selection: Selection, **context: Any) -> HttpResponse:
+    context.update(selection=selection, nav_query=selection.query)
+    return render(request, template, context)
+
+
+def _report(request: HttpRequest) -> tuple[Selection, Report | None]:
+    selection = select(request)
+    if selection.plan is None or selection.as_of is None:
+        return selection, None
+    return selection, build_report(selection.plan, selection.as_of)
+
+
+def dashboard(request: HttpRequest) -> HttpResponse:
+    selection, report = _report(request)
+    if report is None:
+        return _page(request, "reports/dashboard.html", selection, empty=NO_PLAN)
+    appendix = report.appendix
+    summary = report.summary
+    group_labels = [(str(s), status_label(report.plan, s)) for s in GROUPS]
+    counts = [summary.exceeded, summary.on_track, summary.behind, summary.no_data, summary.pending]
+    good_share = narrative.shares([summary.good, summary.behind, summary.no_data, summary.pending])[0]
+    time_pct = (appendix.time_progress * 100).quantize(Decimal("0.1"))
+    by_category: Counter[tuple[str, str]] = Counter((t.category, str(GROUP_OF[Status(t.status)])) for t in appendix.top)
+    laggards = [t for t in appendix.top if t.status in BEHIND_STATUSES]
+    laggards.sort(key=lambda t: t.attribute != "约束性")  # binding first, print order kept otherwise
+    context: dict[str, Any] = {
+        "report": report,
+        "summary": summary,
+        "time_pct": time_pct,
+        "task_pct": good_share,
+        "double_half": good_share >= time_pct,
+        "progress_chart": figures.render(figures.progress_figure(time_pct, good_share), div_id="chart-progress"),
+        "donut_chart": figures.render(
+            figures.verdict_donut([(s, label, n) for (s, label), n in zip(group_labels, counts, strict=True)]),
+            div_id="chart-donut",
+        ),
+        "category_chart": figures.render(
+            figures.category_bars(appendix.categories, group_labels, dict(by_category)), div_id="chart-category"
+        ),
+        "laggards": [(t, verdict_badge(t.status, t.label, manual=t.manual)) for t in laggards],
+    }
+    context.update(_project_summary(selection))
+    return _page(request, "reports/dashboard.html", selection, **context)
+
+
+def _project_summary(selection: Selection) -> dict[str, Any]:
+    """The major-project block of issue 6, when that app provides it."""
+    try:
+        from projects.summary import dashboard_summary
+    except ImportError:  # projects/summary.py not there yet: the dashboard simply has no project block
+        return {}
+    assert selection.plan is not None and selection.as_of is not None
+    return {"project_summary": dashboard_summary(selection.plan.region, selection.as_of.year)}
+
+
+def appendix1(request: HttpRequest) -> HttpResponse:
+    selection, report = _report(request)
+    if report is None:
+        return _page(request, "reports/appendix1.html", selection, empty=NO_PLAN)
+    form = AppendixFilterForm(request.GET or None, report.appendix.rows)
+    warnings = list(selection.warnings)
+    if form.is_bound and not form.is_valid():
+        warnings.append(FILTER_INVALID)
+    rows = form.filtered()
+    table = AppendixTable(report.appendix, rows, query=selection.query)
+    return _page(
+        request,
+        "reports/appendix1.html",
+        selection,
+        report=report,
+        table=table,
+        form=form,
+        shown=len(rows),
+        warnings=warnings,
     )
-    return render(request, "reports/home.html", {"plans": plans})
+
+
+def appendix1_xlsx(request: HttpRequest) -> HttpResponse:
+    _, report = _report(request)
+    if report is None:
+        messages.error(request, NO_PLAN)
+        return redirect("reports:appendix1")
+    return workbook_response(report)
+
+
+def workbook_filename(report: Report) -> str:
+    short = report.plan.short_name or report.plan.name
+    return f"附件1_{short}规划主要指标完成情况_{report.appendix.as_of.code}.xlsx"
+
+
+def workbook_response(report: Report) -> HttpResponse:
+    response = HttpResponse(content_type=XLSX)
+    build_appendix_workbook(report.appendix).save(response)
+    name = workbook_filename(report)
+    response["Content-Disposition"] = f"attachment; filename=\"appendix1.xlsx\"; filename*=UTF-8''{quote(name)}"
+    return response
+
+
+def narrative_page(request: HttpRequest) -> HttpResponse:
+    selection, report = _report(request)
+    if report is None:
+        return _page(request, "reports/narrative.html", selection, empty=NO_PLAN)
+    categories: dict[str, list[Any]] = {}
+    for item in report.appendix.top:
+        categories.setdefault(item.category, []).append(item)
+    return _page(request, "reports/narrative.html", selection, report=report, categories=categories)
+
+
+def appendix2(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        return _appendix2_save(request)
+    selection, report = _report(request)
+    if report is None:
+        return _page(request, "reports/appendix2.html", selection, empty=NO_PLAN)
+    return _page(
+        request,
+        "reports/appendix2.html",
+        selection,
+        report=report,
+        can_edit=can_edit_reasons(request.user),
+        max_chars=REASON_MAX_CHARS,
+    )
+
+
+def _appendix2_save(request: HttpRequest) -> HttpResponse:
+    if not can_edit_reasons(request.user):
+        return HttpResponseForbidden(FORBIDDEN_EDIT_REASON)
+    indicator = Indicator.objects.select_related("plan").filter(pk=_int(request.POST.get("indicator"))).first()
+    if indicator is None or indicator.parent_id is not None:
+        raise Http404("未找到该指标。")
+    plan = indicator.plan
+    back = reverse("reports:appendix2")
+    try:
+        as_of = Period.parse(request.POST.get("as_of", ""))
+    except PeriodError as exc:
+        messages.error(request, str(exc))
+        return redirect(back)
+    query = f"?plan={plan.pk}&as_of={as_of.code}"
+    if not in_plan(plan, as_of):
+        messages.error(request, "评估期不在规划期内。")
+        return redirect(back + query)
+    text = request.POST.get("text", "")
+    if len(text.strip()) > REASON_MAX_CHARS:
+        messages.error(request, REASON_TOO_LONG.format(limit=REASON_MAX_CHARS))
+        return redirect(back + query)
+    verdict = assess_indicator(indicator, as_of).verdict
+    if verdict.status not in BEHIND_STATUSES:
+        messages.error(request, REASON_NOT_BEHIND)
+        return redirect(back + query)
+    reason_note_save(plan=plan, indicator=indicator, as_of=as_of, text=text, user=request.user)
+    messages.success(request, REASON_SAVED.format(name=indicator.name))
+    return redirect(f"{back}{query}#reason-{indicator.pk}")
+
+
+def _int(raw: str | None) -> int:
+    try:
+        return int(raw or "")
+    except ValueError:
+        return 0
+
+
+def indicator(request: HttpRequest, pk: int) -> HttpResponse:
+    item = get_object_or_404(Indicator.objects.select_related("plan", "plan__region", "category", "parent"), pk=pk)
+    get = request.GET.copy()
+    get["plan"] = str(item.plan_id)
+    request.GET = get  # type: ignore[assignment]  # the indicator decides the plan
+    selection = select(request)
+    assert selection.as_of is not None
+    as_of = selection.as_of
+    assessment = assess_indicator(item, as_of)
+    parts = assessment.children or [assessment]
+    alternatives = alternatives_of([o.pk for part in parts for o in part.observations])
+    appendix = make_appendix(item.plan, as_of, [assessment, *assessment.children], alternatives, {})
+    top = appendix.top[0]
+    charts = []
+    for row, part in zip(top.rows, parts, strict=True):
+        target = target_of(part.indicator)
+        fig = figures.indicator_figure(
+            row,
+            kind=target.kind,
+            target_value=target.value,
+            base_year=item.plan.base_year,
+            end_year=item.plan.end_year,
+            as_of=as_of,
+            time_progress=appendix.time_progress,
+        )
+        charts.append((row, figures.render(fig, div_id=f"chart-{row.indicator_id}")))
+    names = {p.indicator.pk: p.indicator.name for p in (assessment, *assessment.children)}
+    history = [
+        {
+            "when": h.history_date,
+            "indicator": names.get(h.indicator_id, ""),
+            "period": Period(h.year, h.part).label,
+            "status": h.get_status_display(),
+            "reason": h.reason,
+            "who": (h.history_user.get_full_name() or h.history_user.username) if h.history_user else "系统导入",
+            "action": h.get_history_type_display(),
+        }
+        for h in ManualVerdict.history.filter(indicator_id__in=list(names))
+        .select_related("history_user")
+        .order_by("-history_date")
+    ]
+    return _page(
+        request,
+        "reports/indicator.html",
+        selection,
+        item=item,
+        assessment=assessment,
+        top=top,
+        charts=charts,
+        appendix=appendix,
+        history=history,
+        verdict_html=verdict_badge(top.status, top.label, manual=top.manual, reason=assessment.verdict.manual_reason),
+    )
 
 
 def context(request: HttpRequest) -> HttpResponse:
-    """Section 二's context statistics (表1–表4 with 图1–图4); fixed historical data, so no as-of."""
+    """Section 二's context statistics (表1–表4 with 图1–图4): fixed historical data, so no as-of."""
     blocks = context_tables()
     charts = [(block, figures.render(figures.context_figure(block))) for block in blocks]
     return render(request, "reports/context.html", {"charts": charts})

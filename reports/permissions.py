@@ -1,0 +1,17 @@
+"""Who may edit the 主要原因 of 附件2: the one place that decides it.
+
+审核员, 管理员 and superusers, through the shared role check of ``indicators.roles`` (issue 5);
+switch the rule here and every view and template follows.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from indicators.roles import is_reviewer
+
+FORBIDDEN_EDIT_REASON = "只有审核员和管理员可以修改未达进度的主要原因。"
+
+
+def can_edit_reasons(user: Any) -> bool:
+    return is_reviewer(user)

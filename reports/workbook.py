@@ -1,0 +1,317 @@
+"""附件1 (and 附件2, sources) as an Excel workbook in the official layout. A pure renderer: rows in,
+``openpyxl.Workbook`` out; tested by reading the workbook back.
+
+Layout contract (the Excel import of issue 5 reads exactly this; change it here and only here):
+
+Sheet ``SHEET_APPENDIX1`` ("附件1"):
+  row ``TITLE_ROW`` (1)          the title, merged across the table
+  rows ``HEADER_ROWS`` (2, 3)    two header rows: 序号 | 类别 | 指标 (C:D) | 属性 | 目标值 / 2025年 |
+                                 实际值 / 2020年, 2021年, … 2023年上半年 | 中期完成情况
+  rows from ``FIRST_DATA_ROW`` (4), one per printed row, columns:
+      A ``COL_SEQ``        序号 (merged down a sub-indicator group)
+      B ``COL_CATEGORY``   类别 (merged down each category)
+      C ``COL_GROUP``      a top-level indicator's name with unit, merged across C:D; or, for a
+                           sub-indicator, the parent's name (merged down the group)
+      D ``COL_NAME``       the sub-indicator's name with unit (empty, merged into C, otherwise)
+      E ``COL_ATTRIBUTE``  约束性 / 预期性
+      F ``COL_TARGET``     the end-year target as printed (text)
+      G ``COL_FIRST_VALUE`` … one column per period, labelled in header row 3 (``Period.label``,
+                           e.g. "2023年上半年"; parse with ``Period.parse``); the first is the base year.
+                           Numbers are numbers with the printed decimals as number format; "/" = no data.
+      last column          中期完成情况 (the plan's wording); a manual verdict carries a cell comment
+                           starting with ``MANUAL_COMMENT_PREFIX`` and its reason.
+Sheet ``SHEET_APPENDIX2`` ("附件2"): title row, header row ``REASON_HEADERS``, one row per indicator.
+Sheet ``SHEET_SOURCES`` ("数据来源"): header row ``SOURCE_HEADERS``, one row per value (口径 "附件1")
+  and per alternative reading (口径 "其他口径"); column A is the indicator's database id.
+
+Text that starts like a formula (= + - @, tab, CR) is stored as text, never as a formula.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from itertools import groupby
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.comments import Comment
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.properties import PageSetupProperties
+from openpyxl.worksheet.worksheet import Worksheet
+
+from reports.rows import NO_DATA_MARK, Appendix, AppendixRow
+
+SHEET_APPENDIX1 = "附件1"
+SHEET_APPENDIX2 = "附件2"
+SHEET_SOURCES = "数据来源"
+
+TITLE_ROW = 1
+HEADER_ROWS = (2, 3)
+FIRST_DATA_ROW = 4
+COL_SEQ = 1
+COL_CATEGORY = 2
+COL_GROUP = 3
+COL_NAME = 4
+COL_ATTRIBUTE = 5
+COL_TARGET = 6
+COL_FIRST_VALUE = 7
+
+HEADER_SEQ = "序号"
+HEADER_CATEGORY = "类别"
+HEADER_INDICATOR = "指标"
+HEADER_ATTRIBUTE = "属性"
+HEADER_TARGET = "目标值"
+HEADER_VALUES = "实际值"
+HEADER_VERDICT = "中期完成情况"
+MANUAL_COMMENT_PREFIX = "人工研判："
+
+REASON_HEADERS = ("序号", "指标", "中期完成情况", "完成情况（系统生成）", "主要原因")
+SOURCE_HEADERS = ("指标编号", "序号", "类别", "指标", "期间", "数值", "显示值", "口径", "来源", "备注")
+READING_TABLE = "附件1"
+READING_OTHER = "其他口径"
+
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+_THIN = Side(style="thin", color="000000")
+_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+_HEADER_FILL = PatternFill("solid", fgColor="E7EBF0")
+_CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
+_LEFT = Alignment(horizontal="left", vertical="center", wrap_text=True)
+_RIGHT = Alignment(horizontal="right", vertical="center")
+_STATUS_FILLS = {
+    "exceeded": "DDE9F7",
+    "on_track": "E3F4E6",
+    "assigned_met": "E3F4E6",
+    "behind": "FBE4E2",
+    "assigned_missed": "FBE4E2",
+    "no_data": "ECEFF3",
+    "pending": "FFF3D6",
+}
+_WIDTHS = {COL_SEQ: 6, COL_CATEGORY: 10, COL_GROUP: 14, COL_NAME: 30, COL_ATTRIBUTE: 8, COL_TARGET: 16}
+_VALUE_WIDTH = 10
+_VERDICT_WIDTH = 13
+
+
+def number_format(decimals: int) -> str:
+    """Excel number format showing exactly the printed decimals: 0 → "0", 2 → "0.00"."""
+    return "0" if decimals <= 0 else "0." + "0" * decimals
+
+
+def set_text(cell: Any, text: str) -> Any:
+    """Write ``text`` as a string cell; a formula-like start (=, +, -, @) stays text."""
+    cell.value = text
+    if text.startswith(FORMULA_PREFIXES):
+        cell.data_type = "s"
+        cell.quotePrefix = True
+    return cell
+
+
+def build_appendix_workbook(appendix: Appendix) -> Workbook:
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.title = SHEET_APPENDIX1
+    _appendix1(sheet, appendix)
+    _appendix2(workbook.create_sheet(SHEET_APPENDIX2), appendix)
+    _sources(workbook.create_sheet(SHEET_SOURCES), appendix)
+    return workbook
+
+
+def verdict_column(appendix: Appendix) -> int:
+    return COL_FIRST_VALUE + len(appendix.columns)
+
+
+def _appendix1(sheet: Worksheet, appendix: Appendix) -> None:
+    last = verdict_column(appendix)
+    top, second = HEADER_ROWS
+    sheet.merge_cells(start_row=TITLE_ROW, start_column=1, end_row=TITLE_ROW, end_column=last)
+    title = set_text(sheet.cell(TITLE_ROW, 1), f"附件1：{appendix.title}（截至{appendix.as_of.label}）")
+    title.font = Font(bold=True, size=14)
+    title.alignment = _CENTER
+    sheet.row_dimensions[TITLE_ROW].height = 30
+
+    for column, text in (
+        (COL_SEQ, HEADER_SEQ),
+        (COL_CATEGORY, HEADER_CATEGORY),
+        (COL_ATTRIBUTE, HEADER_ATTRIBUTE),
+        (last, HEADER_VERDICT),
+    ):
+        set_text(sheet.cell(top, column), text)
+        sheet.merge_cells(start_row=top, start_column=column, end_row=second, end_column=column)
+    set_text(sheet.cell(top, COL_GROUP), HEADER_INDICATOR)
+    sheet.merge_cells(start_row=top, start_column=COL_GROUP, end_row=second, end_column=COL_NAME)
+    set_text(sheet.cell(top, COL_TARGET), HEADER_TARGET)
+    set_text(sheet.cell(second, COL_TARGET), appendix.target_header)
+    set_text(sheet.cell(top, COL_FIRST_VALUE), HEADER_VALUES)
+    if len(appendix.columns) > 1:
+        sheet.merge_cells(start_row=top, start_column=COL_FIRST_VALUE, end_row=top, end_column=last - 1)
+    for i, period in enumerate(appendix.columns):
+        set_text(sheet.cell(second, COL_FIRST_VALUE + i), period.label)
+    for header_row in HEADER_ROWS:
+        for column in range(1, last + 1):
+            cell = sheet.cell(header_row, column)
+            cell.font = Font(bold=True)
+            cell.fill = _HEADER_FILL
+            cell.alignment = _CENTER
+            cell.border = _BORDER
+
+    r = FIRST_DATA_ROW
+    for row in appendix.rows:
+        _data_row(sheet, r, row, appendix)
+        r += 1
+    _merge_runs(sheet, appendix.rows)
+
+    for column, width in _WIDTHS.items():
+        sheet.column_dimensions[get_column_letter(column)].width = width
+    for i in range(len(appendix.columns)):
+        sheet.column_dimensions[get_column_letter(COL_FIRST_VALUE + i)].width = _VALUE_WIDTH
+    sheet.column_dimensions[get_column_letter(last)].width = _VERDICT_WIDTH
+
+    sheet.freeze_panes = f"A{FIRST_DATA_ROW}"
+    sheet.print_title_rows = f"{HEADER_ROWS[0]}:{HEADER_ROWS[-1]}"
+    sheet.print_area = f"A1:{get_column_letter(last)}{max(FIRST_DATA_ROW, r - 1)}"
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    sheet.print_options.horizontalCentered = True
+    sheet.page_margins.left = sheet.page_margins.right = 0.4
+    sheet.page_margins.top = sheet.page_margins.bottom = 0.6
+
+
+def _data_row(sheet: Worksheet, r: int, row: AppendixRow, appendix: Appendix) -> None:
+    last = verdict_column(appendix)
+    set_text(sheet.cell(r, COL_SEQ), row.seq)
+    set_text(sheet.cell(r, COL_CATEGORY), row.category)
+    if row.group_id is not None:
+        set_text(sheet.cell(r, COL_GROUP), row.group)
+        set_text(sheet.cell(r, COL_NAME), row.display_name)
+    else:
+        set_text(sheet.cell(r, COL_GROUP), row.display_name)
+        sheet.merge_cells(start_row=r, start_column=COL_GROUP, end_row=r, end_column=COL_NAME)
+    set_text(sheet.cell(r, COL_ATTRIBUTE), row.attribute)
+    set_text(sheet.cell(r, COL_TARGET), row.target_text)
+    for i, value_cell in enumerate(row.cells):
+        cell = sheet.cell(r, COL_FIRST_VALUE + i)
+        if value_cell is None or value_cell.value is None:
+            cell.value = NO_DATA_MARK
+        else:
+            cell.value = value_cell.value
+            cell.number_format = number_format(value_cell.decimals)
+    verdict = set_text(sheet.cell(r, last), row.label)
+    verdict.fill = PatternFill("solid", fgColor=_STATUS_FILLS.get(row.status, "FFFFFF"))
+    if row.manual:
+        verdict.comment = Comment(f"{MANUAL_COMMENT_PREFIX}{row.manual_reason}", "规划指标监测平台")
+    for column in range(1, last + 1):
+        cell = sheet.cell(r, column)
+        cell.border = _BORDER
+        if COL_FIRST_VALUE <= column < last:
+            cell.alignment = _CENTER if cell.value == NO_DATA_MARK else _RIGHT
+        elif column in (COL_GROUP, COL_NAME):
+            cell.alignment = _LEFT
+        else:
+            cell.alignment = _CENTER
+    name_width = _WIDTHS[COL_NAME] + (0 if row.group_id is not None else _WIDTHS[COL_GROUP])
+    lines = max(
+        _lines(row.display_name, name_width),
+        _lines(row.target_text, _WIDTHS[COL_TARGET]),
+        _lines(row.group, _WIDTHS[COL_GROUP]) if row.group_id is not None else 1,
+    )
+    sheet.row_dimensions[r].height = max(20, 16 * lines + 4)
+
+
+def _lines(text: str, width: int) -> int:
+    """Rough wrapped line count: a CJK character is about two width units."""
+    units = sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
+    return max(1, -(-units // max(1, width - 1)))
+
+
+def _merge_runs(sheet: Worksheet, rows: Sequence[AppendixRow]) -> None:
+    """Merge 类别 down each category and 序号/parent name down each sub-indicator group."""
+    start = FIRST_DATA_ROW
+    for _, run in groupby(rows, key=lambda row: row.category):
+        size = len(list(run))
+        if size > 1:
+            sheet.merge_cells(
+                start_row=start, start_column=COL_CATEGORY, end_row=start + size - 1, end_column=COL_CATEGORY
+            )
+        start += size
+    start = FIRST_DATA_ROW
+    for group_id, run in groupby(rows, key=lambda row: row.group_id):
+        size = len(list(run))
+        if group_id is not None and size > 1:
+            for column in (COL_SEQ, COL_GROUP):
+                sheet.merge_cells(start_row=start, start_column=column, end_row=start + size - 1, end_column=column)
+        start += size
+
+
+def _table(sheet: Worksheet, first_row: int, headers: Iterable[str], widths: Sequence[int]) -> None:
+    for column, text in enumerate(headers, start=1):
+        cell = set_text(sheet.cell(first_row, column), text)
+        cell.font = Font(bold=True)
+        cell.fill = _HEADER_FILL
+        cell.alignment = _CENTER
+        cell.border = _BORDER
+    for column, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(column)].width = width
+    sheet.freeze_panes = f"A{first_row + 1}"
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    sheet.print_title_rows = f"{first_row}:{first_row}"
+
+
+def _appendix2(sheet: Worksheet, appendix: Appendix) -> None:
+    sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(REASON_HEADERS))
+    title = set_text(sheet.cell(1, 1), f"附件2：部分规划指标未达时序进度的原因分析（截至{appendix.as_of.label}）")
+    title.font = Font(bold=True, size=14)
+    title.alignment = _CENTER
+    sheet.row_dimensions[1].height = 30
+    _table(sheet, 2, REASON_HEADERS, (6, 18, 12, 60, 60))
+    labels = {row.indicator_id: row.label for row in appendix.rows}
+    for i, reason in enumerate(appendix.reasons, start=1):
+        r = 2 + i
+        values = (str(i), reason.name, labels.get(reason.indicator_id, ""), reason.facts, reason.text)
+        for column, text in enumerate(values, start=1):
+            cell = set_text(sheet.cell(r, column), text)
+            cell.border = _BORDER
+            cell.alignment = _LEFT if column >= 4 else _CENTER
+        sheet.row_dimensions[r].height = 16 * max(_lines(reason.facts, 60), _lines(reason.text, 60)) + 6
+
+
+def _sources(sheet: Worksheet, appendix: Appendix) -> None:
+    _table(sheet, 1, SOURCE_HEADERS, (9, 6, 10, 34, 14, 10, 10, 9, 36, 60))
+    r = 2
+    for row in appendix.rows:
+        for value_cell in row.cells:
+            if value_cell is None:
+                continue
+            readings = [(READING_TABLE, value_cell.value, value_cell.decimals, value_cell.shown)]
+            sources = [(value_cell.source, value_cell.note)]
+            for other in value_cell.alternatives:
+                readings.append((READING_OTHER, other.value, other.decimals, other.shown))
+                sources.append((other.source, other.note))
+            for (reading, value, decimals, shown), (source, note) in zip(readings, sources, strict=True):
+                sheet.cell(r, 1).value = row.indicator_id
+                set_text(sheet.cell(r, 2), row.seq)
+                set_text(sheet.cell(r, 3), row.category)
+                set_text(sheet.cell(r, 4), row.full_name)
+                set_text(sheet.cell(r, 5), value_cell.period.label)
+                number = sheet.cell(r, 6)
+                if value is None:
+                    number.value = NO_DATA_MARK
+                else:
+                    number.value = value
+                    number.number_format = number_format(decimals)
+                set_text(sheet.cell(r, 7), shown)
+                set_text(sheet.cell(r, 8), reading)
+                set_text(sheet.cell(r, 9), source)
+                set_text(sheet.cell(r, 10), note)
+                for column in range(1, len(SOURCE_HEADERS) + 1):
+                    sheet.cell(r, column).border = _BORDER
+                    sheet.cell(r, column).alignment = _LEFT if column in (4, 9, 10) else _CENTER
+                r += 1
