@@ -49,3 +49,49 @@ def make_user(username: str, role: str | None, department: Department | None = N
 def region(db: None) -> Region:
     city = Region.objects.create(name="南阳市")
     return Region.objects.create(name="卧龙区", parent=city)
+
+
+# --- personas (issue 5): the fixed cast of the permission matrix ------------------------------------
+# A clerk of 区统计局, a clerk of another department (区人社局), a reviewer, a leader and an admin (by
+# group, not superuser). Departments are in the ``region`` fixture's 卧龙区.
+
+
+@pytest.fixture
+def stats_department(region: Region) -> Department:
+    return Department.objects.get_or_create(region=region, name="区统计局")[0]
+
+
+@pytest.fixture
+def hr_department(region: Region) -> Department:
+    return Department.objects.get_or_create(region=region, name="区人社局")[0]
+
+
+@pytest.fixture
+def anonymous() -> None:
+    return None
+
+
+@pytest.fixture
+def clerk(stats_department: Department) -> User:
+    return make_user("clerk", "录入员", stats_department, first_name="统计局录入员")
+
+
+@pytest.fixture
+def other_clerk(hr_department: Department) -> User:
+    return make_user("other_clerk", "录入员", hr_department, first_name="人社局录入员")
+
+
+@pytest.fixture
+def reviewer(region: Region) -> User:
+    drc = Department.objects.get_or_create(region=region, name="区发改委")[0]
+    return make_user("reviewer", "审核员", drc, first_name="发改委审核员")
+
+
+@pytest.fixture
+def leader(db: None) -> User:
+    return make_user("leader", "领导", None, first_name="区领导")
+
+
+@pytest.fixture
+def admin(db: None) -> User:
+    return make_user("plan_admin", "管理员", None, first_name="系统管理员", is_staff=True)
