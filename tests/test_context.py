@@ -27,9 +27,7 @@ def context_loaded(db: None) -> None:
 
 
 def _value(number: int, region: str, year: int, reading: str) -> str:
-    return ContextValue.objects.get(
-        table__number=number, region=region, year=year, reading=reading
-    ).display_value
+    return ContextValue.objects.get(table__number=number, region=region, year=year, reading=reading).display_value
 
 
 @pytest.mark.parametrize(
@@ -163,3 +161,20 @@ def test_context_page_query_count_does_not_grow_with_data(
 def test_context_page_without_data_says_how_to_load_it(client: Client, db: None) -> None:
     client.force_login(make_user("lingdao", "领导"))
     assert "seed_demo" in client.get("/context/").content.decode()
+
+
+def test_reports_fixtures_load_the_appendix2_reasons_once(plan_14th: object) -> None:
+    from reports.models import ReasonNote
+    from reports.seed import load_reports_fixtures
+
+    first = load_reports_fixtures(CONTEXT_FIXTURE.parent)
+    assert first.created["reason_note"] == 4
+    assert load_reports_fixtures(CONTEXT_FIXTURE.parent).total == 0
+    note = ReasonNote.objects.get(indicator__name="常住人口城镇化率", year=2023, part="H1")
+    assert note.text.startswith("一是受经济下行、疫情管控等影响")
+
+
+def test_reasons_are_skipped_without_their_plan(db: None) -> None:
+    from reports.seed import REASONS_FIXTURE_NAME, load_reason_fixture
+
+    assert load_reason_fixture(CONTEXT_FIXTURE.parent / REASONS_FIXTURE_NAME).total == 0

@@ -8,7 +8,6 @@ import pytest
 
 from indicators.models import Indicator, Plan
 from tests.browser.conftest import assert_no_js_errors, login, screenshot
-from tests.conftest import make_user
 
 pytestmark = pytest.mark.browser
 AS_OF = "as_of=2023H1"
@@ -19,16 +18,11 @@ def _charts_rendered(page: Any, count: int) -> None:
     assert page.locator(".plotly-graph-div svg.main-svg").count() >= count
 
 
-@pytest.fixture
-def leader(plan_14th: Plan) -> Any:
-    return make_user("lingdao", "领导")
-
-
 def test_leader_reads_dashboard_appendix_and_indicator(
     browser_page: Any, live_server: Any, plan_14th: Plan, leader: Any
 ) -> None:
     page = browser_page
-    login(page, live_server, "lingdao")
+    login(page, live_server, "leader")
 
     page.goto(f"{live_server.url}/?{AS_OF}")
     _charts_rendered(page, 3)
@@ -56,7 +50,7 @@ def test_leader_reads_dashboard_appendix_and_indicator(
 
 def test_pages_fit_a_phone(phone_page: Any, live_server: Any, plan_14th: Plan, leader: Any) -> None:
     page = phone_page
-    login(page, live_server, "lingdao")
+    login(page, live_server, "leader")
     gdp = Indicator.objects.get(plan=plan_14th, name="地区生产总值增长")
     for name, url, charts in [
         ("dashboard", f"/?{AS_OF}", 3),
