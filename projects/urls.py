@@ -1,3 +1,16 @@
+from django.urls import path
+
+from projects import views
+
 app_name = "projects"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.project_list, name="list"),
+    path("export.xlsx", views.project_export, name="export"),
+    path("dashboard/", views.dashboard, name="dashboard"),
+    path("new/", views.project_create, name="create"),
+    path("<int:pk>/", views.project_detail, name="detail"),
+    path("<int:pk>/edit/", views.project_edit, name="edit"),
+    path("<int:pk>/investment/", views.investment_edit, name="investment"),
+    path("<int:pk>/notes/new/", views.note_add, name="note_add"),
+]

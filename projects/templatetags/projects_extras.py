@@ -1,0 +1,46 @@
+"""Number formatting for project templates; the rules themselves live in ``projects/rules.py``."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django import template
+
+from projects.rules import EMPTY, completion_percent, format_amount, format_percent
+
+register = template.Library()
+
+
+@register.filter
+def amount(value: Decimal | None) -> str:
+    return format_amount(Decimal(value) if isinstance(value, Decimal | int) else None)
+
+
+@register.filter
+def percent(value: Decimal | None) -> str:
+    return format_percent(value if isinstance(value, Decimal) else None)
+
+
+@register.filter
+def completion(row: Any) -> str:
+    """Completion % of anything with ``planned`` and ``completed``."""
+    return format_percent(completion_percent(row.planned, row.completed))
+
+
+@register.filter
+def signed(value: Decimal | int | None) -> str:
+    """A difference with its sign, e.g. +10 or −0.5; “—” when unknown."""
+    if not isinstance(value, Decimal | int):  # None, or "" for a missing attribute in a template
+        return EMPTY
+    text = format_amount(Decimal(value))
+    return f"+{text}" if value > 0 else text.replace("-", "−")
+
+
+@register.filter
+def bar_width(value: Decimal | int | None, maximum: Decimal | int | None = 100) -> str:
+    """CSS width (0–100%) of a bar for ``value`` out of ``maximum``."""
+    if value is None or not maximum:
+        return "0%"
+    share = min(max(Decimal(value) / Decimal(maximum) * 100, Decimal(0)), Decimal(100))
+    return f"{share:.1f}%"
