@@ -11,6 +11,7 @@ from django.db import transaction
 
 from indicators.models import Department, StaffProfile
 from indicators.seed import load_plan_fixture
+from projects.seed import load_projects_fixture
 from reports.seed import load_reports_fixtures
 
 FIXTURES = Path(settings.BASE_DIR) / "fixtures"
@@ -38,6 +39,7 @@ class Command(BaseCommand):
         with transaction.atomic():
             result = load_plan_fixture(FIXTURES / "wolong_14th_plan.json")
             result.created.update(load_reports_fixtures(FIXTURES).created)
+            result.created.update(load_projects_fixture(FIXTURES / "wolong_projects.json").created)
             accounts = self._accounts()
         created = ", ".join(f"{k} {v}" for k, v in sorted(result.created.items())) or "无"
         self.stdout.write(f"演示数据已载入（新建：{created}；新建账户 {accounts} 个）。")
