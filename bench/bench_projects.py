@@ -1,0 +1,79 @@
+"""Timings of the project list, project page, dashboard and 附件3 Excel export at 10 and 1000 projects.
+
+Run: ``DEBUG=1 .venv/bin/python bench/bench_projects.py`` (or ``make bench``). Uses a throw-away
+in-memory SQLite test database; never touches db.sqlite3. Prints the median of REPEAT runs, the
+SQL query count (which must not grow with the number of projects) and the response size.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "wolong.settings")
+os.environ.setdefault("DEBUG", "1")
+os.environ.setdefault("ALLOWED_HOSTS", "testserver")
+os.environ.pop("DATABASE_URL", None)
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
+
+REPEAT = 5
+
+
+def _time(client: Client, url: str) -> tuple[float, int, int]:
+    """Median milliseconds over REPEAT runs, the query count and the response size."""
+    client.get(url)  # warm up templates and caches
+    times = []
+    for _ in range(REPEAT):
+        start = time.perf_counter()
+        response = client.get(url)
+        times.append((time.perf_counter() - start) * 1000)
+        assert response.status_code == 200, (url, response.status_code)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    return statistics.median(times), len(queries), len(response.content)
+
+
+def main() -> None:
+    setup_test_environment()
+    old_name = connection.creation.create_test_db(verbosity=0)
+    try:
+        from django.contrib.auth.models import User
+
+        from indicators.models import Region
+        from tests.projects_factories import build_projects
+
+        user = User.objects.create_user("bench", password="bench-password-123")
+        client = Client()
+        client.force_login(user)
+        print(f"{'projects':>8}  {'page':<28} {'median ms':>10} {'queries':>8} {'bytes':>9}")
+        for size in (10, 1000):
+            region = Region.objects.create(name=f"基准区{size}")
+            projects = build_projects(region, size, years=(2022, 2023, 2024), notes_per_project=3)
+            pages = (
+                ("项目列表（每页50）", f"/projects/?region={region.pk}&year=2024"),
+                ("项目列表（筛选一个领域）", f"/projects/?region={region.pk}&year=2024&domain=rural"),
+                ("项目页", f"/projects/{projects[-1].pk}/"),
+                ("项目仪表板", f"/projects/dashboard/?region={region.pk}&year=2024"),
+                ("附件3 Excel 导出（全部）", f"/projects/export.xlsx?region={region.pk}&year=2024"),
+            )
+            for label, url in pages:
+                ms, count, size_bytes = _time(client, url)
+                print(f"{size:>8}  {label:<24} {ms:>10.1f} {count:>8} {size_bytes:>9}")
+    finally:
+        connection.creation.destroy_test_db(old_name, verbosity=0)
+
+
+if __name__ == "__main__":
+    main()
