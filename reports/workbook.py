@@ -30,12 +30,13 @@ Text that starts like a formula (= + - @, tab, CR) is stored as text, never as a
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from functools import cache
 from itertools import groupby
 from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.comments import Comment
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
@@ -79,6 +80,22 @@ _HEADER_FILL = PatternFill("solid", fgColor="E7EBF0")
 _CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
 _LEFT = Alignment(horizontal="left", vertical="center", wrap_text=True)
 _RIGHT = Alignment(horizontal="right", vertical="center")
+
+# Named styles: assigned by name, which is far cheaper than setting font/border/alignment per cell
+# (openpyxl hashes each style object on every assignment; 500 rows took seconds).
+CENTER, LEFT, NUMBER, HEADER, TITLE = "附件-居中", "附件-左对齐", "附件-数值", "附件-表头", "附件-标题"
+
+
+def _named_styles() -> list[NamedStyle]:
+    return [
+        NamedStyle(CENTER, border=_BORDER, alignment=_CENTER),
+        NamedStyle(LEFT, border=_BORDER, alignment=_LEFT),
+        NamedStyle(NUMBER, border=_BORDER, alignment=_RIGHT),
+        NamedStyle(HEADER, border=_BORDER, alignment=_CENTER, font=Font(bold=True), fill=_HEADER_FILL),
+        NamedStyle(TITLE, alignment=_CENTER, font=Font(bold=True, size=14)),
+    ]
+
+
 _STATUS_FILLS = {
     "exceeded": "DDE9F7",
     "on_track": "E3F4E6",
@@ -109,6 +126,8 @@ def set_text(cell: Any, text: str) -> Any:
 
 def build_appendix_workbook(appendix: Appendix) -> Workbook:
     workbook = Workbook()
+    for style in _named_styles():
+        workbook.add_named_style(style)
     sheet = workbook.active
     assert sheet is not None
     sheet.title = SHEET_APPENDIX1
@@ -126,9 +145,8 @@ def _appendix1(sheet: Worksheet, appendix: Appendix) -> None:
     last = verdict_column(appendix)
     top, second = HEADER_ROWS
     sheet.merge_cells(start_row=TITLE_ROW, start_column=1, end_row=TITLE_ROW, end_column=last)
-    title = set_text(sheet.cell(TITLE_ROW, 1), f"附件1：{appendix.title}（截至{appendix.as_of.label}）")
-    title.font = Font(bold=True, size=14)
-    title.alignment = _CENTER
+    sheet.cell(TITLE_ROW, 1).style = TITLE
+    set_text(sheet.cell(TITLE_ROW, 1), f"附件1：{appendix.title}（截至{appendix.as_of.label}）")
     sheet.row_dimensions[TITLE_ROW].height = 30
 
     for column, text in (
@@ -150,11 +168,7 @@ def _appendix1(sheet: Worksheet, appendix: Appendix) -> None:
         set_text(sheet.cell(second, COL_FIRST_VALUE + i), period.label)
     for header_row in HEADER_ROWS:
         for column in range(1, last + 1):
-            cell = sheet.cell(header_row, column)
-            cell.font = Font(bold=True)
-            cell.fill = _HEADER_FILL
-            cell.alignment = _CENTER
-            cell.border = _BORDER
+            sheet.cell(header_row, column).style = HEADER
 
     r = FIRST_DATA_ROW
     for row in appendix.rows:
@@ -183,6 +197,14 @@ def _appendix1(sheet: Worksheet, appendix: Appendix) -> None:
 
 def _data_row(sheet: Worksheet, r: int, row: AppendixRow, appendix: Appendix) -> None:
     last = verdict_column(appendix)
+    # styles first: assigning a named style resets the cell's number format and quote prefix
+    for column in range(1, last + 1):
+        if COL_FIRST_VALUE <= column < last:
+            cell_value = row.cells[column - COL_FIRST_VALUE]
+            has_number = cell_value is not None and cell_value.value is not None
+            sheet.cell(r, column).style = NUMBER if has_number else CENTER
+        else:
+            sheet.cell(r, column).style = LEFT if column in (COL_GROUP, COL_NAME) else CENTER
     set_text(sheet.cell(r, COL_SEQ), row.seq)
     set_text(sheet.cell(r, COL_CATEGORY), row.category)
     if row.group_id is not None:
@@ -201,18 +223,9 @@ def _data_row(sheet: Worksheet, r: int, row: AppendixRow, appendix: Appendix) ->
             cell.value = value_cell.value
             cell.number_format = number_format(value_cell.decimals)
     verdict = set_text(sheet.cell(r, last), row.label)
-    verdict.fill = PatternFill("solid", fgColor=_STATUS_FILLS.get(row.status, "FFFFFF"))
+    verdict.fill = _status_fill(row.status)
     if row.manual:
         verdict.comment = Comment(f"{MANUAL_COMMENT_PREFIX}{row.manual_reason}", "规划指标监测平台")
-    for column in range(1, last + 1):
-        cell = sheet.cell(r, column)
-        cell.border = _BORDER
-        if COL_FIRST_VALUE <= column < last:
-            cell.alignment = _CENTER if cell.value == NO_DATA_MARK else _RIGHT
-        elif column in (COL_GROUP, COL_NAME):
-            cell.alignment = _LEFT
-        else:
-            cell.alignment = _CENTER
     name_width = _WIDTHS[COL_NAME] + (0 if row.group_id is not None else _WIDTHS[COL_GROUP])
     lines = max(
         _lines(row.display_name, name_width),
@@ -220,6 +233,11 @@ def _data_row(sheet: Worksheet, r: int, row: AppendixRow, appendix: Appendix) ->
         _lines(row.group, _WIDTHS[COL_GROUP]) if row.group_id is not None else 1,
     )
     sheet.row_dimensions[r].height = max(20, 16 * lines + 4)
+
+
+@cache
+def _status_fill(status: str) -> PatternFill:
+    return PatternFill("solid", fgColor=_STATUS_FILLS.get(status, "FFFFFF"))
 
 
 def _lines(text: str, width: int) -> int:
@@ -249,11 +267,8 @@ def _merge_runs(sheet: Worksheet, rows: Sequence[AppendixRow]) -> None:
 
 def _table(sheet: Worksheet, first_row: int, headers: Iterable[str], widths: Sequence[int]) -> None:
     for column, text in enumerate(headers, start=1):
-        cell = set_text(sheet.cell(first_row, column), text)
-        cell.font = Font(bold=True)
-        cell.fill = _HEADER_FILL
-        cell.alignment = _CENTER
-        cell.border = _BORDER
+        sheet.cell(first_row, column).style = HEADER
+        set_text(sheet.cell(first_row, column), text)
     for column, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(column)].width = width
     sheet.freeze_panes = f"A{first_row + 1}"
@@ -267,9 +282,8 @@ def _table(sheet: Worksheet, first_row: int, headers: Iterable[str], widths: Seq
 
 def _appendix2(sheet: Worksheet, appendix: Appendix) -> None:
     sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(REASON_HEADERS))
-    title = set_text(sheet.cell(1, 1), f"附件2：部分规划指标未达时序进度的原因分析（截至{appendix.as_of.label}）")
-    title.font = Font(bold=True, size=14)
-    title.alignment = _CENTER
+    sheet.cell(1, 1).style = TITLE
+    set_text(sheet.cell(1, 1), f"附件2：部分规划指标未达时序进度的原因分析（截至{appendix.as_of.label}）")
     sheet.row_dimensions[1].height = 30
     _table(sheet, 2, REASON_HEADERS, (6, 18, 12, 60, 60))
     labels = {row.indicator_id: row.label for row in appendix.rows}
@@ -277,9 +291,8 @@ def _appendix2(sheet: Worksheet, appendix: Appendix) -> None:
         r = 2 + i
         values = (str(i), reason.name, labels.get(reason.indicator_id, ""), reason.facts, reason.text)
         for column, text in enumerate(values, start=1):
-            cell = set_text(sheet.cell(r, column), text)
-            cell.border = _BORDER
-            cell.alignment = _LEFT if column >= 4 else _CENTER
+            sheet.cell(r, column).style = LEFT if column >= 4 else CENTER
+            set_text(sheet.cell(r, column), text)
         sheet.row_dimensions[r].height = 16 * max(_lines(reason.facts, 60), _lines(reason.text, 60)) + 6
 
 
@@ -296,6 +309,8 @@ def _sources(sheet: Worksheet, appendix: Appendix) -> None:
                 readings.append((READING_OTHER, other.value, other.decimals, other.shown))
                 sources.append((other.source, other.note))
             for (reading, value, decimals, shown), (source, note) in zip(readings, sources, strict=True):
+                for column in range(1, len(SOURCE_HEADERS) + 1):
+                    sheet.cell(r, column).style = LEFT if column in (4, 9, 10) else CENTER
                 sheet.cell(r, 1).value = row.indicator_id
                 set_text(sheet.cell(r, 2), row.seq)
                 set_text(sheet.cell(r, 3), row.category)
@@ -311,7 +326,4 @@ def _sources(sheet: Worksheet, appendix: Appendix) -> None:
                 set_text(sheet.cell(r, 8), reading)
                 set_text(sheet.cell(r, 9), source)
                 set_text(sheet.cell(r, 10), note)
-                for column in range(1, len(SOURCE_HEADERS) + 1):
-                    sheet.cell(r, column).border = _BORDER
-                    sheet.cell(r, column).alignment = _LEFT if column in (4, 9, 10) else _CENTER
                 r += 1
