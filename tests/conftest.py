@@ -19,15 +19,23 @@ def pytest_report_header(config: pytest.Config) -> str:
     return f"database: {db['ENGINE'].rsplit('.', 1)[-1]} {db.get('HOST') or ''} {db['NAME']}"
 
 
+_DB_SERVER: list[str] = []
+
+
 @pytest.fixture(scope="session", autouse=True)
-def _report_database_vendor(django_db_setup: None, django_db_blocker: pytest.FixtureRequest) -> None:
-    """Print the live database server so the CI log shows PostgreSQL really ran."""
+def _record_database_server(django_db_setup: None, django_db_blocker: pytest.FixtureRequest) -> None:
+    """Remember the live database server so the end of the test log shows PostgreSQL really ran."""
     with django_db_blocker.unblock(), connection.cursor() as cursor:  # type: ignore[attr-defined]
         if connection.vendor == "postgresql":
             cursor.execute("select version()")
-            print(f"\n[db] {cursor.fetchone()[0]}")
+            _DB_SERVER.append(cursor.fetchone()[0])
         else:
-            print(f"\n[db] {connection.vendor}")
+            _DB_SERVER.append(f"{connection.vendor} {connection.Database.sqlite_version}")  # type: ignore[attr-defined]
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    if _DB_SERVER:
+        terminalreporter.write_line(f"database server used by the tests: {_DB_SERVER[0]}")
 
 
 @pytest.fixture
