@@ -116,6 +116,10 @@ class ContextTableRows:
         return any(cell.disagrees for cell in self.cells.values())
 
 
+def _reading_order(value: ContextValue) -> int:
+    return list(Reading).index(Reading(value.reading))
+
+
 def rounds_to(value: Decimal, printed: Decimal, decimals: int) -> bool:
     """True when ``value`` rounded half up to ``decimals`` places is the printed figure."""
     return value.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP) == printed
@@ -171,7 +175,7 @@ def build_context_rows(values: list[ContextValue]) -> list[ContextTableRows]:
                 regions=regions,
                 cells=cells,
                 chart=tuple(chart),
-                sources=tuple(dict.fromkeys(v.source for v in rows)),
+                sources=tuple(dict.fromkeys(v.source for v in sorted(rows, key=_reading_order))),
             )
         )
     return blocks

@@ -104,15 +104,16 @@ def progress_figure(time_pct: Decimal, task_pct: Decimal) -> go.Figure:
             orientation="h",
             marker={"color": ["#5f6b7a", task_colour]},
             text=[f"{time_pct}%", f"{task_pct}%"],
-            textposition="inside",
-            insidetextanchor="end",
-            textfont={"color": "#ffffff", "size": 15},
+            textposition="outside",
+            cliponaxis=False,
+            textfont={"color": "#1f2933", "size": 15},
             hovertemplate="%{y}：%{x}%<extra></extra>",
             width=0.55,
         )
     )
     fig.add_vline(x=50, line={"color": "#1f2933", "dash": "dot", "width": 1})
-    fig.update_xaxes(range=[0, 102], ticksuffix="%", tickvals=[0, 25, 50, 75, 100])
+    ticks = [0, 25, 50, 75, 100]
+    fig.update_xaxes(range=[0, 102], tickvals=ticks, ticktext=[f"{t}%" for t in ticks])
     fig.update_yaxes(autorange="reversed")
     _layout(fig, height=170)
     fig.update_layout(margin={"l": 70, "r": 24, "t": 10, "b": 30}, showlegend=False)
@@ -131,6 +132,7 @@ def verdict_donut(groups: Sequence[tuple[str, str, int]]) -> go.Figure:
             sort=False,
             direction="clockwise",
             textinfo="label+value",
+            insidetextorientation="horizontal",
             texttemplate="%{label}<br>%{value}项",
             hovertemplate="%{label}：%{value}项（%{percent}）<extra></extra>",
         )

@@ -44,7 +44,7 @@ def value_html(cell: ValueCell | None) -> str:
     html = format_html("{}", cell.shown)
     if cell.alternatives:
         tip = "；".join(f"其他口径 {a.shown}（{a.source}）" for a in cell.alternatives)
-        html += format_html('<sup class="alt-mark" title="{}" tabindex="0" aria-label="{}">※</sup>', tip, tip)
+        html += format_html('<sup class="alt-mark" title="{}" tabindex="0" aria-label="{}">注</sup>', tip, tip)
     if cell.pending:
         html += format_html('<sup class="pending-mark" title="{}">待审</sup>', "尚未审核的数值（预览）")
     return html
