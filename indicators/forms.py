@@ -9,6 +9,7 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 
+from indicators.importer import FILE_EMPTY
 from indicators.models import (
     VALUE_WITH_NO_DATA,
     Department,
@@ -209,7 +210,7 @@ class IndicatorForm(forms.ModelForm):
 
 
 class ImportUploadForm(forms.Form):
-    file = forms.FileField(label="Excel 文件", error_messages={"required": UPLOAD_REQUIRED})
+    file = forms.FileField(label="Excel 文件", error_messages={"required": UPLOAD_REQUIRED, "empty": FILE_EMPTY})
     as_of = forms.CharField(
         label="最新一列的期间",
         required=False,

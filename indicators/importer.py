@@ -11,6 +11,13 @@ Three steps, each testable on its own:
    the engine's parser, base and yearly values); into a plan with indicators it only adds or changes
    figures and refuses rows it does not know.
 
+What the printed table cannot carry is left to the admin after an import into an empty plan: responsible
+departments, a target kind set by hand where the parser reads the text differently (十四五 研发经费 "[12]"),
+and "half-year values not comparable" for flow indicators (粮食产量).
+
+A "/" cell records "no data" (暂无数据) in a new plan; into a plan that exists it changes nothing unless it
+replaces a figure, which is refused with a warning (the export prints "/" for missing figures too).
+
 Imported figures are recorded as approved (the import is an admin's act, audited with the file name as
 the reason): the file is the official table, and export → import → export must give identical values.
 """
@@ -44,6 +51,7 @@ from indicators.models import (
     Region,
 )
 from indicators.periods import Period, PeriodError
+from indicators.targets import parse_target
 from indicators.values import MAX_DECIMALS, VALUE_NOT_A_NUMBER, ValueInputError, parse_value
 from indicators.vocabulary import Status
 from reports.workbook import (
@@ -190,6 +198,11 @@ class ImportReport:
     @property
     def ok(self) -> bool:
         return not self.errors
+
+    @property
+    def summary(self) -> str:
+        """``修改 1，新增 3``: how many of each kind of write, for messages and the preview."""
+        return "，".join(f"{name} {count}" for name, count in sorted(self.counts.items())) or "无变化"
 
 
 def cell_name(row: int, column: int) -> str:
@@ -611,7 +624,7 @@ def _apply(table: Table, plan: Plan, user: Any, filename: str, report: ImportRep
     matched = _match(table, plan, indicators, report) if indicators else _create(table, plan, user, report)
     if report.errors:
         return
-    _apply_values(table, plan, matched, user, filename, report)
+    _apply_values(table, plan, matched, user, filename, report, creating=not indicators)
     _apply_manual(table, plan, matched, user, report)
 
 
@@ -676,7 +689,21 @@ def _create(table: Table, plan: Plan, user: Any, report: ImportReport) -> dict[i
             report.errors.extend(f"第{row.row}行：{message}" for message in error.messages)
             continue
         report.counts["指标"] += 1
+    _link_to_gdp(list(matched.values()), user)
     return matched
+
+
+def _link_to_gdp(indicators: list[Indicator], user: Any) -> None:
+    """A target printed as "与经济增长同步" is linked to the plan's GDP growth indicator, as the seed does."""
+    gdp = next((i for i in indicators if "地区生产总值" in i.name and "增长" in i.name), None)
+    if gdp is None:
+        return
+    for indicator in indicators:
+        if indicator is gdp or indicator.linked_indicator_id:
+            continue
+        if parse_target(indicator.target_text, indicator.name, indicator.unit).linked_to_gdp:
+            indicator.linked_indicator = gdp
+            services.indicator_save(indicator=indicator, user=user, reason="Excel 导入：挂钩地区生产总值增长")
 
 
 def _shown(observation: Observation | None) -> str:
@@ -686,7 +713,14 @@ def _shown(observation: Observation | None) -> str:
 
 
 def _apply_values(
-    table: Table, plan: Plan, matched: dict[int, Indicator], user: Any, filename: str, report: ImportReport
+    table: Table,
+    plan: Plan,
+    matched: dict[int, Indicator],
+    user: Any,
+    filename: str,
+    report: ImportReport,
+    *,
+    creating: bool,
 ) -> None:
     existing = {
         (o.indicator_id, o.year, o.part): o
@@ -703,7 +737,9 @@ def _apply_values(
                 if current is not None and not current.no_data:
                     report.warnings.append(WARN_NO_DATA_KEPT.format(cell=where, value=current.display_value))
                     continue
-                if current is not None:
+                if current is not None or not creating:
+                    # The export prints "/" for "no figure yet" as well as for "no data"; into a plan that
+                    # already exists, it adds nothing. Into a new plan it records the table's "no data".
                     continue
             elif (
                 current is not None

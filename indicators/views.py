@@ -9,6 +9,7 @@ import secrets
 import tempfile
 from collections import defaultdict
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -115,7 +116,7 @@ def _history_rows(records: list[Any], fields: tuple[str, ...]) -> list[dict[str,
                 changes.append(
                     {
                         "field": record.instance_type._meta.get_field(change.field).verbose_name,
-                        "old": _shown(record, change.field, change.old),
+                        "old": _shown(previous, change.field, change.old),
                         "new": _shown(record, change.field, change.new),
                     }
                 )
@@ -148,8 +149,10 @@ def _shown(record: Any, name: str, value: Any) -> str:
     model_field = record.instance_type._meta.get_field(name)
     if model_field.choices:
         return str(dict(model_field.flatchoices).get(value, value))
-    if name == "value":
-        return f"{value:f}".rstrip("0").rstrip(".") if "." in f"{value:f}" else f"{value:f}"
+    if name == "value":  # as printed, with the decimals recorded alongside
+        return f"{value:.{record.decimals}f}"
+    if isinstance(value, Decimal):
+        return f"{value.normalize():f}"
     return str(value)
 
 
@@ -858,8 +861,7 @@ def plan_import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
             "indicators/plan_import.html",
             {"plan": plan, "form": ImportUploadForm(), "report": report, "token": "", "empty_plan": False},
         )
-    counts = "，".join(f"{name} {count}" for name, count in sorted(report.counts.items())) or "无变化"
-    messages.success(request, f"导入完成（{filename}）：{counts}。")
+    messages.success(request, f"导入完成（{filename}）：{report.summary}。")
     return redirect("indicators:plan", pk=plan.pk)
 
 

@@ -50,9 +50,8 @@ class Command(BaseCommand):
             for message in report.errors:
                 self.stderr.write(f"错误：{message}")
             raise CommandError(f"共 {len(report.errors)} 处错误，未写入任何数据。")
-        counts = "，".join(f"{name} {count}" for name, count in sorted(report.counts.items())) or "无变化"
         verb = "检查通过（未写入）" if options["dry_run"] else "导入完成"
-        self.stdout.write(self.style.SUCCESS(f"{verb}：{counts}。"))
+        self.stdout.write(self.style.SUCCESS(f"{verb}：{report.summary}。"))
 
 
 def _message(error: Exception) -> str:
