@@ -1,0 +1,84 @@
+"""End to end in headless Chromium: a clerk enters 2023 GDP growth and submits it, a reviewer approves it,
+and the dashboard's verdict for GDP growth changes accordingly."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from indicators.models import Department, Observation, Plan
+from tests.browser.conftest import assert_no_js_errors, login, screenshot
+from tests.conftest import make_user
+
+pytestmark = pytest.mark.browser
+GDP = "地区生产总值增长"
+
+
+@pytest.fixture
+def cast(plan_14th: Plan) -> None:
+    stats = Department.objects.get(region=plan_14th.region, name="区统计局")
+    make_user("tongji", "录入员", stats, first_name="统计局录入员")
+    make_user("shenhe", "审核员", first_name="发改委审核员")
+
+
+def _dashboard_gdp(page: Any, live_server: Any) -> str:
+    """The dashboard's laggard entry for GDP growth, as of 2023."""
+    page.goto(f"{live_server.url}/?as_of=2023")
+    return str(page.locator("ul.laggards li").filter(has=page.locator("a", has_text=GDP)).first.inner_text())
+
+
+def _logout(page: Any) -> None:
+    with page.expect_navigation():
+        page.click("form.logout button")
+
+
+def test_clerk_enters_reviewer_approves_dashboard_updates(
+    browser_page: Any, live_server: Any, plan_14th: Plan, cast: None
+) -> None:
+    page = browser_page
+    login(page, live_server, "tongji")
+    assert "后三年需年均增长8.2%" in _dashboard_gdp(page, live_server)  # before the 2023 figure
+
+    page.goto(f"{live_server.url}/indicators/entry/")
+    assert "城镇新增就业人数" not in page.inner_text("main")  # another department's indicator
+    page.click(f"a[aria-label='{GDP} 2023年']")
+    page.fill("#id_value", "５．１")  # typed with a Chinese input method
+    page.fill("#id_source", "2023年统计公报")
+    screenshot(page, "entry-edit-desktop")
+    with page.expect_navigation():
+        page.click("button[name=submit]")
+    assert "已保存：地区生产总值增长 2023年 = 5.1（待审核）。" in page.inner_text(".messages")
+    row = page.locator("tr", has_text=GDP).first
+    assert "待审核" in row.inner_text()
+    screenshot(page, "entry-grid-desktop")
+    observation = Observation.objects.get(indicator__plan=plan_14th, indicator__name=GDP, year=2023, part="")
+    assert observation.status == "submitted"
+    _logout(page)
+
+    login(page, live_server, "shenhe")
+    page.goto(f"{live_server.url}/indicators/review/")
+    review_row = page.locator(f"#obs-{observation.pk}")
+    assert "5.1" in review_row.inner_text() and "统计局录入员" in review_row.inner_text()
+    screenshot(page, "entry-review-desktop")
+    with page.expect_navigation():
+        review_row.locator("button", has_text="通过").click()
+    assert "已审核通过：地区生产总值增长 2023年。" in page.inner_text(".messages")
+
+    # 9.1%, 4.0% and now 5.1%: two years left instead of three, each needing 9.7% (still 低于预期)
+    gdp_item = _dashboard_gdp(page, live_server)
+    screenshot(page, "entry-dashboard-after-approval")
+    assert "低于预期" in gdp_item and "后两年需年均增长9.7%" in gdp_item
+    assert_no_js_errors(page)
+
+
+def test_entry_pages_fit_a_phone(phone_page: Any, live_server: Any, plan_14th: Plan, cast: None) -> None:
+    page = phone_page
+    login(page, live_server, "tongji")
+    gdp = plan_14th.indicators.get(name=GDP)
+    for name, url in [("grid", "/indicators/entry/"), ("edit", f"/indicators/entry/{gdp.pk}/2022/")]:
+        page.goto(f"{live_server.url}{url}")
+        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 1, f"{name} is {overflow}px wider than the phone"
+        screenshot(page, f"entry-{name}-phone")
+    assert_no_js_errors(page)
