@@ -255,16 +255,32 @@ def _parent(
     )
 
 
-def latest_period_with_data(plan: Plan) -> Period | None:
-    periods = (
+COVERAGE_FOR_DEFAULT = Decimal("0.5")
+
+
+def latest_period_with_data(plan: Plan, *, min_coverage: Decimal = COVERAGE_FOR_DEFAULT) -> Period | None:
+    """The default as-of of pages: the latest period for which the plan's data is reasonably complete.
+
+    A period counts when at least ``min_coverage`` of the indicators that have any approved value in the plan
+    period have one for it. Without this, one early 2024 figure (GDP growth in a news report) would move every
+    page to 2024 and show most indicators as lagging for want of data. With ``min_coverage=0`` it is simply the
+    latest period with any value. One query.
+    """
+    rows = (
         Observation.objects.of_plan(plan)
         .approved()
         .filter(no_data=False, year__gt=plan.base_year, year__lte=plan.end_year)
-        .values_list("year", "part")
-        .distinct()
+        .values_list("indicator_id", "year", "part")
     )
-    found = [Period(year, part) for year, part in periods]
-    return max(found, key=lambda p: p.sort_key) if found else None
+    reporting: dict[Period, set[int]] = defaultdict(set)
+    for indicator_id, year, part in rows:
+        reporting[Period(year, part)].add(indicator_id)
+    if not reporting:
+        return None
+    any_data = set().union(*reporting.values())
+    needed = Decimal(len(any_data)) * min_coverage
+    covered = [period for period, ids in reporting.items() if Decimal(len(ids)) >= needed]
+    return max(covered or reporting, key=lambda p: p.sort_key)
 
 
 _GROUPS = {

@@ -112,8 +112,16 @@ def test_manual_verdict_overrides_and_shows_both(plan_14th: Plan) -> None:
     assert (result.computed_label, result.label, result.verdict.overridden) == ("低于预期", "达到预期", True)
 
 
-def test_latest_period_with_data(plan_14th: Plan) -> None:
-    assert latest_period_with_data(plan_14th) == Period(2024)
+def test_default_as_of_is_the_latest_reasonably_complete_period(plan_14th: Plan) -> None:
+    # 2024 has 3 of the 17 reporting rows (from news and the 2024 report); 2023H1 has 12 of them
+    assert latest_period_with_data(plan_14th) == H1_2023
+    assert latest_period_with_data(plan_14th, min_coverage=Decimal(0)) == Period(2024)
+
+
+def test_default_as_of_without_any_data(db: None) -> None:
+    plan = build_plan(2)
+    Observation.objects.all().delete()
+    assert latest_period_with_data(plan) is None
 
 
 @pytest.mark.parametrize("size", [19, 500])
