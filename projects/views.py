@@ -25,7 +25,7 @@ from projects.exports import XLSX_CONTENT_TYPE, build_workbook, export_rows, wor
 from projects.filters import ProjectFilter
 from projects.forms import InvestmentForm, NoteForm, ProjectForm, ScopeForm
 from projects.history import change_log
-from projects.models import Project, ProjectInvestment
+from projects.models import InvestmentSummary, Project, ProjectInvestment
 from projects.summary import projects_dashboard
 from projects.tables import ProjectTable
 
@@ -49,13 +49,13 @@ def _scope(request: HttpRequest) -> Scope:
     by_pk = {r.pk: r for r in regions}
     region = by_pk.get(data.get("region") or 0) or (regions[0] if regions else None)
     year = data.get("year")
+    if year is None and region is not None:
+        # The latest year with registered investment; failing that, the latest year a report summarised.
+        year = ProjectInvestment.objects.filter(project__region=region).aggregate(y=Max("year"))["y"]
+        if year is None:
+            year = InvestmentSummary.objects.filter(region=region, part="").aggregate(y=Max("year"))["y"]
     if year is None:
-        latest = (
-            ProjectInvestment.objects.filter(project__region=region).aggregate(y=Max("year"))["y"]
-            if region is not None
-            else None
-        )
-        year = latest or timezone.localdate().year
+        year = timezone.localdate().year
     if not form.is_bound:
         form = ScopeForm(initial={"region": region.pk if region else None, "year": year}, regions=regions)
     return Scope(regions, region, year, form)

@@ -263,6 +263,26 @@ def test_list_filters_and_totals_row(client: Client, leader: User, region: Regio
     assert response.status_code == 200 and "年份应为" in response.content.decode()
 
 
+@pytest.mark.parametrize(
+    "query",
+    [
+        "sort=year_planned",
+        "sort=-total_investment",
+        "sort=evil",
+        "page=999",
+        "page=abc",
+        "region=999",
+        "region=abc",
+        "year=99999",
+        "only_year=maybe",
+        "stage=%00",
+    ],
+)
+@pytest.mark.parametrize("path", ["/projects/", "/projects/dashboard/", "/projects/export.xlsx"])
+def test_odd_query_strings_never_fail(client: Client, leader: User, project: Project, path: str, query: str) -> None:
+    assert login(client, leader).get(f"{path}?{query}").status_code == 200
+
+
 def test_dashboard_shows_recorded_beside_computed_with_difference(client: Client, leader: User, region: Region) -> None:
     from projects.models import InvestmentSummary, SummaryScope
 
@@ -354,3 +374,17 @@ def test_export_query_count(
     assert sum(1 for n in names if isinstance(n, str) and n.startswith("项目")) == len(
         [i for i in range(count) if i % len(Stage.values) == 1]
     )
+
+
+def test_default_year_is_the_latest_with_data(client: Client, leader: User, region: Region) -> None:
+    from projects.models import InvestmentSummary, SummaryScope
+
+    make_project(region, "无投资记录的项目")
+    InvestmentSummary.objects.create(
+        region=region, year=2022, scope=SummaryScope.PROVINCE, label="纳入省重点项目", project_count=10, source="002"
+    )
+    login(client, leader)
+    assert "2022年计划投资" in client.get("/projects/").content.decode()
+    p = make_project(region, "有投资记录的项目")
+    ProjectInvestment.objects.create(project=p, year=2024, planned=D("1"))
+    assert "2024年计划投资" in client.get("/projects/").content.decode()
