@@ -212,10 +212,10 @@ class IndicatorForm(forms.ModelForm):
 class ImportUploadForm(forms.Form):
     file = forms.FileField(label="Excel 文件", error_messages={"required": UPLOAD_REQUIRED, "empty": FILE_EMPTY})
     as_of = forms.CharField(
-        label="最新一列的期间",
+        label="“中期完成情况”的评估期",
         required=False,
         max_length=20,
-        help_text="表头写“2023年上半年”等即可自动识别；仅当表头无法识别时填写，如 2023H1。",
+        help_text="只用于导入带批注的人工研判；默认取表标题中的“截至…”，如 2023H1。",
     )
 
     def clean_as_of(self) -> Period | None:

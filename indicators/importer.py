@@ -15,8 +15,9 @@ What the printed table cannot carry is left to the admin after an import into an
 departments, a target kind set by hand where the parser reads the text differently (十四五 研发经费 "[12]"),
 and "half-year values not comparable" for flow indicators (粮食产量).
 
-A "/" cell records "no data" (暂无数据) in a new plan; into a plan that exists it changes nothing unless it
-replaces a figure, which is refused with a warning (the export prints "/" for missing figures too).
+A "/" cell records "no data" (暂无数据) where the plan has no figure for that period yet; over an existing
+figure it is ignored with a warning (a table never erases a figure). An empty cell imports nothing: the
+template leaves cells without a figure empty.
 
 Imported figures are recorded as approved (the import is an admin's act, audited with the file name as
 the reason): the file is the official table, and export → import → export must give identical values.
@@ -624,7 +625,7 @@ def _apply(table: Table, plan: Plan, user: Any, filename: str, report: ImportRep
     matched = _match(table, plan, indicators, report) if indicators else _create(table, plan, user, report)
     if report.errors:
         return
-    _apply_values(table, plan, matched, user, filename, report, creating=not indicators)
+    _apply_values(table, plan, matched, user, filename, report)
     _apply_manual(table, plan, matched, user, report)
 
 
@@ -713,14 +714,7 @@ def _shown(observation: Observation | None) -> str:
 
 
 def _apply_values(
-    table: Table,
-    plan: Plan,
-    matched: dict[int, Indicator],
-    user: Any,
-    filename: str,
-    report: ImportReport,
-    *,
-    creating: bool,
+    table: Table, plan: Plan, matched: dict[int, Indicator], user: Any, filename: str, report: ImportReport
 ) -> None:
     existing = {
         (o.indicator_id, o.year, o.part): o
@@ -737,9 +731,7 @@ def _apply_values(
                 if current is not None and not current.no_data:
                     report.warnings.append(WARN_NO_DATA_KEPT.format(cell=where, value=current.display_value))
                     continue
-                if current is not None or not creating:
-                    # The export prints "/" for "no figure yet" as well as for "no data"; into a plan that
-                    # already exists, it adds nothing. Into a new plan it records the table's "no data".
+                if current is not None:
                     continue
             elif (
                 current is not None

@@ -66,6 +66,7 @@ NOT_LOCKED = "{period}没有锁定。"
 PLAN_YEARS_INVALID = "目标年份必须晚于基期年份。"
 CATEGORIES_REQUIRED = "请至少填写一个类别。"
 CATEGORY_DUPLICATE = "类别“{name}”重复。"
+INDICATOR_DUPLICATE = "该规划中已有同名指标“{name}”。"
 
 # Reasons written to the history when the user gives none.
 AUTO_CREATED = "录入"
@@ -546,5 +547,8 @@ def indicator_save(*, indicator: Indicator, user: Any, reason: str = "") -> Indi
     if creating or stored != indicator.target_text:
         refresh_parsed_target(indicator)  # the parser's reading, unless staff set the target by hand
     indicator.full_clean()
+    twins = Indicator.objects.filter(plan_id=indicator.plan_id, parent_id=indicator.parent_id, name=indicator.name)
+    if twins.exclude(pk=indicator.pk).exists():  # the unique constraint lets NULL parents repeat
+        raise ValidationError(INDICATOR_DUPLICATE.format(name=indicator.name), code="duplicate")
     _audited_save(indicator, user, reason or ("新建指标" if creating else "修改指标"))
     return indicator

@@ -44,12 +44,14 @@ from indicators.importer import ImportFileError, ImportReport, check_upload, run
 from indicators.models import (
     AlternativeReading,
     Department,
+    Direction,
     Indicator,
     ManualVerdict,
     Observation,
     PeriodLock,
     Plan,
     ReviewStatus,
+    TargetKind,
 )
 from indicators.periods import Period, PeriodError, plan_periods
 from indicators.roles import Need
@@ -599,6 +601,17 @@ def indicator_verdict(request: HttpRequest, pk: int) -> HttpResponse:
 def indicator_target(request: HttpRequest, pk: int) -> HttpResponse:
     indicator = roles.get_indicator_for_user(request.user, pk, need=Need.ADMIN)
     guess = parse_target(indicator.target_text, indicator.name, indicator.unit)
+    guess_text = " · ".join(
+        part
+        for part in (
+            dict(TargetKind.choices).get(guess.kind, guess.kind),
+            "" if guess.value is None else f"{guess.value.normalize():f}",
+            dict(Direction.choices).get(guess.direction, guess.direction),
+            "约数" if guess.approximate else "",
+            guess.note,
+        )
+        if part
+    )
     form = TargetForm(
         initial={
             "target_text": indicator.target_text,
@@ -658,6 +671,7 @@ def indicator_target(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "indicator": indicator,
             "guess": guess,
+            "guess_text": guess_text,
             "form": form,
             "assigned_form": assigned_form,
             "assigned": list(indicator.assigned_targets.order_by("year", "part")),

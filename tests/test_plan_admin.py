@@ -1,0 +1,176 @@
+"""Plan administration in the browser: a new plan with its categories, indicators, targets and departments."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from django.contrib.auth.models import User
+from django.test import Client
+
+from indicators import services
+from indicators.models import Department, Indicator, Plan, Region
+
+
+@pytest.fixture
+def plan_15th(client: Client, region: Region, admin: User) -> Plan:
+    client.force_login(admin)
+    response = client.post(
+        "/indicators/plans/new/",
+        {
+            "region": region.pk,
+            "name": "卧龙区“十五五”规划",
+            "short_name": "十五五",
+            "base_year": "2025",
+            "end_year": "2030",
+            "categories": "经济发展\n创新驱动\n民生福祉\n绿色生态\n安全保障\n",
+        },
+    )
+    plan = Plan.objects.get(short_name="十五五")
+    assert response["Location"] == f"/indicators/plan/{plan.pk}/"
+    return plan
+
+
+def test_create_plan_with_categories(plan_15th: Plan) -> None:
+    assert (plan_15th.base_year, plan_15th.end_year) == (2025, 2030)
+    assert list(plan_15th.categories.values_list("name", flat=True)) == [
+        "经济发展",
+        "创新驱动",
+        "民生福祉",
+        "绿色生态",
+        "安全保障",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"base_year": "2030", "end_year": "2025"}, services.PLAN_YEARS_INVALID),
+        ({"categories": "经济发展\n经济发展"}, "类别“经济发展”重复。"),
+        ({"categories": "  \n "}, "这个字段是必填项。"),
+        ({"name": ""}, "这个字段是必填项。"),
+    ],
+)
+def test_plan_form_errors_are_chinese(
+    client: Client, region: Region, admin: User, data: dict[str, str], message: str
+) -> None:
+    client.force_login(admin)
+    payload = {"region": region.pk, "name": "规划", "base_year": "2025", "end_year": "2030", "categories": "经济发展"}
+    response = client.post("/indicators/plans/new/", {**payload, **data})
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not Plan.objects.exists()
+
+
+def test_add_indicators_with_targets_parsed_and_assign_departments(
+    client: Client, plan_15th: Plan, stats_department: Department, hr_department: Department
+) -> None:
+    economy = plan_15th.categories.get(name="经济发展")
+    welfare = plan_15th.categories.get(name="民生福祉")
+    url = f"/indicators/plan/{plan_15th.pk}/indicators/new/"
+    response = client.post(
+        url,
+        {
+            "category": economy.pk,
+            "seq": "1",
+            "name": "地区生产总值增长",
+            "unit": "%",
+            "attribute": "expected",
+            "target_text": "6左右",
+            "department": stats_department.pk,
+            "partial_periods_comparable": "on",
+        },
+    )
+    assert response.status_code == 302
+    gdp = Indicator.objects.get(plan=plan_15th, name="地区生产总值增长")
+    assert (gdp.target_kind, gdp.target_value, gdp.department) == ("annual_growth", Decimal(6), stats_department)
+    client.post(url, {"category": welfare.pk, "seq": "2", "name": "城镇就业", "attribute": "expected"})
+    group = Indicator.objects.get(plan=plan_15th, name="城镇就业")
+    client.post(
+        url,
+        {
+            "category": welfare.pk,
+            "parent": group.pk,
+            "name": "城镇新增就业人数",
+            "unit": "万人",
+            "attribute": "expected",
+            "target_text": "[4]",
+        },
+    )
+    jobs = Indicator.objects.get(plan=plan_15th, name="城镇新增就业人数")
+    assert (jobs.parent, jobs.target_kind, jobs.order) == (group, "cumulative", 3)
+    # the same name twice in the plan is refused
+    response = client.post(url, {"category": economy.pk, "name": "地区生产总值增长", "attribute": "expected"})
+    assert "该规划中已有同名指标“地区生产总值增长”。" in response.content.decode()
+    # departments in one form
+    response = client.post(
+        f"/indicators/plan/{plan_15th.pk}/",
+        {"action": "departments", f"dept-{gdp.pk}": str(hr_department.pk), f"dept-{jobs.pk}": str(hr_department.pk)},
+        follow=True,
+    )
+    assert "已更新 2 项指标的责任单位。" in [str(m) for m in response.context["messages"]]
+    gdp.refresh_from_db()
+    assert gdp.department == hr_department
+    assert gdp.history.first().history_change_reason == "分配责任单位"  # type: ignore[attr-defined]
+    assert Indicator.objects.get(pk=group.pk).department is None
+
+
+def test_edit_indicator_keeps_the_target_kind_unless_the_text_changes(client: Client, plan_15th: Plan) -> None:
+    economy = plan_15th.categories.get(name="经济发展")
+    url = f"/indicators/plan/{plan_15th.pk}/indicators/new/"
+    client.post(
+        url,
+        {
+            "category": economy.pk,
+            "seq": "1",
+            "name": "研发经费投入增长",
+            "unit": "%",
+            "target_text": "[12]",
+            "attribute": "expected",
+        },
+    )
+    rd = Indicator.objects.get(name="研发经费投入增长")
+    services.indicator_target_set(
+        indicator=rd,
+        target_text="[12]",
+        user=None,
+        reason="人工",
+        manual=True,
+        kind="annual_growth",
+        value=Decimal(12),
+        direction="higher",
+    )
+    edit = {
+        "category": economy.pk,
+        "seq": "1",
+        "name": "研发经费投入增长率",
+        "unit": "%",
+        "target_text": "[12]",
+        "attribute": "expected",
+        "reason": "更名",
+    }
+    assert client.post(f"/indicators/indicator/{rd.pk}/edit/", edit).status_code == 302
+    rd.refresh_from_db()
+    assert (rd.name, rd.target_kind, rd.target_set_manually) == ("研发经费投入增长率", "annual_growth", True)
+
+
+def test_add_category(client: Client, plan_15th: Plan) -> None:
+    client.post(f"/indicators/plan/{plan_15th.pk}/", {"action": "category", "name": "改革开放"})
+    assert plan_15th.categories.order_by("-order").first().name == "改革开放"  # type: ignore[union-attr]
+    response = client.post(f"/indicators/plan/{plan_15th.pk}/", {"action": "category", "name": "改革开放"})
+    assert response.status_code == 200
+    assert plan_15th.categories.filter(name="改革开放").count() == 1
+
+
+def test_plan_pages_query_counts(
+    client: Client, plan_15th: Plan, stats_department: Department, django_assert_num_queries: object
+) -> None:
+    economy = plan_15th.categories.get(name="经济发展")
+    url = f"/indicators/plan/{plan_15th.pk}/"
+    client.get(url)  # shows (and clears) the "plan created" message
+    for number in range(1, 8):
+        Indicator.objects.create(plan=plan_15th, category=economy, name=f"指标{number}", department=stats_department)
+        # session, user, the plan with its region, groups, the region's departments, the plan's indicators
+        # (with category, parent, department), its categories, the parent region (for the region's name)
+        with django_assert_num_queries(8):  # type: ignore[operator]
+            assert client.get(url).status_code == 200
