@@ -169,7 +169,9 @@ def category_bars(
     fig.update_yaxes(autorange="reversed")
     fig.update_xaxes(dtick=1, title_text="指标数（项）")
     _layout(fig, height=120 + 36 * len(categories))
-    fig.update_layout(margin={"l": 70, "r": 16, "t": 10, "b": 40}, legend={"orientation": "h", "y": -0.35})
+    fig.update_layout(
+        margin={"l": 70, "r": 16, "t": 10, "b": 40}, legend={"orientation": "h", "y": -0.35, "traceorder": "normal"}
+    )
     return fig
 
 
