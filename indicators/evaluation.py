@@ -443,10 +443,18 @@ def _compute(ctx: _Context) -> _Result:
 
 
 def _on_track_status(ctx: _Context, completion: Decimal, tp: Decimal) -> Status:
-    settings = ctx.settings
-    if settings.ahead_ratio is not None and completion >= settings.ahead_ratio * tp:
+    """Completion against time progress (levels, cumulative totals)."""
+    return _pace_status(ctx, completion >= ctx.settings.on_track_ratio * tp, completion, tp)
+
+
+def _pace_status(ctx: _Context, on_pace: bool, completion: Decimal | None, tp: Decimal) -> Status:
+    """On track, or AHEAD when the plan sets an ``ahead_ratio`` band and completion clears it."""
+    if not on_pace:
+        return Status.BEHIND
+    ahead = ctx.settings.ahead_ratio
+    if ahead is not None and completion is not None and completion >= ahead * tp:
         return Status.AHEAD
-    return Status.ON_TRACK if completion >= settings.on_track_ratio * tp else Status.BEHIND
+    return Status.ON_TRACK
 
 
 def _verdict_words(ctx: _Context, status: Status) -> str:
@@ -613,16 +621,8 @@ def _annual_growth(ctx: _Context, points: list[Point], *, target: Decimal | None
     on_pace = (average <= target + tolerance) if lower else (average >= target - tolerance)
     if reached_total and target > 0 and not lower:
         status = Status.EXCEEDED
-    elif on_pace:
-        status = Status.ON_TRACK
-        if (
-            ctx.settings.ahead_ratio is not None
-            and completion is not None
-            and completion >= ctx.settings.ahead_ratio * ctx.tp
-        ):
-            status = Status.AHEAD
     else:
-        status = Status.BEHIND
+        status = _pace_status(ctx, on_pace, completion, ctx.tp)
     required, remaining = _required_growth(s, g, target)
     required_text = f"{years_text(remaining)}需年均增长{num(required, 1)}%" if required is not None else ""
     rule = rule or f"目标类型：年均增长，目标年均{num(target)}%{'左右' if s.target.approximate else ''}。"
@@ -761,14 +761,7 @@ def _annual_increment(ctx: _Context, points: list[Point]) -> _Result:
             outlook=Outlook.ACHIEVED,
         )
     on_pace = average is not None and average >= step - tolerance
-    status = Status.ON_TRACK if on_pace else Status.BEHIND
-    if (
-        on_pace
-        and ctx.settings.ahead_ratio is not None
-        and completion is not None
-        and completion >= ctx.settings.ahead_ratio * ctx.tp
-    ):
-        status = Status.AHEAD
+    status = _pace_status(ctx, on_pace, completion, ctx.tp)
     years_left = Decimal(s.end_year) - latest.period.end
     required = (goal - latest.value) / years_left if years_left > 0 else None
     required_text = (
