@@ -111,7 +111,7 @@ def test_add_indicators_with_targets_parsed_and_assign_departments(
     assert "已更新 2 项指标的责任单位。" in [str(m) for m in response.context["messages"]]
     gdp.refresh_from_db()
     assert gdp.department == hr_department
-    assert gdp.history.first().history_change_reason == "分配责任单位"  # type: ignore[attr-defined]
+    assert gdp.history.first().history_change_reason == "分配责任单位"
     assert Indicator.objects.get(pk=group.pk).department is None
 
 
