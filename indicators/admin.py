@@ -1,6 +1,8 @@
 from typing import Any
 
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -13,10 +15,12 @@ from indicators.models import (
     Indicator,
     ManualVerdict,
     Observation,
+    PeriodLock,
     Plan,
     Region,
     StaffProfile,
 )
+from indicators.periods import Period
 
 
 @admin.register(Region)
@@ -135,6 +139,24 @@ class AlternativeReadingInline(admin.TabularInline):
     extra = 0
 
 
+class ObservationAdminForm(forms.ModelForm):
+    """A figure of a locked period cannot change here either (issue 5)."""
+
+    class Meta:
+        model = Observation
+        fields = "__all__"  # noqa: DJ007 - the admin's own field list applies
+
+    def clean(self) -> dict[str, Any]:
+        from indicators import services
+
+        super().clean()
+        indicator = self.cleaned_data.get("indicator")
+        year, part = self.cleaned_data.get("year"), self.cleaned_data.get("part", "")
+        if indicator is not None and year is not None and services.is_locked(indicator.plan_id, Period(year, part)):
+            raise ValidationError(services.PERIOD_LOCKED.format(period=Period(year, part).label))
+        return self.cleaned_data
+
+
 @admin.register(Observation)
 class ObservationAdmin(SimpleHistoryAdmin):
     list_display = ["indicator", "year", "part", "display_value", "status", "source"]
@@ -143,10 +165,32 @@ class ObservationAdmin(SimpleHistoryAdmin):
     search_fields = ["indicator__name", "source", "note"]
     autocomplete_fields = ["indicator"]
     inlines = [AlternativeReadingInline]
+    form = ObservationAdminForm
+    actions = ["approve_selected"]
 
     @admin.display(description="数值")
     def display_value(self, obj: Observation) -> str:
         return obj.display_value
+
+    def save_model(self, request: HttpRequest, obj: Observation, form: Any, change: bool) -> None:
+        if change:
+            obj.version += 1  # an edit here also invalidates forms open in the entry pages
+        obj._change_reason = "后台修改"  # type: ignore[attr-defined]
+        super().save_model(request, obj, form, change)
+
+    @admin.action(description="审核通过所选的待审核数值")
+    def approve_selected(self, request: HttpRequest, queryset: Any) -> None:
+        from indicators import services  # issue 5: the same service as the review page
+
+        approved = 0
+        for observation in queryset.select_related("indicator", "indicator__plan", "indicator__department"):
+            try:
+                services.observation_approve(observation=observation, user=request.user)
+                approved += 1
+            except (ValidationError, PermissionDenied) as error:
+                text = "；".join(error.messages) if isinstance(error, ValidationError) else str(error)
+                self.message_user(request, f"{observation}：{text}", messages.ERROR)
+        self.message_user(request, f"已审核通过 {approved} 个数值。", messages.SUCCESS)
 
 
 @admin.register(AlternativeReading)
@@ -168,3 +212,20 @@ class ManualVerdictAdmin(SimpleHistoryAdmin):
     list_display = ["indicator", "year", "part", "status", "set_by", "updated_at"]
     list_select_related = ["indicator", "set_by"]
     autocomplete_fields = ["indicator"]
+
+
+@admin.register(PeriodLock)
+class PeriodLockAdmin(SimpleHistoryAdmin):
+    """Read-only here: locks are set and lifted on the plan's lock page, which audits the reason."""
+
+    list_display = ["plan", "year", "part", "locked_by", "locked_at", "reason"]
+    list_select_related = ["plan", "locked_by"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

@@ -162,3 +162,52 @@ def test_review_query_count_does_not_grow_with_rows(
     with django_assert_num_queries(8):  # type: ignore[operator]
         response = client.get("/indicators/review/")
     assert len(response.context["rows"]) == 1 + extra
+
+
+# --- the Django admin goes through the same rules ------------------------------------------------------
+
+
+def test_admin_action_approves_through_the_service(client: Client, small: SmallPlan, clerk: User) -> None:
+    obs = submit(small, clerk)
+    root = User.objects.create_superuser("root", password="pw-for-tests-1234")
+    client.force_login(root)
+    response = client.post(
+        "/admin/indicators/observation/",
+        {"action": "approve_selected", "_selected_action": [obs.pk, small.gdp.observations.get(year=2021).pk]},
+        follow=True,
+    )
+    texts = [str(m) for m in response.context["messages"]]
+    assert "已审核通过 1 个数值。" in texts
+    assert any(services.APPROVE_WRONG_STATUS in t for t in texts)  # the 2021 figure was approved already
+    assert Observation.objects.get(pk=obs.pk).history.first().history_change_reason == "审核通过"
+
+
+def test_admin_cannot_change_a_locked_figure(client: Client, small: SmallPlan, admin: User) -> None:
+    services.period_lock(plan=small.plan, period=Period(2022), user=admin)
+    obs = small.gdp.observations.get(year=2022)
+    root = User.objects.create_superuser("root", password="pw-for-tests-1234")
+    client.force_login(root)
+    url = f"/admin/indicators/observation/{obs.pk}/change/"
+    data = {
+        "indicator": small.gdp.pk,
+        "year": 2022,
+        "part": "",
+        "value": "4.2",
+        "decimals": 1,
+        "status": "approved",
+        "version": obs.version,
+        "alternatives-TOTAL_FORMS": 0,
+        "alternatives-INITIAL_FORMS": 0,
+    }
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert services.PERIOD_LOCKED.format(period="2022年") in response.content.decode()
+    assert Observation.objects.get(pk=obs.pk).value == Decimal("4.0")
+    services.period_unlock(plan=small.plan, period=Period(2022), user=admin)
+    assert client.post(url, data).status_code == 302
+    changed = Observation.objects.get(pk=obs.pk)
+    assert (changed.value, changed.version, changed.history.first().history_change_reason) == (
+        Decimal("4.2"),
+        obs.version + 1,
+        "后台修改",
+    )
