@@ -15,9 +15,10 @@ What the printed table cannot carry is left to the admin after an import into an
 departments, a target kind set by hand where the parser reads the text differently (十四五 研发经费 "[12]"),
 and "half-year values not comparable" for flow indicators (粮食产量).
 
-A "/" cell records "no data" (暂无数据) where the plan has no figure for that period yet; over an existing
-figure it is ignored with a warning (a table never erases a figure). An empty cell imports nothing: the
-template leaves cells without a figure empty.
+A "/" cell records "no data" (暂无数据) when the import builds a new plan, as the official table says. Into a
+plan that exists it adds nothing (the export prints "/" for "no figure yet" too, and explicit no data is
+marked in the entry form with a note); over a figure it is ignored with a warning: a table never erases a
+figure. An empty cell imports nothing; the template leaves cells without a figure empty.
 
 Imported figures are recorded as approved (the import is an admin's act, audited with the file name as
 the reason): the file is the official table, and export → import → export must give identical values.
@@ -108,7 +109,7 @@ ROW_ATTRIBUTE = "第{row}行：属性“{found}”应为“约束性”或“预
 ROW_NOT_A_NUMBER = "{cell}（{period}）：“{found}”不是数字。{detail}"
 ROW_DUPLICATE = "第{row}行：指标“{name}”与第{first}行重复。"
 ROW_UNKNOWN = "第{row}行：规划“{plan}”中没有指标“{name}”。请核对名称和单位；新增指标请在规划管理中添加。"
-DETAIL_NUMBER = "请只填数字；没有数据请填“/”。"
+DETAIL_NUMBER = "请只填数字；暂无数据请留空或填“/”。"
 DETAIL_PERCENT = "数值请不要带 %，如 96.6。"
 DETAIL_PERCENT_FORMAT = "单元格是百分比格式，请改为常规数字格式后填写，如 96.6。"
 TOO_MANY_ROWS = "表格超过 {limit} 行，不像是规划指标表，未导入。"
@@ -297,10 +298,8 @@ def read_table(data: bytes) -> tuple[Table | None, list[str], list[str]]:
         sheet = workbook[SHEET_APPENDIX1]
         if sheet.max_row > MAX_ROWS or sheet.max_column > MAX_COLUMNS:
             raise ImportFileError(TOO_MANY_ROWS.format(limit=MAX_ROWS))
-        _check_formulas(sheet, errors)
+        _check_formulas(sheet, errors)  # reported here; the rows are still read, to list every problem at once
         _check_merges(sheet, errors)
-        if errors:
-            return None, errors, warnings
         periods, period_columns, verdict_column, end_year = _read_header(sheet)
         table = _read_rows(sheet, periods, period_columns, verdict_column, end_year, errors, warnings)
         if SHEET_SOURCES in workbook.sheetnames:
@@ -493,8 +492,8 @@ def _read_value(cell: Cell, period: Period, errors: list[str], warnings: list[st
     def refuse(detail: str) -> None:
         errors.append(ROW_NOT_A_NUMBER.format(cell=where, period=period.label, found=_text(raw), detail=detail))
 
-    if raw is None or (isinstance(raw, str) and not raw.strip()):
-        return None
+    if raw is None or (isinstance(raw, str) and not raw.strip()) or cell.data_type == "f":
+        return None  # empty, or a formula (already reported)
     if isinstance(raw, str) and raw.strip() in NO_DATA_MARKS:
         return CellValue(cell.column, period, None, 0, True)
     if isinstance(raw, bool) or not isinstance(raw, int | float | Decimal | str):
@@ -625,8 +624,9 @@ def _apply(table: Table, plan: Plan, user: Any, filename: str, report: ImportRep
     matched = _match(table, plan, indicators, report) if indicators else _create(table, plan, user, report)
     if report.errors:
         return
-    _apply_values(table, plan, matched, user, filename, report)
+    _apply_values(table, plan, matched, user, filename, report, creating=not indicators)
     _apply_manual(table, plan, matched, user, report)
+    report.changes.sort(key=lambda change: (change.action != "修改", change.row))  # changed figures first
 
 
 def _match(table: Table, plan: Plan, indicators: list[Indicator], report: ImportReport) -> dict[int, Indicator]:
@@ -714,7 +714,14 @@ def _shown(observation: Observation | None) -> str:
 
 
 def _apply_values(
-    table: Table, plan: Plan, matched: dict[int, Indicator], user: Any, filename: str, report: ImportReport
+    table: Table,
+    plan: Plan,
+    matched: dict[int, Indicator],
+    user: Any,
+    filename: str,
+    report: ImportReport,
+    *,
+    creating: bool,
 ) -> None:
     existing = {
         (o.indicator_id, o.year, o.part): o
@@ -731,7 +738,9 @@ def _apply_values(
                 if current is not None and not current.no_data:
                     report.warnings.append(WARN_NO_DATA_KEPT.format(cell=where, value=current.display_value))
                     continue
-                if current is not None:
+                if current is not None or not creating:
+                    # The export prints "/" for "no figure yet" as well as for "no data": into a plan that
+                    # exists it adds nothing (暂无数据 is marked in the entry form, with a note).
                     continue
             elif (
                 current is not None
