@@ -538,8 +538,8 @@ def observation_history(request: HttpRequest, pk: int) -> HttpResponse:
 def indicator_verdict(request: HttpRequest, pk: int) -> HttpResponse:
     indicator = roles.get_indicator_for_user(request.user, pk, need=Need.REVIEW)
     plan = indicator.plan
-    default = latest_period_with_data(plan) or Period(plan.base_year + 1)
-    as_of = _parse_period(request.GET.get("as_of") or request.POST.get("as_of") or default.code)
+    wanted = request.GET.get("as_of") or request.POST.get("as_of")
+    as_of = _parse_period(wanted) if wanted else latest_period_with_data(plan) or Period(plan.base_year + 1)
     try:
         services.check_period_in_plan(plan, as_of)
     except ValidationError:

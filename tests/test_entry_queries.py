@@ -1,0 +1,106 @@
+"""Query counts of the remaining entry and administration pages: the same at one row as at many."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from decimal import Decimal
+
+import pytest
+from django.contrib.auth.models import User
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from indicators import services
+from indicators.models import Department, Plan, Region
+from indicators.periods import Period
+from tests.entry_support import SmallPlan, build_small_plan
+
+
+def _grow(small: SmallPlan, admin: User, reviewer: User, rows: int) -> None:
+    """``rows`` of everything the pages list: history entries, locks, assigned targets, plans, indicators."""
+    for number in range(rows):
+        value = Decimal(f"4.{number}")
+        services.observation_record(
+            indicator=small.gdp, period=Period(2022), value=value, user=admin, reason=f"第{number}次更正"
+        )
+        services.manual_verdict_set(
+            indicator=small.gdp, as_of=Period(2023), status="on_track", reason=f"研判{number}", user=reviewer
+        )
+        services.indicator_target_set(indicator=small.gdp, target_text=f"7.{number}", user=admin, reason="调整")
+        services.assigned_target_set(
+            indicator=small.gdp, period=Period(2021 + number % 5), value=value, source="", user=admin, reason="市文件"
+        )
+        lock = Period(2024 + number // 4, ("", "H1", "H2", "Q1")[number % 4])  # away from the edited periods
+        services.period_lock(plan=small.plan, period=lock, user=admin)
+        Plan.objects.create(name=f"{small.plan.name}-{number}", region=small.plan.region, base_year=2020, end_year=2025)
+
+
+# url builder, expected queries, what they are
+PAGES: list[tuple[str, Callable[[SmallPlan], str], int, str]] = [
+    (
+        "entry_edit",
+        lambda s: f"/indicators/entry/{s.gdp.pk}/2022/",
+        8,
+        "session, user, indicator (+plan, region, category, department, parent), groups, observation, lock, "
+        "history (+users), alternative readings",
+    ),
+    (
+        "verdict",
+        lambda s: f"/indicators/indicator/{s.gdp.pk}/verdict/?as_of=2023",
+        11,
+        "session, user, indicator, groups, manual verdict of the as-of, assess_indicator (indicators, "
+        "observations, assigned targets, manual verdicts), manual verdict history (+users), lock",
+    ),
+    (
+        "target",
+        lambda s: f"/indicators/indicator/{s.gdp.pk}/target/",
+        6,
+        "session, user, indicator, groups, indicator history (+users), assigned targets",
+    ),
+    ("locks", lambda s: f"/indicators/plan/{s.plan.pk}/locks/", 5, "session, user, plan, groups, locks (+users)"),
+    ("plans", lambda s: "/indicators/plans/", 4, "session, user, groups, plans (+region)"),
+    ("import", lambda s: f"/indicators/plan/{s.plan.pk}/import/", 5, "session, user, plan, groups, any indicator?"),
+]
+
+
+def _count(client: Client, url: str) -> int:
+    with CaptureQueriesContext(connection) as context:
+        assert client.get(url).status_code == 200
+    return len(context.captured_queries)
+
+
+@pytest.mark.parametrize(("name", "url", "expected", "queries"), PAGES, ids=[p[0] for p in PAGES])
+def test_query_count_is_the_same_at_one_and_many_rows(
+    region: Region,
+    stats_department: Department,
+    hr_department: Department,
+    admin: User,
+    reviewer: User,
+    name: str,
+    url: Callable[[SmallPlan], str],
+    expected: int,
+    queries: str,
+) -> None:
+    counts = []
+    for rows in (1, 8):
+        small = build_small_plan(region, stats_department, hr_department, name=f"测试规划{rows}")
+        _grow(small, admin, reviewer, rows)
+        client = Client()
+        client.force_login(reviewer if name == "verdict" else admin)
+        _count(client, url(small))  # warm-up: clears pending messages
+        counts.append(_count(client, url(small)))
+    assert counts == [expected, expected], queries
+
+
+def test_template_export_query_count(
+    region: Region, stats_department: Department, hr_department: Department, admin: User
+) -> None:
+    counts = []
+    for extra in (0, 10):
+        small = build_small_plan(region, stats_department, hr_department, extra_indicators=extra, name=f"规划{extra}")
+        client = Client()
+        client.force_login(admin)
+        counts.append(_count(client, f"/indicators/plan/{small.plan.pk}/import/template.xlsx"))
+    # session, user, plan, groups, then reports.appendix.build_report's six
+    assert counts == [10, 10]
