@@ -7,6 +7,7 @@ import datetime
 import io
 import secrets
 import tempfile
+import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -809,11 +810,16 @@ def plan_locks(request: HttpRequest, pk: int) -> HttpResponse:
 IMPORT_EXPIRED = "导入已过期或已完成，请重新上传文件。"
 _STASH_KEY = "indicator_imports"
 _STASH_DIR = Path(tempfile.gettempdir()) / "wolong-imports"
+_STASH_MAX_AGE = 24 * 3600  # seconds
 
 
 def _stash(request: HttpRequest, plan: Plan, filename: str, data: bytes, as_of: Period | None) -> str:
     """Keep the previewed file until it is confirmed: in a temp file, its token in the session."""
     _STASH_DIR.mkdir(mode=0o700, exist_ok=True)
+    stale = time.time() - _STASH_MAX_AGE
+    for old in _STASH_DIR.glob("*.xlsx"):  # previews never confirmed
+        if old.stat().st_mtime < stale:
+            old.unlink(missing_ok=True)
     token = secrets.token_urlsafe(16)
     (_STASH_DIR / f"{token}.xlsx").write_bytes(data)
     stash = request.session.get(_STASH_KEY, {})
