@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
 
 import plotly.graph_objects as go
 
-from projects.models import ProjectInvestment
 from projects.rules import format_amount
 
 PLOTLY_CONFIG = {"displaylogo": False, "responsive": True}
@@ -14,7 +15,16 @@ PLANNED_COLOR = "#9fb7d9"
 COMPLETED_COLOR = "#a61b1b"
 
 
-def investment_figure(rows: Sequence[ProjectInvestment]) -> go.Figure:
+@dataclass(frozen=True)
+class YearAmounts:
+    """The figures of one year as a page counts them (approved, or with pending ones in preview)."""
+
+    year: int
+    planned: Decimal | None
+    completed: Decimal | None
+
+
+def investment_figure(rows: Sequence[YearAmounts]) -> go.Figure:
     """Planned vs completed investment by year, as grouped bars (亿元)."""
     years = [f"{row.year}年" for row in rows]
     fig = go.Figure()

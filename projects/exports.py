@@ -84,10 +84,13 @@ class DomainGroup:
 
 
 def export_rows(queryset: QuerySet[Project], year: int) -> list[ExportRow]:
-    """The rows of the export in one query: the year's investment and the latest note as subqueries."""
+    """The rows of the export in one query: the year's investment and the latest note as subqueries.
+
+    Approved figures only, always: 附件3 is an official table, so it never carries a figure awaiting review.
+    """
     latest = ProgressNote.objects.filter(project=OuterRef("pk")).order_by("-date", "-pk")
     projects = (
-        queryset.with_year(year)  # type: ignore[attr-defined]
+        queryset.with_year(year, preview=False)  # type: ignore[attr-defined]
         .annotate(
             latest_note=Subquery(latest.values("text")[:1]),
             latest_note_date=Subquery(latest.values("date")[:1]),

@@ -8,13 +8,15 @@ from django import forms
 from django.utils import timezone
 
 from indicators.models import Plan, Region
+from indicators.services import REASON_MAX
 from projects.models import ProgressNote, Project
+from projects.services import RETURN_NOTE_REQUIRED
 
 YEAR_MIN, YEAR_MAX = 1990, 2100
 YEAR_ERROR = f"年份应为 {YEAR_MIN}–{YEAR_MAX} 之间的四位数字。"
 AMOUNT_ERROR = "请输入以亿元为单位的数字，最多4位小数，如 19.6 或 0.7936。"
 REASON_LABEL = "修改原因"
-REASON_HELP = "修改已保存的投资数额时必填，将记入修改历史。"
+REASON_HELP = "修改已审核通过的投资数额时必填，将记入修改历史。"
 
 _amount_messages = {"invalid": AMOUNT_ERROR, "max_decimal_places": AMOUNT_ERROR, "max_digits": AMOUNT_ERROR}
 
@@ -55,7 +57,7 @@ class ProjectForm(forms.ModelForm):
     total_investment = _amount_field("总投资（亿元）")
     start_year = _year_field("开工年份", required=False)
     end_year = _year_field("建成年份", required=False)
-    reason = forms.CharField(label=REASON_LABEL, required=False, help_text=REASON_HELP, max_length=200)
+    reason = forms.CharField(label=REASON_LABEL, required=False, help_text=REASON_HELP, max_length=REASON_MAX)
 
     class Meta:
         model = Project
@@ -95,7 +97,7 @@ class InvestmentForm(forms.Form):
     completed = _amount_field("完成投资（亿元）")
     source = forms.CharField(label="来源", required=False, max_length=300)
     note = forms.CharField(label="说明", required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    reason = forms.CharField(label=REASON_LABEL, required=False, help_text=REASON_HELP, max_length=200)
+    reason = forms.CharField(label=REASON_LABEL, required=False, help_text=REASON_HELP, max_length=REASON_MAX)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -117,3 +119,15 @@ class NoteForm(forms.ModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("initial", {}).setdefault("date", timezone.localdate())
         super().__init__(*args, **kwargs)
+
+
+RETURN_NOTE_MAX = 500
+RETURN_NOTE_TOO_LONG = f"退回原因最多 {RETURN_NOTE_MAX} 个字。"
+
+
+class ReturnForm(forms.Form):
+    note = forms.CharField(
+        label="退回原因",
+        max_length=RETURN_NOTE_MAX,
+        error_messages={"required": RETURN_NOTE_REQUIRED, "max_length": RETURN_NOTE_TOO_LONG},
+    )

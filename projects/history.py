@@ -13,7 +13,9 @@ from projects.models import Project, ProjectInvestment
 from projects.rules import format_amount
 
 KIND_LABELS = {"+": "新建", "~": "修改", "-": "删除"}
-_SKIP = {"id", "created_at", "updated_at", "project"}
+# Who entered a figure is the history's own user column; repeating it as a field change adds nothing.
+_SKIP = {"id", "created_at", "updated_at", "project", "entered_by", "total_entered_by"}
+TOTAL_FIELDS = ("total_investment", "total_pending", "total_status", "total_review_note")
 
 
 @dataclass(frozen=True)
@@ -33,7 +35,7 @@ class ChangeEntry:
     reason: str
 
 
-def _tracked(model: type[models.Model]) -> list[models.Field]:
+def tracked_fields(model: type[models.Model]) -> list[models.Field]:
     return [f for f in model._meta.concrete_fields if f.name not in _SKIP and not f.name.endswith("_ptr")]
 
 
@@ -50,9 +52,10 @@ def _shown(field: models.Field, value: Any, known: dict[tuple[str, Any], str]) -
     return str(value)
 
 
-def _entries(
+def history_entries(
     records: list[Any], fields: list[models.Field], subject: Any, known: dict[tuple[str, Any], str]
 ) -> list[ChangeEntry]:
+    """One entry per history record, oldest first, listing what changed since the record before it."""
     previous: dict[int, Any] = {}
     entries = []
     for record in records:
@@ -94,7 +97,9 @@ def change_log(project: Project, limit: int = 100) -> list[ChangeEntry]:
     known = {("region", project.region_id): project.region.name}
     if project.plan_id and project.plan:
         known[("plan", project.plan_id)] = project.plan.name
-    entries = _entries(project_records, _tracked(Project), lambda r: "项目信息", known)
-    entries += _entries(investment_records, _tracked(ProjectInvestment), lambda r: f"{r.year}年投资", known)
+    entries = history_entries(project_records, tracked_fields(Project), lambda r: "项目信息", known)
+    entries += history_entries(
+        investment_records, tracked_fields(ProjectInvestment), lambda r: f"{r.year}年投资", known
+    )
     entries.sort(key=lambda e: e.when, reverse=True)
     return entries[:limit]

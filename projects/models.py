@@ -12,7 +12,7 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
-from indicators.models import Plan, Region
+from indicators.models import Plan, Region, ReviewStatus
 
 
 class Domain(models.TextChoices):
@@ -59,6 +59,17 @@ NEGATIVE_AMOUNT = "投资额不能为负数。"
 PROJECT_DUPLICATE = "该行政区划下已有同名项目。"
 INVESTMENT_DUPLICATE = "该项目该年度已有投资记录，请修改原有记录。"
 NOTE_TEXT_REQUIRED = "请填写进展情况。"
+PENDING_WHEN_APPROVED = "已审核的数值不应有待审核的新填报数。"
+
+
+def shown_total(preview: bool, prefix: str = "") -> models.Expression | models.F:
+    """A project's total investment as pages count it: approved, or in preview the submitted figure if any."""
+    if not preview:
+        return models.F(f"{prefix}total_investment")
+    return models.Case(
+        models.When(**{f"{prefix}total_status": ReviewStatus.SUBMITTED}, then=models.F(f"{prefix}total_pending")),
+        default=models.F(f"{prefix}total_investment"),
+    )
 
 
 class ProjectQuerySet(models.QuerySet["Project"]):
@@ -72,14 +83,22 @@ class ProjectQuerySet(models.QuerySet["Project"]):
             domain_order=models.Case(*whens, default=len(DOMAIN_ORDER), output_field=models.IntegerField())
         ).order_by("domain_order", "name", "pk")
 
-    def with_year(self, year: int) -> ProjectQuerySet:
-        """Annotate ``year_planned`` / ``year_completed`` (亿元) and ``has_year`` for one year, in the same query."""
-        rows = ProjectInvestment.objects.filter(project=models.OuterRef("pk"), year=year)
+    def with_year(self, year: int, *, preview: bool = False) -> ProjectQuerySet:
+        """Annotate ``year_planned`` / ``year_completed`` (亿元), ``has_year`` and ``shown_total`` in the same query.
+
+        Approved figures only; ``preview`` adds the figures awaiting review (see ``InvestmentQuerySet.figures``).
+        """
+        rows = ProjectInvestment.objects.figures(preview=preview).filter(project=models.OuterRef("pk"), year=year)
         return self.annotate(
-            year_planned=models.Subquery(rows.values("planned")[:1]),
-            year_completed=models.Subquery(rows.values("completed")[:1]),
+            # django-stubs cannot see annotations made inside a QuerySet method.
+            year_planned=models.Subquery(rows.values("shown_planned")[:1]),  # type: ignore[misc]
+            year_completed=models.Subquery(rows.values("shown_completed")[:1]),  # type: ignore[misc]
             has_year=models.Exists(rows),
+            shown_total=shown_total(preview),
         )
+
+    def total_awaiting_review(self) -> ProjectQuerySet:
+        return self.filter(total_status=ReviewStatus.SUBMITTED)
 
 
 class Project(models.Model):
@@ -102,7 +121,22 @@ class Project(models.Model):
     stage = models.CharField(
         "建设阶段", max_length=20, choices=Stage.choices, blank=True, help_text="来源未载明时留空。"
     )
+    # The approved total; a new figure waits in ``total_pending`` until a reviewer approves it.
     total_investment = models.DecimalField("总投资（亿元）", max_digits=14, decimal_places=4, null=True, blank=True)
+    total_pending = models.DecimalField("新填报总投资（亿元）", max_digits=14, decimal_places=4, null=True, blank=True)
+    # Approved by default: a total written straight to ``total_investment`` (fixtures, bulk loads) is approved.
+    total_status = models.CharField(
+        "总投资审核状态", max_length=10, choices=ReviewStatus.choices, default=ReviewStatus.APPROVED
+    )
+    total_review_note = models.TextField("总投资审核意见", blank=True)
+    total_entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="总投资填报人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     start_year = models.PositiveSmallIntegerField("开工年份", null=True, blank=True)
     end_year = models.PositiveSmallIntegerField("建成年份", null=True, blank=True)
     responsible_unit = models.CharField("责任单位", max_length=100, blank=True)
@@ -133,6 +167,16 @@ class Project(models.Model):
                 name="project_total_not_negative",
                 violation_error_message=NEGATIVE_AMOUNT,
             ),
+            models.CheckConstraint(
+                condition=Q(total_pending__isnull=True) | Q(total_pending__gte=0),
+                name="project_pending_total_not_negative",
+                violation_error_message=NEGATIVE_AMOUNT,
+            ),
+            models.CheckConstraint(
+                condition=~Q(total_status=ReviewStatus.APPROVED) | Q(total_pending__isnull=True),
+                name="project_approved_total_has_no_pending",
+                violation_error_message=PENDING_WHEN_APPROVED,
+            ),
         ]
 
     def __str__(self) -> str:
@@ -156,18 +200,68 @@ class Project(models.Model):
         return f"{self.get_batch_display()}（{self.batch_round}）" if self.batch_round else self.get_batch_display()
 
 
+class InvestmentQuerySet(models.QuerySet["ProjectInvestment"]):
+    def approved(self) -> InvestmentQuerySet:
+        """Rows with approved figures; a pending change to them does not matter until it is approved."""
+        return self.filter(Q(planned__isnull=False) | Q(completed__isnull=False))
+
+    def awaiting_review(self) -> InvestmentQuerySet:
+        return self.filter(status=ReviewStatus.SUBMITTED)
+
+    def figures(self, *, preview: bool = False) -> InvestmentQuerySet:
+        """The rows pages count, with ``shown_planned`` / ``shown_completed`` to sum or show.
+
+        Approved figures only; in ``preview`` a submitted (待审核) figure replaces the approved one and a
+        year with only a submitted figure counts too. Drafts and returned figures never count.
+        """
+        if not preview:
+            return self.approved().annotate(shown_planned=models.F("planned"), shown_completed=models.F("completed"))
+        submitted = Q(status=ReviewStatus.SUBMITTED)
+        return self.filter(submitted | Q(planned__isnull=False) | Q(completed__isnull=False)).annotate(
+            shown_planned=models.Case(
+                models.When(submitted, then=models.F("pending_planned")), default=models.F("planned")
+            ),
+            shown_completed=models.Case(
+                models.When(submitted, then=models.F("pending_completed")), default=models.F("completed")
+            ),
+        )
+
+
 class ProjectInvestment(models.Model):
-    """Planned and completed investment of one project in one year (亿元)."""
+    """Planned and completed investment of one project in one year (亿元).
+
+    ``planned`` / ``completed`` are the approved figures, the only ones dashboards and exports count. A
+    clerk's new figures wait in ``pending_planned`` / ``pending_completed`` with ``status`` draft →
+    submitted → approved (copied over) or returned, as for indicator figures (``indicators.services``).
+    """
 
     project = models.ForeignKey(Project, verbose_name="项目", on_delete=models.CASCADE, related_name="investments")
     year = models.PositiveSmallIntegerField("年份")
     planned = models.DecimalField("年度计划投资（亿元）", max_digits=14, decimal_places=4, null=True, blank=True)
     completed = models.DecimalField("完成投资（亿元）", max_digits=14, decimal_places=4, null=True, blank=True)
+    pending_planned = models.DecimalField(
+        "新填报计划投资（亿元）", max_digits=14, decimal_places=4, null=True, blank=True
+    )
+    pending_completed = models.DecimalField(
+        "新填报完成投资（亿元）", max_digits=14, decimal_places=4, null=True, blank=True
+    )
+    # Approved by default: figures written straight to ``planned``/``completed`` (fixtures, bulk loads) are approved.
+    status = models.CharField("审核状态", max_length=10, choices=ReviewStatus.choices, default=ReviewStatus.APPROVED)
+    review_note = models.TextField("审核意见", blank=True)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="填报人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     source = models.CharField("来源", max_length=300, blank=True)
     note = models.TextField("说明", blank=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 
     history = HistoricalRecords()
+    objects = InvestmentQuerySet.as_manager()
 
     class Meta:
         verbose_name = "年度投资"
@@ -185,10 +279,26 @@ class ProjectInvestment(models.Model):
                 name="investment_not_negative",
                 violation_error_message=NEGATIVE_AMOUNT,
             ),
+            models.CheckConstraint(
+                condition=(Q(pending_planned__isnull=True) | Q(pending_planned__gte=0))
+                & (Q(pending_completed__isnull=True) | Q(pending_completed__gte=0)),
+                name="investment_pending_not_negative",
+                violation_error_message=NEGATIVE_AMOUNT,
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=ReviewStatus.APPROVED)
+                | (Q(pending_planned__isnull=True) & Q(pending_completed__isnull=True)),
+                name="investment_approved_has_no_pending",
+                violation_error_message=PENDING_WHEN_APPROVED,
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.project.name} {self.year}年"
+
+    @property
+    def has_approved(self) -> bool:
+        return self.planned is not None or self.completed is not None
 
 
 class ProgressNote(models.Model):

@@ -1,38 +1,123 @@
 """Writes to major projects: every view, command and admin action goes through these.
 
-Each write is atomic, runs ``full_clean()`` and leaves a history row (django-simple-history) with
-the user and, where a saved investment figure changes, the reason given.
+Each write is atomic, runs ``full_clean()`` and leaves a history row (django-simple-history) with the
+user and a reason (``_change_reason``; the given one, or a default such as 提交审核).
+
+Investment figures (a year's planned and completed investment, a project's total investment) follow
+the review workflow of indicator figures (``indicators.services``); only approved figures count:
+
+    draft ──submit──▶ submitted (待审核) ──approve──▶ approved (copied to the approved columns)
+      ▲                   │
+      └──── returned ◀─return (with a note the clerk sees)
+
+A new figure waits beside the approved one (see ``projects.figures``); changing an approved figure
+needs a reason; entering the approved figures again simply withdraws the waiting change.
 """
 
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from indicators.models import ReviewStatus
+from indicators.roles import Need
+from indicators.services import clean_reason, short_reason
+from projects import access
+from projects.figures import Figure, FigureKind
 from projects.models import NOTE_TEXT_REQUIRED, ProgressNote, Project, ProjectInvestment
 
-REASON_REQUIRED = "修改已保存的投资数额时，必须填写修改原因。"
+REASON_REQUIRED = "修改已审核通过的投资数额时，必须填写修改原因。"
 INVESTMENT_EMPTY = "请至少填写年度计划投资或完成投资中的一项。"
+SUBMIT_WRONG_STATUS = "只有草稿或退回修改的数值可以提交审核。"
+APPROVE_WRONG_STATUS = "只有待审核的数值可以审核通过。"
+RETURN_WRONG_STATUS = "只有待审核的数值可以退回。"
+RETURN_NOTE_REQUIRED = "退回时请写明退回原因，录入员会看到。"
+CHANGED_SINCE_SEEN = "未处理：该数值在您打开页面后已被修改，请核对最新数值后再审核。"
+
+# Reasons written to the history when the user gives none.
+AUTO_ENTERED = "录入"
+AUTO_CHANGED = "修改"
+AUTO_WITHDRAWN = "恢复为已审核数值"
+AUTO_SUBMITTED = "提交审核"
+AUTO_AND_SUBMITTED = "并提交审核"
+AUTO_APPROVED = "审核通过"
+AUTO_RETURNED = "退回修改：{note}"
 
 
 def _audit(instance: Any, user: Any, reason: str) -> None:
     instance._history_user = user if user is not None and user.is_authenticated else None
-    instance._change_reason = reason.strip() or None
+    instance._change_reason = short_reason(reason.strip()) or None
+
+
+def _check(user: Any, need: Need, figure: Figure | None = None) -> None:
+    """The role check of ``projects.access``; ``user=None`` is the command line, trusted."""
+    if user is not None:
+        access.check_figure(user, figure, need)
+
+
+def _enter(figure: Figure, values: tuple[Decimal | None, ...], *, user: Any, reason: str, submit: bool) -> str:
+    """Put ``values`` in as the figure's new values; returns the default history reason, or "" if unchanged.
+
+    Changing an approved amount needs ``reason``; filling in an amount that was empty does not.
+    """
+    f = figure.fields
+    pending: tuple[Decimal | None, ...]
+    if values == figure.current_values:
+        if submit and figure.status in (ReviewStatus.DRAFT, ReviewStatus.RETURNED):
+            setattr(figure.obj, f.status, ReviewStatus.SUBMITTED)
+            return AUTO_SUBMITTED
+        return ""
+    overwrites = any(old is not None and old != new for old, new in zip(figure.approved_values, values, strict=True))
+    if figure.status == ReviewStatus.APPROVED and overwrites and not reason:
+        raise ValidationError({"reason": REASON_REQUIRED}, code="reason_required")
+    if figure.has_approved and values == figure.approved_values:
+        # Back to the approved figures: nothing is left to review.
+        status, pending, default = ReviewStatus.APPROVED, (None,) * len(values), AUTO_WITHDRAWN
+    else:
+        status = ReviewStatus.SUBMITTED if submit else ReviewStatus.DRAFT
+        pending = values
+        first = figure.obj.pk is None or not (figure.has_approved or figure.is_pending)
+        default = (AUTO_ENTERED if first else AUTO_CHANGED) + (AUTO_AND_SUBMITTED if submit else "")
+    for (_, _, pending_field), value in zip(f.pairs, pending, strict=True):
+        setattr(figure.obj, pending_field, value)
+    setattr(figure.obj, f.status, status)
+    if user is not None:
+        setattr(figure.obj, f.entered_by, user)
+    return default
 
 
 @transaction.atomic
-def project_save(*, project: Project, user: Any, reason: str = "") -> Project:
-    """Create or update a project; a change to a saved total investment needs a reason."""
+def project_save(*, project: Project, user: Any, reason: str = "", submit: bool = False) -> Project:
+    """Create or update a project. Its total investment is a figure: a new value waits for review.
+
+    ``project.total_investment`` carries the total the user entered; the approved total stays until approved.
+    """
+    _check(user, Need.ENTER)
+    reason = clean_reason(reason)
+    entered = project.total_investment
     if project.pk:
-        saved = Project.objects.filter(pk=project.pk).values_list("total_investment", flat=True).first()
-        if saved is not None and saved != project.total_investment and not reason.strip():
-            raise ValidationError({"reason": REASON_REQUIRED})
+        saved = (
+            Project.objects.select_for_update()
+            .filter(pk=project.pk)
+            .values("total_investment", "total_pending", "total_status", "total_review_note", "total_entered_by")
+            .get()
+        )
+        project.total_investment = saved["total_investment"]
+        project.total_pending = saved["total_pending"]
+        project.total_status = saved["total_status"]
+        project.total_review_note = saved["total_review_note"]
+        project.total_entered_by_id = saved["total_entered_by"]
+    else:
+        project.total_investment, project.total_pending = None, None
+        project.total_status = ReviewStatus.APPROVED
+    default = _enter(Figure.of(project), (entered,), user=user, reason=reason, submit=submit)
     project.full_clean()
-    _audit(project, user, reason)
+    _audit(project, user, reason or default)
     project.save()
     return project
 
@@ -48,33 +133,135 @@ def investment_record(
     reason: str = "",
     source: str = "",
     note: str = "",
+    submit: bool = False,
 ) -> ProjectInvestment:
-    """Record one year's planned and completed investment (亿元); changing a saved figure needs a reason."""
+    """Enter one year's planned and completed investment (亿元); it counts once a reviewer approves it."""
+    _check(user, Need.ENTER)
     if planned is None and completed is None:
         raise ValidationError(INVESTMENT_EMPTY)
+    reason = clean_reason(reason)
     row = ProjectInvestment.objects.select_for_update().filter(project=project, year=year).first()
     if row is None:
-        row = ProjectInvestment(project=project, year=year)
-    else:
-        changed = (row.planned is not None and row.planned != planned) or (
-            row.completed is not None and row.completed != completed
-        )
-        if changed and not reason.strip():
-            raise ValidationError({"reason": REASON_REQUIRED})
-    row.planned = planned
-    row.completed = completed
-    if source:
+        # Nothing approved yet: the row exists only to hold the figures waiting for review.
+        row = ProjectInvestment(project=project, year=year, status=ReviewStatus.DRAFT)
+    row.project = project  # keep the caller's select_related objects
+    default = _enter(Figure.of(row), (planned, completed), user=user, reason=reason, submit=submit)
+    if source and source != row.source:
         row.source = source
-    if note:
+        default = default or AUTO_CHANGED
+    if note and note != row.note:
         row.note = note
+        default = default or AUTO_CHANGED
+    if not default and row.pk:
+        return row
     row.full_clean()
-    _audit(row, user, reason)
+    _audit(row, user, reason or default)
     row.save()
     return row
 
 
+def _refetch(figure: Figure) -> Figure:
+    """The figure again, locked for the transition."""
+    if figure.kind == FigureKind.TOTAL:
+        return Figure.of(Project.objects.select_for_update().get(pk=figure.pk))
+    row = ProjectInvestment.objects.select_for_update().get(pk=figure.pk)
+    row.project = figure.project  # keep the caller's select_related objects
+    return Figure.of(row)
+
+
+def _transition(
+    figure: Figure,
+    *,
+    user: Any,
+    need: Need,
+    allowed_from: tuple[str, ...],
+    wrong_status: str,
+    reason: str,
+    seen: str | None,
+    apply: Callable[[Figure], None],
+) -> Figure:
+    _check(user, need, figure)
+    current = _refetch(figure)
+    if current.status not in allowed_from:
+        raise ValidationError(wrong_status, code="wrong_status")
+    if seen is not None and seen != current.token:
+        raise ValidationError(CHANGED_SINCE_SEEN, code="changed")
+    apply(current)
+    current.obj.full_clean()
+    _audit(current.obj, user, reason)
+    current.obj.save()
+    return current
+
+
+@transaction.atomic
+def figure_submit(*, figure: Figure, user: Any) -> Figure:
+    """Send a draft or returned figure to review; a clerk submits the figures they entered."""
+
+    def apply(current: Figure) -> None:
+        setattr(current.obj, current.fields.status, ReviewStatus.SUBMITTED)
+
+    return _transition(
+        figure,
+        user=user,
+        need=Need.ENTER,
+        allowed_from=(ReviewStatus.DRAFT, ReviewStatus.RETURNED),
+        wrong_status=SUBMIT_WRONG_STATUS,
+        reason=AUTO_SUBMITTED,
+        seen=None,
+        apply=apply,
+    )
+
+
+@transaction.atomic
+def figure_approve(*, figure: Figure, user: Any, seen: str | None = None) -> Figure:
+    """The waiting values become the approved ones; ``seen`` is the token of the values the reviewer saw."""
+
+    def apply(current: Figure) -> None:
+        f = current.fields
+        for _, approved, pending in f.pairs:
+            setattr(current.obj, approved, getattr(current.obj, pending))
+            setattr(current.obj, pending, None)
+        setattr(current.obj, f.status, ReviewStatus.APPROVED)
+        setattr(current.obj, f.review_note, "")
+
+    return _transition(
+        figure,
+        user=user,
+        need=Need.REVIEW,
+        allowed_from=(ReviewStatus.SUBMITTED,),
+        wrong_status=APPROVE_WRONG_STATUS,
+        reason=AUTO_APPROVED,
+        seen=seen,
+        apply=apply,
+    )
+
+
+@transaction.atomic
+def figure_return(*, figure: Figure, user: Any, note: str, seen: str | None = None) -> Figure:
+    """Back to the clerk with ``note``; the approved figures stay as they were."""
+    note = (note or "").strip()
+    if not note:
+        raise ValidationError(RETURN_NOTE_REQUIRED, code="note_required")
+
+    def apply(current: Figure) -> None:
+        setattr(current.obj, current.fields.status, ReviewStatus.RETURNED)
+        setattr(current.obj, current.fields.review_note, note)
+
+    return _transition(
+        figure,
+        user=user,
+        need=Need.REVIEW,
+        allowed_from=(ReviewStatus.SUBMITTED,),
+        wrong_status=RETURN_WRONG_STATUS,
+        reason=AUTO_RETURNED.format(note=note),
+        seen=seen,
+        apply=apply,
+    )
+
+
 @transaction.atomic
 def note_add(*, project: Project, date: datetime.date, text: str, user: Any, source: str = "") -> ProgressNote:
+    _check(user, Need.ENTER)
     if not text.strip():
         raise ValidationError({"text": NOTE_TEXT_REQUIRED})
     note = ProgressNote(

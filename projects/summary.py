@@ -4,9 +4,13 @@
 ``projects_dashboard(region, year)`` is everything the projects dashboard shows. Neither writes.
 
 Computed totals follow one rule, said here once: a registered project counts towards year Y when it
-has a yearly investment record for Y; its total investment is added in full, its planned and
-completed investment of Y are added when known. A yearly summary record (a figure a report gives
+has an approved yearly investment figure for Y; its total investment is added in full, its planned
+and completed investment of Y are added when known. A yearly summary record (a figure a report gives
 only in aggregate) is compared with the registered projects of its scope by that rule.
+
+Only approved figures count. ``preview=True`` (reviewers and admins, pages marked 含待审核数据) counts
+the figures awaiting review instead of the approved ones they would replace; see
+``InvestmentQuerySet.figures`` and ``shown_total``.
 """
 
 from __future__ import annotations
@@ -28,6 +32,7 @@ from projects.models import (
     ProjectInvestment,
     Stage,
     SummaryScope,
+    shown_total,
 )
 from projects.rules import completion_percent, difference, format_amount, summary_clause, summary_sentence
 
@@ -75,6 +80,7 @@ class ProjectSummary:
     planned: Decimal | None
     completed: Decimal | None
     stage_counts: tuple[StageCount, ...]
+    preview: bool = False  # figures awaiting review included (pages mark it 含待审核数据)
 
     @property
     def completion_percent(self) -> Decimal | None:
@@ -157,20 +163,21 @@ def _dec(value: Decimal | int | None) -> Decimal | None:
     return None if value is None else Decimal(value)
 
 
-def dashboard_summary(region: Region, year: int) -> ProjectSummary:
+def dashboard_summary(region: Region, year: int, *, preview: bool = False) -> ProjectSummary:
     """Counts by stage, total investment, and the year's planned/completed investment. Two queries."""
     by_stage = (
         Project.objects.of_region(region)
         .order_by()
         .values("stage")
-        .annotate(n=Count("pk"), total=Sum("total_investment"))
+        .annotate(n=Count("pk"), total=Sum(shown_total(preview)))
     )
     counts = {row["stage"]: row["n"] for row in by_stage}
     totals = [row["total"] for row in by_stage if row["total"] is not None]
     year_rows = (
-        ProjectInvestment.objects.filter(project__region=region, year=year)
+        ProjectInvestment.objects.figures(preview=preview)
+        .filter(project__region=region, year=year)
         .order_by()
-        .aggregate(n=Count("pk"), planned=Sum("planned"), completed=Sum("completed"))
+        .aggregate(n=Count("pk"), planned=Sum("shown_planned"), completed=Sum("shown_completed"))
     )
     stage_counts = tuple(StageCount(value, label, counts.get(value, 0)) for value, label in Stage.choices)
     if counts.get(""):
@@ -184,23 +191,25 @@ def dashboard_summary(region: Region, year: int) -> ProjectSummary:
         planned=year_rows["planned"],
         completed=year_rows["completed"],
         stage_counts=stage_counts,
+        preview=preview,
     )
 
 
-def _domain_rows(region: Region, year: int) -> tuple[DomainRow, ...]:
+def _domain_rows(region: Region, year: int, preview: bool) -> tuple[DomainRow, ...]:
     projects = {
         row["domain"]: row
         for row in Project.objects.of_region(region)
         .order_by()
         .values("domain")
-        .annotate(n=Count("pk"), total=Sum("total_investment"))
+        .annotate(n=Count("pk"), total=Sum(shown_total(preview)))
     }
     investments = {
         row["project__domain"]: row
-        for row in ProjectInvestment.objects.filter(project__region=region, year=year)
+        for row in ProjectInvestment.objects.figures(preview=preview)
+        .filter(project__region=region, year=year)
         .order_by()
         .values("project__domain")
-        .annotate(planned=Sum("planned"), completed=Sum("completed"))
+        .annotate(planned=Sum("shown_planned"), completed=Sum("shown_completed"))
     }
     rows = []
     for value, label in Domain.choices:
@@ -210,13 +219,13 @@ def _domain_rows(region: Region, year: int) -> tuple[DomainRow, ...]:
     return tuple(rows)
 
 
-def _batch_rows(region: Region) -> tuple[BatchRow, ...]:
+def _batch_rows(region: Region, preview: bool) -> tuple[BatchRow, ...]:
     rows = (
         Project.objects.of_region(region)
         .exclude(batch="")
         .order_by()
         .values("batch", "batch_round")
-        .annotate(n=Count("pk"), total=Sum("total_investment"))
+        .annotate(n=Count("pk"), total=Sum(shown_total(preview)))
     )
     labels = dict(Batch.choices)
     order = {value: index for index, value in enumerate(Batch.values)}
@@ -226,19 +235,20 @@ def _batch_rows(region: Region) -> tuple[BatchRow, ...]:
     )
 
 
-def _comparisons(region: Region) -> tuple[Comparison, ...]:
+def _comparisons(region: Region, preview: bool) -> tuple[Comparison, ...]:
     """All summary records of the region beside computed totals: two queries whatever the data size."""
     records = list(InvestmentSummary.objects.filter(region=region).order_by("year", "part", "order", "pk"))
     groups: dict[int, list[dict]] = defaultdict(list)
     for row in (
-        ProjectInvestment.objects.filter(project__region=region)
+        ProjectInvestment.objects.figures(preview=preview)
+        .filter(project__region=region)
         .order_by()
         .values("year", "project__level", "project__batch")
         .annotate(
             n=Count("project", distinct=True),
-            total=Sum("project__total_investment"),
-            planned=Sum("planned"),
-            completed=Sum("completed"),
+            total=Sum(shown_total(preview, "project__")),
+            planned=Sum("shown_planned"),
+            completed=Sum("shown_completed"),
         )
     ):
         groups[row["year"]].append(row)
@@ -322,13 +332,14 @@ def computed_sentences(summary: ProjectSummary, domains: tuple[DomainRow, ...]) 
     return tuple(sentences)
 
 
-def projects_dashboard(region: Region, year: int) -> ProjectsDashboard:
+def projects_dashboard(region: Region, year: int, *, preview: bool = False) -> ProjectsDashboard:
     """Everything the projects dashboard shows. Eight queries whatever the number of projects."""
-    summary = dashboard_summary(region, year)
-    domains = _domain_rows(region, year)
-    comparisons = _comparisons(region)
+    summary = dashboard_summary(region, year, preview=preview)
+    domains = _domain_rows(region, year, preview)
+    comparisons = _comparisons(region, preview)
     years = tuple(
-        ProjectInvestment.objects.filter(project__region=region)
+        ProjectInvestment.objects.figures(preview=preview)
+        .filter(project__region=region)
         .order_by("year")
         .values_list("year", flat=True)
         .distinct()
@@ -336,7 +347,7 @@ def projects_dashboard(region: Region, year: int) -> ProjectsDashboard:
     return ProjectsDashboard(
         summary=summary,
         domains=domains,
-        batches=_batch_rows(region),
+        batches=_batch_rows(region, preview),
         comparisons=comparisons,
         recorded_sentences=recorded_sentences(comparisons),
         computed_sentences=computed_sentences(summary, domains),

@@ -36,7 +36,10 @@ class ProjectTable(tables.Table):
     stage = tables.Column(verbose_name="阶段", default="—")
     batch = tables.Column(verbose_name="三个一批", default="—", order_by=("batch", "batch_round"))
     total_investment = AmountColumn(
-        verbose_name="总投资（亿元）", footer=lambda table: format_amount(table.totals["total"])
+        verbose_name="总投资（亿元）",
+        accessor="shown_total",  # annotated by ProjectQuerySet.with_year: approved, or pending in preview
+        order_by="shown_total",
+        footer=lambda table: format_amount(table.totals["total"]),
     )
     year_planned = AmountColumn(
         verbose_name="年度计划投资（亿元）", footer=lambda table: format_amount(table.totals["planned"])
