@@ -1,4 +1,6 @@
-"""Pages of major projects. Every object view goes through ``get_project_for_user``; writes through services."""
+"""Pages of major projects. Object views go through ``get_project_for_user`` / ``get_figure_for_user``;
+writes through ``projects.services``. Pages count approved figures only; reviewers and admins may add
+``?preview=1`` to count the figures awaiting review as well (marked 含待审核数据)."""
 
 from __future__ import annotations
 
@@ -14,23 +16,35 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 from django_tables2 import RequestConfig
 
-from indicators.models import Region
+from indicators.models import Region, ReviewStatus
+from indicators.roles import Need, is_admin
 from projects import services
-from projects.access import can_write_projects, get_project_for_user, require_project_writer
-from projects.charts import figure_html, investment_figure
+from projects.access import (
+    can_review_projects,
+    can_write_projects,
+    get_figure_for_user,
+    get_project_for_user,
+    require_project_writer,
+)
+from projects.charts import YearAmounts, figure_html, investment_figure
 from projects.exports import XLSX_CONTENT_TYPE, build_workbook, export_rows, workbook_bytes
+from projects.figures import Figure
 from projects.filters import ProjectFilter
-from projects.forms import InvestmentForm, NoteForm, ProjectForm, ScopeForm
+from projects.forms import InvestmentForm, NoteForm, ProjectForm, ReturnForm, ScopeForm
 from projects.history import change_log
 from projects.models import InvestmentSummary, Project, ProjectInvestment
+from projects.review import review_queue
 from projects.summary import projects_dashboard
 from projects.tables import ProjectTable
 
 PER_PAGE = 50
 SAVED = "已保存。"
+SAVED_DRAFT = "已保存为草稿，提交审核并审核通过后计入统计。"
+SAVED_SUBMITTED = "已保存并提交审核，审核通过后计入统计。"
+PREVIEW_LABEL = "含待审核数据"
 
 
 @dataclass(frozen=True)
@@ -50,8 +64,8 @@ def _scope(request: HttpRequest) -> Scope:
     region = by_pk.get(data.get("region") or 0) or (regions[0] if regions else None)
     year = data.get("year")
     if year is None and region is not None:
-        # The latest year with registered investment; failing that, the latest year a report summarised.
-        year = ProjectInvestment.objects.filter(project__region=region).aggregate(y=Max("year"))["y"]
+        # The latest year with approved investment; failing that, the latest year a report summarised.
+        year = ProjectInvestment.objects.approved().filter(project__region=region).aggregate(y=Max("year"))["y"]
         if year is None:
             year = InvestmentSummary.objects.filter(region=region, part="").aggregate(y=Max("year"))["y"]
     if year is None:
@@ -61,27 +75,56 @@ def _scope(request: HttpRequest) -> Scope:
     return Scope(regions, region, year, form)
 
 
-def _filtered(request: HttpRequest, scope: Scope) -> tuple[ProjectFilter, QuerySet[Project]]:
+def _preview(request: HttpRequest) -> bool:
+    """``?preview=1`` counts figures awaiting review; only for reviewers and admins, ignored for others."""
+    return request.GET.get("preview") == "1" and can_review_projects(request.user)
+
+
+def _toggle_query(request: HttpRequest, preview: bool) -> str:
+    """The page's query string with the preview switched to ``preview``."""
+    query = request.GET.copy()
+    query.pop("preview", None)
+    query.pop("page", None)
+    if preview:
+        query["preview"] = "1"
+    return query.urlencode()
+
+
+def _preview_context(request: HttpRequest, preview: bool) -> dict[str, Any]:
+    return {
+        "preview": preview,
+        "preview_label": PREVIEW_LABEL,
+        "can_preview": can_review_projects(request.user),
+        "preview_on_query": _toggle_query(request, True),
+        "preview_off_query": _toggle_query(request, False),
+    }
+
+
+def _filtered(request: HttpRequest, scope: Scope, *, preview: bool) -> tuple[ProjectFilter, QuerySet[Project]]:
     base = Project.objects.none() if scope.region is None else Project.objects.of_region(scope.region)
-    filterset = ProjectFilter(request.GET or None, queryset=base.with_year(scope.year))
+    filterset = ProjectFilter(request.GET or None, queryset=base.with_year(scope.year, preview=preview))
     return filterset, filterset.qs
 
 
 def project_list(request: HttpRequest) -> HttpResponse:
     scope = _scope(request)
-    filterset, projects = _filtered(request, scope)
-    totals_row = projects.order_by().aggregate(count=Count("pk"), total=Sum("total_investment"))
-    year_totals = ProjectInvestment.objects.filter(
-        project__in=projects.order_by().values("pk"), year=scope.year
-    ).aggregate(planned=Sum("planned"), completed=Sum("completed"))
+    preview = _preview(request)
+    filterset, projects = _filtered(request, scope, preview=preview)
+    totals_row = projects.order_by().aggregate(count=Count("pk"), total=Sum("shown_total"))
+    year_totals = (
+        ProjectInvestment.objects.figures(preview=preview)
+        .filter(project__in=projects.order_by().values("pk"), year=scope.year)
+        .aggregate(planned=Sum("shown_planned"), completed=Sum("shown_completed"))
+    )
     table = ProjectTable(
         projects.select_related(None),
         year=scope.year,
         totals={**totals_row, **year_totals},
     )
     RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)
-    query = request.GET.copy()
-    query.pop("page", None)
+    export_query = request.GET.copy()
+    for key in ("page", "preview"):  # the export carries approved figures only
+        export_query.pop(key, None)
     return render(
         request,
         "projects/project_list.html",
@@ -89,15 +132,16 @@ def project_list(request: HttpRequest) -> HttpResponse:
             "scope": scope,
             "filter": filterset,
             "table": table,
-            "export_query": query.urlencode(),
+            "export_query": export_query.urlencode(),
             "can_write": can_write_projects(request.user),
+            **_preview_context(request, preview),
         },
     )
 
 
 def project_export(request: HttpRequest) -> HttpResponse:
     scope = _scope(request)
-    _, projects = _filtered(request, scope)
+    _, projects = _filtered(request, scope, preview=False)
     region_name = scope.region.name if scope.region else ""
     rows = export_rows(projects, scope.year)
     wb = build_workbook(rows, year=scope.year, region_name=region_name)
@@ -107,21 +151,55 @@ def project_export(request: HttpRequest) -> HttpResponse:
     return response
 
 
+@dataclass(frozen=True)
+class InvestmentLine:
+    """A year on the project page: the figures counted, and the waiting ones for those who work on them."""
+
+    figure: Figure
+    shown: YearAmounts
+    can_submit: bool
+
+
+def _shown(figure: Figure, preview: bool) -> tuple[Any, ...]:
+    return figure.pending_values if preview and figure.status == ReviewStatus.SUBMITTED else figure.approved_values
+
+
+def _may_submit(user: Any, figure: Figure) -> bool:
+    """What ``check_figure(…, Need.ENTER)`` allows, without raising: buttons only where the POST would pass."""
+    if figure.status not in (ReviewStatus.DRAFT, ReviewStatus.RETURNED) or not can_write_projects(user):
+        return False
+    return is_admin(user) or figure.entered_by_id == user.pk
+
+
 def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
     project = get_project_for_user(request.user, pk)
-    investments = list(project.investments.order_by("year"))
-    chart = figure_html(investment_figure(investments)) if investments else ""
+    preview = _preview(request)
+    lines = []
+    for row in project.investments.order_by("year"):
+        figure = Figure.of(row)
+        planned, completed = _shown(figure, preview)
+        shown = YearAmounts(row.year, planned, completed)
+        lines.append(InvestmentLine(figure, shown, _may_submit(request.user, figure)))
+    counted = [line.shown for line in lines if line.shown.planned is not None or line.shown.completed is not None]
+    chart = figure_html(investment_figure(counted)) if counted else ""
+    total = Figure.of(project)
     return render(
         request,
         "projects/project_detail.html",
         {
             "project": project,
-            "investments": investments,
+            "lines": lines,
+            "total": total,
+            "shown_total": _shown(total, preview)[0],
+            "total_can_submit": _may_submit(request.user, total),
             "chart": chart,
             "notes": list(project.notes.select_related("author").order_by("-date", "-pk")),
             "changes": change_log(project),
             "can_write": can_write_projects(request.user),
+            # Figures waiting for review are shown to those who enter or review them; leaders read approved ones.
+            "sees_pending": can_write_projects(request.user) or can_review_projects(request.user),
             "note_form": NoteForm(),
+            **_preview_context(request, preview),
         },
     )
 
@@ -140,22 +218,35 @@ def project_create(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def project_edit(request: HttpRequest, pk: int) -> HttpResponse:
     project = get_project_for_user(request.user, pk, write=True)
-    form = ProjectForm(request.POST or None, instance=project)
-    return _save_project(request, form, project, title=f"修改：{project.name}")
+    total = Figure.of(project)
+    # The form shows the total the clerk last entered, which may still be waiting for review.
+    form = ProjectForm(request.POST or None, instance=project, initial={"total_investment": total.current_values[0]})
+    return _save_project(request, form, project, title=f"修改：{project.name}", total=total)
 
 
-def _save_project(request: HttpRequest, form: ProjectForm, project: Project, *, title: str) -> HttpResponse:
+def _save_project(
+    request: HttpRequest, form: ProjectForm, project: Project, *, title: str, total: Figure | None = None
+) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
+        submit = "submit" in request.POST
         try:
             saved = services.project_save(
-                project=form.instance, user=request.user, reason=form.cleaned_data.get("reason", "")
+                project=form.instance, user=request.user, reason=form.cleaned_data.get("reason", ""), submit=submit
             )
         except ValidationError as exc:
             _attach(form, exc)
         else:
-            messages.success(request, SAVED)
+            status = saved.total_status
+            if status == ReviewStatus.SUBMITTED:
+                messages.success(request, f"{SAVED}总投资{SAVED_SUBMITTED}")
+            elif status in (ReviewStatus.DRAFT, ReviewStatus.RETURNED):
+                messages.success(request, f"{SAVED}总投资{SAVED_DRAFT}")
+            else:
+                messages.success(request, SAVED)
             return redirect("projects:detail", pk=saved.pk)
-    return render(request, "projects/project_form.html", {"form": form, "project": project, "title": title})
+    return render(
+        request, "projects/project_form.html", {"form": form, "project": project, "title": title, "total": total}
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -165,22 +256,23 @@ def investment_edit(request: HttpRequest, pk: int) -> HttpResponse:
     year_param = request.GET.get("year", "")
     if year_param.isdigit():
         existing = project.investments.filter(year=int(year_param)).first()
-    initial = (
-        {
+    figure = Figure.of(existing) if existing else None
+    if existing and figure:
+        planned, completed = figure.current_values  # what was last entered, approved or not
+        initial = {
             "year": existing.year,
-            "planned": existing.planned,
-            "completed": existing.completed,
+            "planned": planned,
+            "completed": completed,
             "source": existing.source,
             "note": existing.note,
         }
-        if existing
-        else {"year": timezone.localdate().year}
-    )
+    else:
+        initial = {"year": timezone.localdate().year}
     form = InvestmentForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            services.investment_record(
+            row = services.investment_record(
                 project=project,
                 year=data["year"],
                 planned=data["planned"],
@@ -189,13 +281,19 @@ def investment_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 reason=data["reason"],
                 source=data["source"],
                 note=data["note"],
+                submit="submit" in request.POST,
             )
         except ValidationError as exc:
             _attach(form, exc)
         else:
-            messages.success(request, f"{data['year']}年投资{SAVED}")
+            if row.status == ReviewStatus.SUBMITTED:
+                messages.success(request, f"{data['year']}年投资{SAVED_SUBMITTED}")
+            elif row.status in (ReviewStatus.DRAFT, ReviewStatus.RETURNED):
+                messages.success(request, f"{data['year']}年投资{SAVED_DRAFT}")
+            else:
+                messages.success(request, f"{data['year']}年投资{SAVED}")
             return redirect("projects:detail", pk=project.pk)
-    return render(request, "projects/investment_form.html", {"form": form, "project": project, "existing": existing})
+    return render(request, "projects/investment_form.html", {"form": form, "project": project, "figure": figure})
 
 
 @require_http_methods(["GET", "POST"])
@@ -221,13 +319,96 @@ def note_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 def dashboard(request: HttpRequest) -> HttpResponse:
     scope = _scope(request)
-    data = projects_dashboard(scope.region, scope.year) if scope.region is not None else None
+    preview = _preview(request)
+    data = projects_dashboard(scope.region, scope.year, preview=preview) if scope.region is not None else None
     max_stage = max((s.count for s in data.summary.stage_counts), default=0) if data else 0
     return render(
         request,
         "projects/dashboard.html",
-        {"scope": scope, "data": data, "max_stage": max_stage or 1, "zero": Decimal(0)},
+        {
+            "scope": scope,
+            "data": data,
+            "max_stage": max_stage or 1,
+            "zero": Decimal(0),
+            **_preview_context(request, preview),
+        },
     )
+
+
+# --- review ------------------------------------------------------------------------------------------
+
+
+def review_list(request: HttpRequest) -> HttpResponse:
+    """Every figure not yet approved; reviewers approve or return, clerks submit their own, leaders read."""
+    user = request.user
+    queue = review_queue()
+    return render(
+        request,
+        "projects/review_list.html",
+        {
+            "queue": queue,
+            "can_review": can_review_projects(user),
+            "can_write": can_write_projects(user),
+            "submittable": {
+                row.figure.anchor for row in (*queue.returned, *queue.drafts) if _may_submit(user, row.figure)
+            },
+        },
+    )
+
+
+def _back(request: HttpRequest, figure: Figure) -> HttpResponse:
+    """Back to where the button was: the project page or the review page."""
+    if request.POST.get("next") == "project":
+        return redirect(reverse("projects:detail", args=[figure.project.pk]) + "#investments")
+    return redirect(reverse("projects:review") + "#queue")
+
+
+def _report(request: HttpRequest, error: ValidationError) -> None:
+    for message in error.messages:
+        messages.error(request, message)
+
+
+@require_POST
+def figure_submit(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
+    figure = get_figure_for_user(request.user, kind, pk, need=Need.ENTER)
+    try:
+        services.figure_submit(figure=figure, user=request.user)
+    except ValidationError as error:
+        _report(request, error)
+    else:
+        messages.success(request, f"已提交审核：{figure.project.name} {figure.label}。")
+    return _back(request, figure)
+
+
+@require_POST
+def figure_approve(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
+    figure = get_figure_for_user(request.user, kind, pk, need=Need.REVIEW)
+    try:
+        services.figure_approve(figure=figure, user=request.user, seen=request.POST.get("seen"))
+    except ValidationError as error:
+        _report(request, error)
+    else:
+        messages.success(request, f"已审核通过：{figure.project.name} {figure.label}。")
+    return _back(request, figure)
+
+
+@require_POST
+def figure_return(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
+    figure = get_figure_for_user(request.user, kind, pk, need=Need.REVIEW)
+    form = ReturnForm(request.POST)
+    if not form.is_valid():
+        for message in form.errors.get("note", []):
+            messages.error(request, str(message))
+        return _back(request, figure)
+    try:
+        services.figure_return(
+            figure=figure, user=request.user, note=form.cleaned_data["note"], seen=request.POST.get("seen")
+        )
+    except ValidationError as error:
+        _report(request, error)
+    else:
+        messages.success(request, f"已退回修改：{figure.project.name} {figure.label}。")
+    return _back(request, figure)
 
 
 def _attach(form: Any, exc: ValidationError) -> None:
