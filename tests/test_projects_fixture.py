@@ -147,3 +147,13 @@ def test_every_project_page_renders_with_the_real_fixtures(client: Client, loade
         response = client.get(f"/projects/{pk}/")
         assert response.status_code == 200
         assert "进展情况" in response.content.decode()
+
+
+def test_fixture_figures_are_approved_and_count(loaded: Plan) -> None:
+    """Seed figures need no review: every total is approved, nothing waits, and the totals count."""
+    assert not Project.objects.exclude(total_status="approved").exists()
+    assert not Project.objects.filter(total_pending__isnull=False).exists()
+    totals = [p.total_investment or D(0) for p in Project.objects.filter(total_investment__isnull=False)]
+    assert len(totals) >= 10
+    summary = projects_dashboard(loaded.region, 2022).summary
+    assert summary.total_investment == sum(totals, D(0))

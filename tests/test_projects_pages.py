@@ -131,11 +131,14 @@ def test_clerk_creates_a_project_with_history(client: Client, clerk: User, regio
     response = login(client, clerk).post("/projects/new/", _project_post(region))
     project = Project.objects.get()
     assert response.status_code == 302 and response["Location"] == f"/projects/{project.pk}/"
-    assert project.total_investment == D("12.5") and project.batch_label == "开工一批（第八期）"
+    assert project.batch_label == "开工一批（第八期）"
+    # The total is a figure: it waits as a draft until submitted and approved.
+    assert project.total_investment is None
+    assert (project.total_pending, project.total_status, project.total_entered_by) == (D("12.5"), "draft", clerk)
     record = project.history.get()
-    assert record.history_user == clerk and record.history_type == "+"
+    assert record.history_user == clerk and record.history_type == "+" and record.history_change_reason == "录入"
     body = client.get(f"/projects/{project.pk}/").content.decode()
-    assert "行政区划：卧龙区" in body and "总投资（亿元）：12.5" in body and "录入员甲" in body
+    assert "行政区划：卧龙区" in body and "新填报总投资（亿元）：12.5" in body and "录入员甲" in body
 
 
 @pytest.mark.parametrize(
@@ -178,9 +181,16 @@ def test_changing_total_investment_requires_a_reason(client: Client, clerk: User
     response = client.post(f"/projects/{project.pk}/edit/", {**data, "reason": "按批复调整"})
     assert response.status_code == 302
     project.refresh_from_db()
-    assert project.total_investment == D("31")
+    # The approved 30 still counts; 31 waits as the clerk's draft.
+    assert (project.total_investment, project.total_pending, project.total_status) == (D("30"), D("31"), "draft")
     latest = project.history.first()
     assert latest.history_change_reason == "按批复调整" and latest.history_user == clerk
+
+    # The edit form shows the figure last entered, and saving it unchanged needs no second reason.
+    assert 'value="31.0000"' in client.get(f"/projects/{project.pk}/edit/").content.decode()
+    assert client.post(f"/projects/{project.pk}/edit/", {**data, "submit": "1"}).status_code == 302
+    project.refresh_from_db()
+    assert project.total_status == "submitted" and project.history.first().history_change_reason == "提交审核"
 
 
 def test_other_project_fields_change_without_a_reason(client: Client, clerk: User, project: Project) -> None:
@@ -194,22 +204,23 @@ def test_yearly_investment_entry_and_reasoned_change(client: Client, clerk: User
     login(client, clerk)
     url = f"/projects/{project.pk}/investment/"
     assert client.post(url, {"year": "2025", "planned": "8", "completed": ""}).status_code == 302
-    assert ProjectInvestment.objects.get(year=2025).planned == D("8")
+    new = ProjectInvestment.objects.get(year=2025)
+    assert (new.planned, new.pending_planned, new.status) == (None, D("8"), "draft")
 
-    # Changing a saved figure without a reason is refused, with the reason field flagged.
+    # Changing an approved figure without a reason is refused, with the reason field flagged.
     response = client.post(url, {"year": "2024", "planned": "10", "completed": "7"})
     assert response.status_code == 200 and REASON_REQUIRED in response.content.decode()
-    assert ProjectInvestment.objects.get(year=2024).completed == D("6.5")
+    assert ProjectInvestment.objects.get(year=2024).pending_completed is None
 
     response = client.post(url, {"year": "2024", "planned": "10", "completed": "7", "reason": "统计局核实"})
     assert response.status_code == 302
     row = ProjectInvestment.objects.get(year=2024)
-    assert row.completed == D("7")
+    assert (row.completed, row.pending_completed, row.status) == (D("6.5"), D("7"), "draft")
     assert row.history.first().history_change_reason == "统计局核实"
 
     # The project page shows the change, who made it and why.
     body = client.get(f"/projects/{project.pk}/").content.decode()
-    assert "统计局核实" in body and "6.5 → 7" in body and "录入员甲" in body
+    assert "统计局核实" in body and "新填报完成投资（亿元）：— → 7" in body and "录入员甲" in body
 
 
 @pytest.mark.parametrize(
@@ -351,9 +362,10 @@ def test_dashboard_query_count(
 ) -> None:
     build_projects(region, count)
     login(client, leader)
-    # session, user, regions, latest year, projects by stage, the year's investment, projects by domain,
-    # investment by domain, summary records, investment by year/level/batch, years, batches by round
-    with django_assert_num_queries(12):
+    # session, user, regions, latest year, user's groups (preview switch), projects by stage, the year's
+    # investment, projects by domain, investment by domain, summary records, investment by year/level/batch,
+    # years, batches by round
+    with django_assert_num_queries(13):
         response = client.get("/projects/dashboard/")
     assert response.status_code == 200
 

@@ -86,17 +86,86 @@ def test_clerk_records_investment_and_list_fits_a_phone(phone_page: Any, live_se
     page.fill("#id_year", "2024")
     page.fill("#id_planned", "6")
     page.fill("#id_completed", "5")
-    page.click("button:has-text('保存')")
-    assert "修改已保存的投资数额时，必须填写修改原因。" in page.inner_text("main")
+    page.click("button:has-text('保存草稿')")
+    assert "修改已审核通过的投资数额时，必须填写修改原因。" in page.inner_text("main")
     page.fill("#id_reason", "区统计局核实")
     with page.expect_navigation():
-        page.click("button:has-text('保存')")
+        page.click("button:has-text('保存草稿')")
     page.wait_for_selector("#investment-chart svg.main-svg")
     assert "区统计局核实" in page.inner_text("table.pj-history")
+    # The draft waits beside the approved figure, which still counts.
+    row_2024 = page.locator("#year-2024").inner_text()
+    assert "4.1" in row_2024 and "草稿" in row_2024 and "新填报" in row_2024
     screenshot(page, "projects-detail-phone")
+
+    # The clerk's own draft waits on 项目审核 with a 提交审核 button; the page fits the phone.
+    page.goto(f"{live_server.url}/projects/review/")
+    assert "区统计局核实" not in page.inner_text("main")  # history is folded away
+    draft = page.locator("tr", has_text="卧龙艾草产业园").first
+    assert "4.1 → 5" in draft.inner_text()
+    assert draft.locator("button:has-text('提交审核')").count() == 1
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390 + 1
+    screenshot(page, "projects-review-phone")
 
     page.goto(f"{live_server.url}/projects/?year=2024")
     # The page itself does not scroll sideways; the wide table scrolls inside its wrapper.
     assert page.evaluate("document.documentElement.scrollWidth") <= 390 + 1
     screenshot(page, "projects-list-phone", full_page=False)
+    assert_no_js_errors(page)
+
+
+def test_clerk_submits_reviewer_approves_project_page_shows_it(
+    browser_page: Any, live_server: Any, projects: Any
+) -> None:
+    """tongji enters 2024 completed investment and submits it; shenhe approves it on 项目审核; it counts."""
+    project = make_project(
+        projects.region,
+        "众德年产350万套高端汽车零部件项目",
+        domain=Domain.MANUFACTURING,
+        stage=Stage.UNDER_CONSTRUCTION,
+        total_investment=D("12.5"),
+    )
+    ProjectInvestment.objects.create(project=project, year=2024, planned=D("3"))
+    make_user("tongji", "录入员", first_name="统计局录入员")
+    make_user("shenhe", "审核员", first_name="发改委审核员")
+    page = browser_page
+
+    login(page, live_server, "tongji")
+    page.goto(f"{live_server.url}/projects/{project.pk}/")
+    page.click("#year-2024 a:has-text('修改')")
+    assert page.input_value("#id_planned") == "3.0000" and page.input_value("#id_completed") == ""
+    page.fill("#id_completed", "2.4")
+    page.fill("#id_source", "区统计局2024年12月重点项目月报")
+    screenshot(page, "projects-review-1-clerk-enters")
+    with page.expect_navigation():
+        page.click("button:has-text('保存并提交审核')")
+    assert "2024年投资已保存并提交审核，审核通过后计入统计。" in page.inner_text(".messages")
+    row = page.locator("#year-2024").inner_text()
+    assert "待审核" in row and "2.4" in row
+    assert page.locator("#investment-chart g.trace.bars").count() == 2
+    screenshot(page, "projects-review-2-clerk-submitted")
+    with page.expect_navigation():
+        page.click("form.logout button")
+
+    login(page, live_server, "shenhe")
+    page.click("nav.mainnav a:has-text('项目审核')")
+    page.wait_for_url("**/projects/review/")
+    figure = ProjectInvestment.objects.get(project=project, year=2024)
+    review_row = page.locator(f"#investment-{figure.pk}")
+    text = review_row.inner_text()
+    assert "众德年产350万套高端汽车零部件项目" in text and "2024年投资" in text and "统计局录入员" in text
+    assert "— → 2.4" in text
+    screenshot(page, "projects-review-3-reviewer-queue")
+    with page.expect_navigation():
+        review_row.locator("button", has_text="通过").click()
+    assert "已审核通过：众德年产350万套高端汽车零部件项目 2024年投资。" in page.inner_text(".messages")
+    assert "没有待审核的投资数额。" in page.inner_text("main")
+
+    page.goto(f"{live_server.url}/projects/{project.pk}/")
+    page.wait_for_selector("#investment-chart svg.main-svg")
+    row = page.locator("#year-2024").inner_text()
+    assert "2.4" in row and "80.0%" in row and "已审核" in row
+    history = page.inner_text("table.pj-history")
+    assert "修改并提交审核" in history and "审核通过" in history and "发改委审核员" in history
+    screenshot(page, "projects-review-4-project-page-after-approval")
     assert_no_js_errors(page)
