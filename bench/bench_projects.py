@@ -1,4 +1,4 @@
-"""Timings of the project list, project page, dashboard and 附件3 Excel export at 10 and 1000 projects.
+"""Timings of the project list, project page, dashboard, 附件3 Excel export and 项目审核 at 10 and 1000 projects.
 
 Run: ``DEBUG=1 .venv/bin/python bench/bench_projects.py`` (or ``make bench``). Uses a throw-away
 in-memory SQLite test database; never touches db.sqlite3. Prints the median of REPEAT runs, the
@@ -52,6 +52,7 @@ def main() -> None:
         from django.contrib.auth.models import User
 
         from indicators.models import Region
+        from projects.models import ProjectInvestment
         from tests.projects_factories import build_projects
 
         user = User.objects.create_user("bench", password="bench-password-123")
@@ -61,12 +62,17 @@ def main() -> None:
         for size in (10, 1000):
             region = Region.objects.create(name=f"基准区{size}")
             projects = build_projects(region, size, years=(2022, 2023, 2024), notes_per_project=3)
+            # Every project's 2024 figure waits for review: the worst case of the review page.
+            ProjectInvestment.objects.filter(project__region=region, year=2024).update(
+                status="submitted", pending_planned=3, pending_completed=2
+            )
             pages = (
                 ("项目列表（每页50）", f"/projects/?region={region.pk}&year=2024"),
                 ("项目列表（筛选一个领域）", f"/projects/?region={region.pk}&year=2024&domain=rural"),
                 ("项目页", f"/projects/{projects[-1].pk}/"),
                 ("项目仪表板", f"/projects/dashboard/?region={region.pk}&year=2024"),
                 ("附件3 Excel 导出（全部）", f"/projects/export.xlsx?region={region.pk}&year=2024"),
+                ("项目审核（全部待审核）", "/projects/review/"),
             )
             for label, url in pages:
                 ms, count, size_bytes = _time(client, url)

@@ -502,9 +502,9 @@ def test_review_page_query_count(
     client: Client, region: Region, clerk: User, reviewer: User, django_assert_num_queries: Any, count: int
 ) -> None:
     projects = build_projects(region, count, years=(2023, 2024), notes_per_project=0)
-    # Every project's 2024 figure waits for review (bulk, no history), and a few go through the services.
+    # Every project's 2024 figure waits for review (bulk: no history, no clerk), a few go through the services.
     ProjectInvestment.objects.filter(year=2024).update(
-        status="submitted", pending_planned=D("3"), pending_completed=D("2"), entered_by=clerk
+        status="submitted", pending_planned=D("3"), pending_completed=D("2")
     )
     enter(projects[0], clerk, year=2023, planned="1", completed="1", reason="核实", submit=True)
     enter(projects[1], clerk, year=2023, planned="2", completed="2", reason="核实")

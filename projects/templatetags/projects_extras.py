@@ -44,3 +44,11 @@ def bar_width(value: Decimal | int | None, maximum: Decimal | int | None = 100) 
         return "0%"
     share = min(max(Decimal(value) / Decimal(maximum) * 100, Decimal(0)), Decimal(100))
     return f"{share:.1f}%"
+
+
+@register.filter
+def person(user: Any, empty: str = EMPTY) -> str:
+    """A user's full name, else the username; ``empty`` when there is none (a command or the fixtures)."""
+    if user is None or not hasattr(user, "get_full_name"):
+        return empty
+    return str(user.get_full_name() or user.username)
