@@ -89,16 +89,22 @@ class ProjectQuerySet(models.QuerySet["Project"]):
         Approved figures only; ``preview`` adds the figures awaiting review (see ``InvestmentQuerySet.figures``).
         """
         rows = ProjectInvestment.objects.figures(preview=preview).filter(project=models.OuterRef("pk"), year=year)
+        marks = (
+            {  # which shown figures are pending, so pages can mark them
+                "year_pending": models.Exists(rows.filter(status=ReviewStatus.SUBMITTED)),
+                "total_pending_shown": models.Q(total_status=ReviewStatus.SUBMITTED),
+            }
+            if preview
+            else {}
+        )
         return self.annotate(
+            **marks,
             # django-stubs cannot see annotations made inside a QuerySet method.
             year_planned=models.Subquery(rows.values("shown_planned")[:1]),  # type: ignore[misc]
             year_completed=models.Subquery(rows.values("shown_completed")[:1]),  # type: ignore[misc]
             has_year=models.Exists(rows),
             shown_total=shown_total(preview),
         )
-
-    def total_awaiting_review(self) -> ProjectQuerySet:
-        return self.filter(total_status=ReviewStatus.SUBMITTED)
 
 
 class Project(models.Model):

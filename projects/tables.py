@@ -86,5 +86,19 @@ class ProjectTable(tables.Table):
     def render_batch(self, record: Project) -> str:
         return record.batch_label or "—"
 
+    def _marked(self, value: Decimal | None, pending: bool) -> str:
+        if not pending:
+            return format_amount(value)
+        return format_html('{}<sup class="pj-pending-mark" title="待审核数值（预览）">待审</sup>', format_amount(value))
+
+    def render_total_investment(self, value: Decimal | None, record: Any) -> str:
+        return self._marked(value, getattr(record, "total_pending_shown", False))
+
+    def render_year_planned(self, value: Decimal | None, record: Any) -> str:
+        return self._marked(value, getattr(record, "year_pending", False))
+
+    def render_year_completed(self, value: Decimal | None, record: Any) -> str:
+        return self._marked(value, getattr(record, "year_pending", False))
+
     def render_completion(self, record: Any) -> str:
         return format_percent(completion_percent(record.year_planned, record.year_completed))

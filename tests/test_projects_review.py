@@ -296,15 +296,20 @@ def test_preview_for_reviewers_only(
 ) -> None:
     enter(project, clerk, planned="6", completed="4.1", submit=True)
     enter(project, clerk, year=2025, planned="3", completed=None)  # a draft: never counted, not even in preview
+    project.total_investment = D("35")
+    services.project_save(project=project, user=clerk, reason="追加投资", submit=True)
     for user, shown in [(reviewer, True), (admin, True), (leader, False), (clerk, False)]:
         client.force_login(user)
         for url in ("/projects/", "/projects/dashboard/"):
             body = client.get(url, {"year": "2024", "preview": "1"}).content.decode()
             assert ("含待审核数据" in body) is shown, (user, url)
             assert ("4.1" in body) is shown, (user, url)
+            assert ("35" in body) is shown, (user, url)
         body = client.get("/projects/", {"year": "2025", "preview": "1"}).content.decode()
         assert ">3<" not in body
     client.force_login(reviewer)
+    body = client.get("/projects/", {"year": "2024", "preview": "1"}).content.decode()
+    assert body.count("待审</sup>") == 3  # the pending total, planned and completed figures are marked
     body = client.get("/projects/", {"year": "2024"}).content.decode()
     assert "预览含待审核数据" in body and "4.1" not in body  # off unless asked for
     body = client.get(f"/projects/{project.pk}/", {"preview": "1"}).content.decode()

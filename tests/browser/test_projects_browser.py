@@ -156,6 +156,15 @@ def test_clerk_submits_reviewer_approves_project_page_shows_it(
     assert "众德年产350万套高端汽车零部件项目" in text and "2024年投资" in text and "统计局录入员" in text
     assert "— → 2.4" in text
     screenshot(page, "projects-review-3-reviewer-queue")
+
+    # Before approving, the reviewer may preview the list with the pending figure, clearly marked.
+    page.goto(f"{live_server.url}/projects/?year=2024&domain=manufacturing&preview=1")
+    assert "含待审核数据" in page.inner_text("main")
+    assert "2.4" in page.locator("tr", has_text="众德年产350万套").inner_text()
+    screenshot(page, "projects-review-3b-list-preview")
+    page.click("text=只看已审核数据")
+    assert "2.4" not in page.locator("tr", has_text="众德年产350万套").inner_text()
+    page.goto(f"{live_server.url}/projects/review/")
     with page.expect_navigation():
         review_row.locator("button", has_text="通过").click()
     assert "已审核通过：众德年产350万套高端汽车零部件项目 2024年投资。" in page.inner_text(".messages")
