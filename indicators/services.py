@@ -168,7 +168,7 @@ def _version_check(observation: Observation | None, expected_version: int | None
 
 def _locked_row(indicator: Indicator, period: Period) -> Observation | None:
     return (
-        Observation.objects.select_for_update()
+        Observation.objects.select_for_update(of=("self",))
         .select_related("entered_by")
         .filter(indicator=indicator, year=period.year, part=period.part)
         .first()
