@@ -7,48 +7,12 @@ SQL query count (which must not grow with the number of projects) and the respon
 
 from __future__ import annotations
 
-import os
-import statistics
-import sys
-import time
-from pathlib import Path
-
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "wolong.settings")
-os.environ.setdefault("DEBUG", "1")
-os.environ.setdefault("ALLOWED_HOSTS", "testserver")
-os.environ.pop("DATABASE_URL", None)
-
-import django  # noqa: E402
-
-django.setup()
-
-from django.db import connection  # noqa: E402
-from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
-
-REPEAT = 5
-
-
-def _time(client: Client, url: str) -> tuple[float, int, int]:
-    """Median milliseconds over REPEAT runs, the query count and the response size."""
-    client.get(url)  # warm up templates and caches
-    times = []
-    for _ in range(REPEAT):
-        start = time.perf_counter()
-        response = client.get(url)
-        times.append((time.perf_counter() - start) * 1000)
-        assert response.status_code == 200, (url, response.status_code)
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(url)
-    return statistics.median(times), len(queries), len(response.content)
+from django.test import Client
+from harness import test_database, time_get
 
 
 def main() -> None:
-    setup_test_environment()
-    old_name = connection.creation.create_test_db(verbosity=0)
-    try:
+    with test_database():
         from django.contrib.auth.models import User
 
         from indicators.models import Region
@@ -75,10 +39,8 @@ def main() -> None:
                 ("项目审核（全部待审核）", "/projects/review/"),
             )
             for label, url in pages:
-                ms, count, size_bytes = _time(client, url)
+                ms, count, size_bytes = time_get(client, url)
                 print(f"{size:>8}  {label:<24} {ms:>10.1f} {count:>8} {size_bytes:>9}")
-    finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
 
 
 if __name__ == "__main__":
