@@ -210,6 +210,10 @@ def _int(raw: str | None) -> int:
 
 def indicator(request: HttpRequest, pk: int) -> HttpResponse:
     item = get_object_or_404(Indicator.objects.select_related("plan", "plan__region", "category", "parent"), pk=pk)
+    if item.parent_id:
+        # A sub-indicator is shown on its parent's page, beside its sibling, as in 附件1.
+        query = f"?{request.GET.urlencode()}" if request.GET else ""
+        return redirect(f"{reverse('reports:indicator', args=[item.parent_id])}{query}#chart-{item.pk}")
     selection = select(request, fixed_plan=item.plan)
     assert selection.as_of is not None
     as_of = selection.as_of

@@ -362,3 +362,17 @@ def test_selection_queries(rf: Any, plan_14th: Plan, django_assert_num_queries: 
     with django_assert_num_queries(2):  # the plan list, the latest period with data
         chosen = selection.select(rf.get("/"))
     assert chosen.as_of == latest_period_with_data(plan_14th)
+
+
+def test_every_row_of_appendix_1_links_to_a_working_page(client: Client, plan_14th: Plan, leader: User) -> None:
+    """Sub-indicator rows link to their parent's page, where both sub-indicators are charted."""
+    client.force_login(leader)
+    nurses = Indicator.objects.get(plan=plan_14th, name="每千人口注册护士数")
+    response = client.get(f"/indicator/{nurses.pk}/", {"as_of": "2023H1"})
+    assert response.status_code == 302
+    assert response["Location"] == f"/indicator/{nurses.parent_id}/?as_of=2023H1#chart-{nurses.pk}"
+    page = client.get(response["Location"])
+    assert page.status_code == 200
+    assert "每千人口注册护士数" in page.content.decode()
+    for item in Indicator.objects.of_plan(plan_14th):
+        assert client.get(f"/indicator/{item.pk}/", follow=True).status_code == 200, item.name
