@@ -457,6 +457,16 @@ def _pace_status(ctx: _Context, on_pace: bool, completion: Decimal | None, tp: D
     return Status.ON_TRACK
 
 
+def _against_time(ctx: _Context, status: Status, tp: Decimal) -> str:
+    """How completion compares with time progress, in the words of the status just decided (so the sentence
+    can never contradict the verdict when a plan sets an on-track ratio other than 1)."""
+    ratio = ctx.settings.on_track_ratio
+    bar = f"时序进度{pct(tp)}" if ratio == ONE else f"时序进度{pct(tp)}的{num(ratio)}倍"
+    if status == Status.EXCEEDED:
+        return f"已超过{bar}"
+    return f"{'不低于' if status in (Status.ON_TRACK, Status.AHEAD) else '低于'}{bar}"
+
+
 def _verdict_words(ctx: _Context, status: Status) -> str:
     return f"进展{ctx.settings.label(status)}" if status not in (Status.EXCEEDED,) else "已提前完成规划目标"
 
@@ -527,7 +537,7 @@ def _level(ctx: _Context, points: list[Point]) -> _Result:
         rule
         + base_note
         + f"完成进度=（{num(latest.value)}−{num(base.value)}）÷（{num(target)}−{num(base.value)}）={pct(completion)}，"
-        + f"{'不低于' if completion >= tp else '低于'}时序进度{pct(tp)}，{_verdict_words(ctx, status)}。"
+        + f"{_against_time(ctx, status, tp)}，{_verdict_words(ctx, status)}。"
         + (f"{required_text}。" if required_text else "")
     )
     return _Result(
@@ -704,11 +714,7 @@ def _cumulative(ctx: _Context, points: list[Point]) -> _Result:
         achieved = total / elapsed  # average share per year, to compare paces only
     explanation = (
         f"目标类型：五年累计，目标{num(target)}{'%' if s.target.compound else s.unit}。{values}，{how}{shown_total}，"
-        + (
-            f"完成进度{pct(completion)}，{'不低于' if completion >= ctx.tp else '低于'}时序进度{pct(ctx.tp)}，"
-            if completion is not None
-            else ""
-        )
+        + (f"完成进度{pct(completion)}，{_against_time(ctx, status, ctx.tp)}，" if completion is not None else "")
         + f"{_verdict_words(ctx, status)}。"
         + (f"{required_text}。" if required_text and status != Status.EXCEEDED else "")
     )
@@ -843,7 +849,7 @@ def _bound(ctx: _Context, points: list[Point]) -> _Result:
     return _Result(
         status,
         rule + skip_note + f"基期与最新可比数据均未满足要求，按向目标推进的进度判断：完成进度{pct(completion)}，"
-        f"{'不低于' if completion >= ctx.tp else '低于'}时序进度{pct(ctx.tp)}，{_verdict_words(ctx, status)}。",
+        f"{_against_time(ctx, status, ctx.tp)}，{_verdict_words(ctx, status)}。",
         completion=completion,
         required=required,
         required_text=required_text,

@@ -402,3 +402,11 @@ def test_level_required_increase_reaches_the_target(target: Decimal, base: Decim
     verdict = evaluate(series(tk.LEVEL, str(target), {"2020": str(base), "2022": str(latest)}), P("2022"))
     assert verdict.required_rate is not None
     assert abs(latest + verdict.required_rate * 3 - target) < D("0.0001")
+
+
+def test_explanation_agrees_with_the_verdict_under_a_stricter_ratio() -> None:
+    strict = Settings.from_dict({"on_track_ratio": "1.2"})
+    verdict = evaluate(series(tk.LEVEL, "14.05", {"2020": "9.41", "2022": "11.5"}), P("2022"), strict)
+    assert verdict.status == Status.BEHIND  # 45 % completion < 1.2 × 40 %
+    assert "低于时序进度40.0%的1.2倍" in verdict.explanation
+    assert "不低于" not in verdict.explanation

@@ -29,6 +29,8 @@ D = Decimal
         ("＜5.5", "城镇调查失业率", "%", tk.CEILING, D("5.5"), {"inclusive": False, "direction": tk.LOWER}),
         ("<5.5", "城镇调查失业率", "%", tk.CEILING, D("5.5"), {"inclusive": False}),
         ("5.5以内", "城镇调查失业率", "%", tk.CEILING, D("5.5"), {"inclusive": True}),
+        ("低于5.5", "城镇调查失业率", "%", tk.CEILING, D("5.5"), {"inclusive": False}),
+        ("控制在3以内", "居民消费价格涨幅", "%", tk.CEILING, D(3), {"inclusive": True}),
         ("＞95", "基本养老保险参保率", "%", tk.FLOOR, D(95), {"inclusive": False}),
         ("≥95", "基本医疗保险参保率", "%", tk.FLOOR, D(95), {"inclusive": True}),
         ("稳定在35以上", "粮食综合生产能力", "万吨", tk.FLOOR, D(35), {"inclusive": True}),
