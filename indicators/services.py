@@ -358,6 +358,7 @@ def observation_return(
     )
 
 
+@transaction.atomic
 def observation_submit_all(*, plan: Plan, user: Any) -> int:
     """Submit every draft or returned figure the user may enter in ``plan``; returns how many."""
     _check(user, Need.ENTER)
@@ -419,7 +420,7 @@ def manual_verdict_set(*, indicator: Indicator, as_of: Period, status: str, reas
         raise ValidationError(MANUAL_REASON_REQUIRED, code="reason_required")
     if status not in {s.value for s in Status}:
         raise ValidationError(STATUS_UNKNOWN, code="status")
-    verdict = ManualVerdict.objects.select_for_update().filter(
+    verdict = ManualVerdict.objects.select_for_update(of=("self",)).order_by().filter(
         indicator=indicator, year=as_of.year, part=as_of.part
     ).first() or ManualVerdict(indicator=indicator, year=as_of.year, part=as_of.part)
     verdict.status, verdict.reason = status, reason

@@ -17,6 +17,7 @@ from urllib.parse import quote
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.forms import BaseForm, Form
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
@@ -211,7 +212,10 @@ def build_grid(plan: Plan, user: Any, today: datetime.date) -> Grid:
         for o in Observation.objects.filter(indicator__in=[i.pk for i in indicators])
     }
     locked = {(lock.year, lock.part) for lock in PeriodLock.objects.filter(plan=plan)}
-    dated = [(y, p) for (_, y, p) in by_cell]
+    # Judge at the latest period with an approved or submitted figure: a clerk's unsent draft must not move
+    # everybody's verdicts to a later period.
+    counted = {ReviewStatus.APPROVED, ReviewStatus.SUBMITTED}
+    dated = [(o.year, o.part) for o in by_cell.values() if o.status in counted]
     latest = max((Period(y, p) for y, p in dated if y > plan.base_year), default=None)
     grid.as_of = latest
     approved: dict[int, IndicatorAssessment] = {}
@@ -732,13 +736,14 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
             elif action == "departments":
                 known = {d.pk: d for d in departments}
                 changed = 0
-                for indicator in indicators:
-                    raw = request.POST.get(f"dept-{indicator.pk}", "")
-                    new = known.get(int(raw)) if raw.isdigit() else None
-                    if (new.pk if new else None) != indicator.department_id:
-                        indicator.department = new
-                        services.indicator_save(indicator=indicator, user=request.user, reason="分配责任单位")
-                        changed += 1
+                with transaction.atomic():  # all assignments or none
+                    for indicator in indicators:
+                        raw = request.POST.get(f"dept-{indicator.pk}", "")
+                        new = known.get(int(raw)) if raw.isdigit() else None
+                        if (new.pk if new else None) != indicator.department_id:
+                            indicator.department = new
+                            services.indicator_save(indicator=indicator, user=request.user, reason="分配责任单位")
+                            changed += 1
                 messages.success(request, f"已更新 {changed} 项指标的责任单位。")
                 return redirect("indicators:plan", pk=plan.pk)
         except ValidationError as error:

@@ -18,7 +18,7 @@ REASON_MAX_CHARS = 4000
 def reason_note_save(*, plan: Plan, indicator: Indicator, as_of: Period, text: str, user: Any) -> ReasonNote:
     """Create or change the note, saved once so that each edit is one history entry (simple_history
     takes the user from HistoryRequestMiddleware)."""
-    note = ReasonNote.objects.select_for_update().filter(
+    note = ReasonNote.objects.select_for_update(of=("self",)).order_by().filter(
         plan=plan, indicator=indicator, year=as_of.year, part=as_of.part
     ).first() or ReasonNote(plan=plan, indicator=indicator, year=as_of.year, part=as_of.part)
     note.text = text.strip()
