@@ -6,10 +6,11 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
 
 from indicators.models import Department, StaffProfile
+from indicators.roles import ROLE_ADMIN, ROLE_CLERK, ROLE_LEADER, ROLE_REVIEWER
 from indicators.seed import load_plan_fixture
 from projects.seed import load_projects_fixture
 from reports.seed import load_reports_fixtures
@@ -17,10 +18,6 @@ from reports.seed import load_reports_fixtures
 FIXTURES = Path(settings.BASE_DIR) / "fixtures"
 DEMO_PASSWORD = "wolong-demo-2025"
 
-ROLE_CLERK = "录入员"
-ROLE_REVIEWER = "审核员"
-ROLE_LEADER = "领导"
-ROLE_ADMIN = "管理员"
 
 # username, full name, role, department
 DEMO_ACCOUNTS = [
@@ -35,14 +32,26 @@ DEMO_ACCOUNTS = [
 class Command(BaseCommand):
     help = "载入演示数据（十四五规划指标等）并创建演示账户；可重复运行。"
 
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--demo-accounts",
+            action="store_true",
+            help="DEBUG 关闭时也创建演示账户（其密码公开，切勿用于生产环境）",
+        )
+
     def handle(self, *args: Any, **options: Any) -> None:
+        # The demo accounts have a published password: only on a development machine, or when asked for.
+        with_accounts = settings.DEBUG or options["demo_accounts"]
         with transaction.atomic():
             result = load_plan_fixture(FIXTURES / "wolong_14th_plan.json")
             result.created.update(load_reports_fixtures(FIXTURES).created)
             result.created.update(load_projects_fixture(FIXTURES / "wolong_projects.json").created)
-            accounts = self._accounts()
+            accounts = self._accounts() if with_accounts else 0
         created = ", ".join(f"{k} {v}" for k, v in sorted(result.created.items())) or "无"
         self.stdout.write(f"演示数据已载入（新建：{created}；新建账户 {accounts} 个）。")
+        if not with_accounts:
+            self.stdout.write("DEBUG 未开启：未创建演示账户。请用 createsuperuser 创建管理员，或加 --demo-accounts。")
+            return
         self.stdout.write(f"演示账户（密码均为 {DEMO_PASSWORD}）：")
         for username, full_name, role, department in DEMO_ACCOUNTS:
             self.stdout.write(f"  {username:<8} {role:<4} {full_name}{'（' + department + '）' if department else ''}")
