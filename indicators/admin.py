@@ -62,7 +62,21 @@ class CategoryAdmin(admin.ModelAdmin):
     search_fields = ["name"]
 
 
-class ObservationInline(admin.TabularInline):
+class ReadOnlyAdminMixin:
+    """Shown for reference only: writes go through the browser forms and their services, which enforce
+    period locks, versions and the required reason of every change."""
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class ObservationInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = Observation
     extra = 0
     fields = ["year", "part", "value", "decimals", "no_data", "status", "source", "note"]
@@ -201,14 +215,14 @@ class AlternativeReadingAdmin(admin.ModelAdmin):
 
 
 @admin.register(AssignedTarget)
-class AssignedTargetAdmin(SimpleHistoryAdmin):
+class AssignedTargetAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):  # edited on the indicator's 目标 page
     list_display = ["indicator", "year", "part", "value", "source"]
     list_select_related = ["indicator"]
     autocomplete_fields = ["indicator"]
 
 
 @admin.register(ManualVerdict)
-class ManualVerdictAdmin(SimpleHistoryAdmin):
+class ManualVerdictAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):  # set on the indicator's 人工研判 page
     list_display = ["indicator", "year", "part", "status", "set_by", "updated_at"]
     list_select_related = ["indicator", "set_by"]
     autocomplete_fields = ["indicator"]

@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 from django.test import Client
 
-from indicators.models import Indicator, Plan
+from indicators.models import Indicator, ManualVerdict, Plan
 from tests.conftest import make_user
 
 
@@ -58,3 +58,19 @@ def test_new_printed_target_is_parsed_again(admin_client: Client, plan_14th: Pla
     forest.refresh_from_db()
     assert forest.target_kind == "floor"
     assert forest.target_value == Decimal("14.5")
+
+
+def test_admin_cannot_bypass_the_services_for_manual_verdicts_and_inline_figures(
+    admin_client: Client, plan_14th: Plan
+) -> None:
+    verdict = ManualVerdict.objects.filter(indicator__plan=plan_14th).first()
+    assert verdict is not None
+    url = f"/admin/indicators/manualverdict/{verdict.pk}/change/"
+    response = admin_client.post(
+        url, {"indicator": verdict.indicator_id, "year": 2023, "part": "H1", "status": "behind", "reason": "绕过服务"}
+    )
+    assert response.status_code == 403
+    verdict.refresh_from_db()
+    assert verdict.status != "behind"
+    page = admin_client.get(f"/admin/indicators/indicator/{verdict.indicator_id}/change/").content.decode()
+    assert 'name="observations-0-value"' not in page  # figures are shown read-only in the indicator admin
