@@ -9,11 +9,14 @@ settings are read from the plan object the caller passes.
 
 from __future__ import annotations
 
+import datetime
 import logging
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+
+from django.db.models import Max, Q
 
 from indicators import targets as tk
 from indicators.evaluation import (
@@ -105,6 +108,18 @@ def refresh_parsed_target(indicator: Indicator) -> None:
     indicator.target_direction = parsed.direction
 
 
+def counted_observation(obs: Observation, *, include_pending: bool = False) -> Observation | None:
+    """What counts of one observation: an approved figure; while a change of it waits for review, the
+    approved figure kept beside it; in preview, a submitted figure. Drafts and returned figures never count."""
+    if obs.status == ReviewStatus.APPROVED:
+        return obs
+    if include_pending and obs.status == ReviewStatus.SUBMITTED:
+        return obs
+    if obs.keeps_approved:
+        return obs.as_approved()
+    return None
+
+
 def _series(
     indicator: Indicator,
     plan: Plan,
@@ -152,13 +167,11 @@ def _assess(
 ) -> list[IndicatorAssessment]:
     settings = plan_settings(plan)
     ids = [i.pk for i in indicators]
-    statuses = PENDING_STATUSES if include_pending else (ReviewStatus.APPROVED,)
     by_indicator: dict[int, list[Observation]] = defaultdict(list)
-    for obs in Observation.objects.filter(indicator_id__in=ids, year__lte=as_of.year, status__in=statuses).order_by(
-        "year", "part"
-    ):
-        if obs.period <= as_of:
-            by_indicator[obs.indicator_id].append(obs)
+    for obs in Observation.objects.filter(indicator_id__in=ids, year__lte=as_of.year).order_by("year", "part"):
+        counted = counted_observation(obs, include_pending=include_pending)
+        if counted is not None and obs.period <= as_of:
+            by_indicator[obs.indicator_id].append(counted)
     for rows in by_indicator.values():
         rows.sort(key=lambda o: o.period.sort_key)
     assigned: dict[int, list[AssignedTarget]] = defaultdict(list)
@@ -255,6 +268,31 @@ def _parent(
     )
 
 
+def default_plan(plans: Sequence[Plan], today: datetime.date) -> Plan | None:
+    """The plan pages open on when none is asked for, the same everywhere (one query).
+
+    The plan running today if it has approved figures; otherwise the plan with the most recent approved
+    figures (a newly created 十五五 without data must not replace 十四五 on the leaders' pages); otherwise
+    the plan running today; otherwise the first given.
+    """
+    if not plans:
+        return None
+    latest = dict(
+        Observation.objects.filter(indicator__plan__in=plans, status=ReviewStatus.APPROVED, no_data=False)
+        .values_list("indicator__plan")
+        .annotate(last=Max("year"))
+        .values_list("indicator__plan", "last")
+    )
+    running = [p for p in plans if p.base_year < today.year <= p.end_year]
+    with_data = [p for p in plans if p.pk in latest]
+    for plan in running:
+        if plan.pk in latest:
+            return plan
+    if with_data:
+        return max(with_data, key=lambda p: (latest[p.pk], p.end_year))
+    return running[0] if running else plans[0]
+
+
 COVERAGE_FOR_DEFAULT = Decimal("0.5")
 
 
@@ -268,8 +306,8 @@ def latest_period_with_data(plan: Plan, *, min_coverage: Decimal = COVERAGE_FOR_
     """
     rows = (
         Observation.objects.of_plan(plan)
-        .approved()
-        .filter(no_data=False, year__gt=plan.base_year, year__lte=plan.end_year)
+        .filter(year__gt=plan.base_year, year__lte=plan.end_year)
+        .filter(Q(status=ReviewStatus.APPROVED, no_data=False) | Q(approved_no_data=False))
         .values_list("indicator_id", "year", "part")
     )
     reporting: dict[Period, set[int]] = defaultdict(set)

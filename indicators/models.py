@@ -291,6 +291,11 @@ class Observation(models.Model):
     note = models.TextField("备注", blank=True)
     status = models.CharField("审核状态", max_length=10, choices=ReviewStatus.choices, default=ReviewStatus.DRAFT)
     review_note = models.TextField("审核意见", blank=True)
+    # The last approved figure while a change of it waits for review: verdicts, pages and exports keep
+    # counting it until the change is approved. All three are empty when there is nothing to keep.
+    approved_value = models.DecimalField("原审核值", max_digits=20, decimal_places=6, null=True, blank=True)
+    approved_decimals = models.PositiveSmallIntegerField("原审核值小数位数", null=True, blank=True)
+    approved_no_data = models.BooleanField("原审核值为暂无数据", null=True, blank=True)
     entered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name="填报人",
@@ -333,6 +338,31 @@ class Observation(models.Model):
     @property
     def period(self) -> Period:
         return Period(self.year, self.part)
+
+    @property
+    def keeps_approved(self) -> bool:
+        """A change of an approved figure is pending and the approved figure is kept beside it."""
+        return self.status != ReviewStatus.APPROVED and self.approved_no_data is not None
+
+    def as_approved(self) -> Observation:
+        """This observation as last approved (an unsaved copy), for counting while a change is pending."""
+        if not self.keeps_approved:
+            return self
+        copy = Observation(
+            pk=self.pk,
+            indicator_id=self.indicator_id,
+            year=self.year,
+            part=self.part,
+            value=self.approved_value,
+            decimals=self.approved_decimals or 0,
+            no_data=bool(self.approved_no_data),
+            source=self.source,
+            note=self.note,
+            status=ReviewStatus.APPROVED,
+        )
+        if Observation.indicator.is_cached(self):
+            copy.indicator = self.indicator
+        return copy
 
     @property
     def display_value(self) -> str:

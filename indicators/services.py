@@ -258,6 +258,13 @@ def observation_record(
         return RecordResult(observation, created=False, changed=False, warning=observation.warning)
 
     warning = observation.warning
+    if target == ReviewStatus.APPROVED:
+        _forget_approved(observation)
+    elif changed and existing is not None and existing.status == ReviewStatus.APPROVED:
+        # Keep counting the approved figure until its change is approved (Akvo RSR: only approved counts).
+        observation.approved_value = existing.value
+        observation.approved_decimals = existing.decimals
+        observation.approved_no_data = existing.no_data
     if changed:
         observation.value, observation.no_data, observation.decimals = value, no_data, decimals or 0
         observation.note, observation.source = note, source
@@ -277,6 +284,10 @@ def observation_record(
         default = AUTO_APPROVED if approve else AUTO_SUBMITTED
     _audited_save(observation, user, reason or default)
     return RecordResult(observation, created=existing is None, changed=changed, warning=warning)
+
+
+def _forget_approved(observation: Observation) -> None:
+    observation.approved_value = observation.approved_decimals = observation.approved_no_data = None
 
 
 def _transition(
@@ -301,6 +312,8 @@ def _transition(
         raise ValidationError(wrong_status, code="wrong_status")
     row.indicator = observation.indicator  # keep the caller's select_related objects
     row.status = to
+    if to == ReviewStatus.APPROVED:
+        _forget_approved(row)
     if review_note is not None:
         row.review_note = review_note
     row.version += 1

@@ -304,3 +304,30 @@ def test_plan_create_with_categories(region: Region, admin: User) -> None:
             region=region, name="错", short_name="", base_year=2030, end_year=2025, categories=["a"], user=admin
         )
     assert excinfo.value.messages == [services.PLAN_YEARS_INVALID]
+
+
+def test_the_approved_figure_keeps_counting_until_its_change_is_approved(
+    small: SmallPlan, clerk: User, reviewer: User
+) -> None:
+    """Editing an approved figure must not move verdicts, pages or exports before review (review finding)."""
+    from indicators.assessment import assess_indicator, latest_period_with_data
+
+    def counted_2022(*, preview: bool = False) -> Decimal | None:
+        result = assess_indicator(small.gdp, Period(2022), include_pending=preview)
+        return next(o.value for o in result.observations if o.period == Period(2022))
+
+    assert counted_2022() == Decimal("4.0")
+    result = services.observation_record(
+        indicator=small.gdp, period=Period(2022), value=Decimal("9.9"), user=clerk, reason="更正"
+    )
+    assert (result.observation.status, counted_2022()) == (ReviewStatus.DRAFT, Decimal("4.0"))
+    assert latest_period_with_data(small.plan) is not None
+    submitted = services.observation_submit(observation=result.observation, user=clerk)
+    assert counted_2022() == Decimal("4.0")
+    assert counted_2022(preview=True) == Decimal("9.9")
+    returned = services.observation_return(observation=submitted, user=reviewer, note="请核实")
+    assert counted_2022() == Decimal("4.0")
+    resubmitted = services.observation_submit(observation=returned, user=clerk)
+    approved = services.observation_approve(observation=resubmitted, user=reviewer)
+    assert counted_2022() == Decimal("9.9")
+    assert approved.approved_no_data is None  # nothing kept once the change is approved
