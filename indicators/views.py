@@ -27,7 +27,13 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from indicators import roles, services
-from indicators.assessment import IndicatorAssessment, assess_indicator, assess_plan, latest_period_with_data
+from indicators.assessment import (
+    IndicatorAssessment,
+    assess_indicator,
+    assess_plan,
+    default_plan,
+    latest_period_with_data,
+)
 from indicators.forms import (
     AssignedTargetForm,
     CategoryForm,
@@ -42,7 +48,15 @@ from indicators.forms import (
     TargetForm,
     VersionForm,
 )
-from indicators.importer import ImportFileError, ImportReport, check_upload, run_import, template_workbook
+from indicators.importer import (
+    FILE_TOO_LARGE,
+    MAX_UPLOAD_BYTES,
+    ImportFileError,
+    ImportReport,
+    check_upload,
+    run_import,
+    template_workbook,
+)
 from indicators.models import (
     AlternativeReading,
     Department,
@@ -81,17 +95,14 @@ def _parse_period(code: str) -> Period:
 
 
 def _choose_plan(request: HttpRequest, plans: list[Plan]) -> Plan | None:
-    """?plan=<pk> if given and known; else the plan running today; else the newest."""
+    """?plan=<pk> if given and known; else the default plan of every page (``default_plan``)."""
     wanted = request.GET.get("plan") or request.POST.get("plan")
     if wanted:
         for plan in plans:
             if str(plan.pk) == wanted:
                 return plan
         raise Http404("未找到该规划。")
-    year = timezone.localdate().year
-    running = [p for p in plans if p.base_year < year <= p.end_year]
-    candidates = running or plans
-    return candidates[0] if candidates else None
+    return default_plan(plans, timezone.localdate())
 
 
 def _errors(error: ValidationError) -> list[str]:
@@ -845,8 +856,29 @@ def _unstash(request: HttpRequest, plan: Plan, token: str) -> tuple[bytes, str, 
     return data, entry["filename"], Period.parse(entry["as_of"]) if entry["as_of"] else None
 
 
+UPLOAD_FORM_OVERHEAD = 64 * 1024  # multipart boundaries and the other form fields
+
+
+def _body_size(request: HttpRequest) -> int:
+    try:
+        return int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return 0
+
+
 def plan_import(request: HttpRequest, pk: int) -> HttpResponse:
     plan = roles.get_plan_for_user(request.user, pk, need=Need.ADMIN)
+    if request.method == "POST" and _body_size(request) > MAX_UPLOAD_BYTES + UPLOAD_FORM_OVERHEAD:
+        # Refused before Django parses the body, so an oversized file is never written to disk.
+        context = {
+            "plan": plan,
+            "form": ImportUploadForm(),
+            "report": None,
+            "token": "",
+            "empty_plan": not plan.indicators.exists(),
+            "upload_error": FILE_TOO_LARGE,
+        }
+        return render(request, "indicators/plan_import.html", context)
     form = ImportUploadForm(request.POST or None, request.FILES or None)
     report: ImportReport | None = None
     token = ""

@@ -10,8 +10,9 @@ from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 from django.http import HttpRequest
+from django.utils import timezone
 
-from indicators.assessment import latest_period_with_data
+from indicators.assessment import default_plan, latest_period_with_data
 from indicators.models import Plan
 from indicators.periods import Period, PeriodError, plan_periods
 
@@ -55,16 +56,15 @@ def select(request: HttpRequest, *, fixed_plan: Plan | None = None) -> Selection
     warnings: list[str] = []
     if not plans:
         return Selection(plan=None, plans=(), as_of=None)
-    plan = plans[0]
     wanted_plan = request.GET.get("plan", "").strip()
-    if fixed_plan is not None:
-        plan = fixed_plan
-    elif wanted_plan:
-        match = next((p for p in plans if str(p.pk) == wanted_plan), None)
-        if match is None:
+    plan: Plan | None = fixed_plan
+    if plan is None and wanted_plan:
+        plan = next((p for p in plans if str(p.pk) == wanted_plan), None)
+    if plan is None:
+        plan = default_plan(plans, timezone.localdate())  # one query, only when no plan was chosen
+        assert plan is not None
+        if wanted_plan:
             warnings.append(PLAN_INVALID.format(plan=plan.name))
-        else:
-            plan = match
     as_of: Period | None = None
     raw = request.GET.get("as_of", "").strip()
     if raw:

@@ -131,3 +131,24 @@ def test_assess_plan_runs_a_fixed_number_of_queries(db: None, django_assert_num_
     with django_assert_num_queries(4):
         results = assess_plan(plan, H1_2023)
     assert len(results) == size
+
+
+def test_default_plan_is_the_one_with_data_until_the_new_plan_has_some(plan_14th: Plan) -> None:
+    """A new, empty 十五五 must not replace 十四五 on the pages; once it has approved figures it does."""
+    import datetime
+
+    from indicators.assessment import default_plan
+    from indicators.models import Category
+
+    new = Plan.objects.create(name="卧龙区“十五五”规划", region=plan_14th.region, base_year=2025, end_year=2030)
+    plans = list(Plan.objects.all())
+    nov_2026 = datetime.date(2026, 11, 21)
+    assert default_plan(plans, nov_2026) == plan_14th
+    category = Category.objects.create(plan=new, name="经济发展")
+    gdp = Indicator.objects.create(plan=new, category=category, name="地区生产总值增长", unit="%", target_text="6.5")
+    Observation.objects.create(indicator=gdp, year=2026, part="H1", value=Decimal("5.0"), status=ReviewStatus.DRAFT)
+    assert default_plan(plans, nov_2026) == plan_14th  # a draft is not data yet
+    Observation.objects.filter(indicator=gdp).update(status=ReviewStatus.APPROVED)
+    assert default_plan(plans, nov_2026) == new
+    assert default_plan(plans, datetime.date(2024, 6, 1)) == plan_14th
+    assert default_plan([], nov_2026) is None

@@ -354,6 +354,8 @@ def test_upload_preview_confirm(client: Client, plan_14th: Plan, boss: User) -> 
         (b"", "空.xlsx", importer.FILE_EMPTY),
         (b"not a zip", "假.xlsx", importer.FILE_NOT_XLSX),
         (b"\0" * (importer.MAX_UPLOAD_BYTES + 1), "大.xlsx", importer.FILE_TOO_LARGE),
+        # far over the limit: refused from Content-Length before Django parses (and spools) the body
+        (b"\0" * (importer.MAX_UPLOAD_BYTES * 2), "很大.xlsx", importer.FILE_TOO_LARGE),
     ],
 )
 def test_bad_uploads_are_refused_in_chinese(
