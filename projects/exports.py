@@ -14,13 +14,13 @@ from io import BytesIO
 
 from django.db.models import OuterRef, QuerySet, Subquery
 from openpyxl import Workbook
-from openpyxl.cell.cell import Cell, MergedCell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from projects.models import DOMAIN_ORDER, Domain, Level, ProgressNote, Project, Stage
 from projects.rules import completion_percent, sum_known
+from reports.workbook import set_text
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CHINESE_NUMERALS = "一二三四五六七八九十"
@@ -40,7 +40,6 @@ HEADERS = (
 WIDTHS = (7, 42, 10, 11, 13, 15, 15, 11, 60)
 AMOUNT_FORMAT = "0.00##"
 PERCENT_FORMAT = "0.0"
-FORMULA_PREFIXES = ("=", "+", "-", "@")
 
 
 @dataclass(frozen=True)
@@ -135,14 +134,6 @@ def group_by_domain(rows: Iterable[ExportRow]) -> list[DomainGroup]:
     ]
 
 
-def safe_text(cell: Cell | MergedCell, text: str) -> None:
-    """Write user text as text: a leading = + - @ must never become a formula."""
-    cell.value = text
-    if text.startswith(FORMULA_PREFIXES):
-        cell.data_type = "s"
-        cell.quotePrefix = True
-
-
 def build_workbook(rows: list[ExportRow], *, year: int, region_name: str) -> Workbook:
     wb = Workbook()
     ws = wb.active
@@ -179,12 +170,12 @@ def build_workbook(rows: list[ExportRow], *, year: int, region_name: str) -> Wor
         r += 1
         for seq, row in enumerate(group.rows, start=1):
             ws.cell(row=r, column=1, value=seq).alignment = center
-            safe_text(ws.cell(row=r, column=2), row.name)
+            set_text(ws.cell(row=r, column=2), row.name)
             ws.cell(row=r, column=3, value=row.level or None)
             ws.cell(row=r, column=4, value=row.stage or None)
             _amounts(ws, r, row.total, row.planned, row.completed)
             note = f"{row.latest_note_date:%Y-%m-%d} {row.latest_note}" if row.latest_note_date else ""
-            safe_text(ws.cell(row=r, column=9), note)
+            set_text(ws.cell(row=r, column=9), note)
             _style_row(ws, r, ncols, border, wrap)
             r += 1
         ws.cell(row=r, column=2, value=f"{group.label}{SUBTOTAL_LABEL}").font = bold

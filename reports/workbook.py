@@ -116,10 +116,12 @@ def number_format(decimals: int) -> str:
 
 
 def set_text(cell: Any, text: str) -> Any:
-    """Write ``text`` as a string cell; a formula-like start (=, +, -, @) stays text."""
+    """Write ``text`` as a string cell; a formula-like start (=, +, -, @, tab, CR) stays text, also when
+    someone edits the cell later in Excel (quote prefix). Used by every workbook the app writes."""
     cell.value = text
     if text.startswith(FORMULA_PREFIXES):
         cell.data_type = "s"
+        cell.quotePrefix = True
         cell.quotePrefix = True
     return cell
 
