@@ -321,7 +321,7 @@ def latest_period_with_data(plan: Plan, *, min_coverage: Decimal = COVERAGE_FOR_
     return max(covered or reporting, key=lambda p: p.sort_key)
 
 
-_GROUPS = {
+STATUS_GROUP = {  # how the report counts: 完成市定目标 as 达到预期, 未完成市定目标 as 低于预期
     Status.EXCEEDED: Status.EXCEEDED,
     Status.AHEAD: Status.ON_TRACK,
     Status.ON_TRACK: Status.ON_TRACK,
@@ -336,9 +336,9 @@ _GROUPS = {
 def summarize(assessments: Iterable[IndicatorAssessment]) -> PlanSummary:
     """Counts per top-level indicator, as the report counts them (完成市定目标 counts as 达到预期)."""
     top = [a for a in assessments if a.indicator.parent_id is None]
-    names: dict[Status, list[str]] = {s: [] for s in set(_GROUPS.values())}
+    names: dict[Status, list[str]] = {s: [] for s in set(STATUS_GROUP.values())}
     for a in top:
-        names[_GROUPS[a.verdict.status]].append(a.indicator.name)
+        names[STATUS_GROUP[a.verdict.status]].append(a.indicator.name)
     binding = [a for a in top if a.indicator.attribute == "binding"]
     return PlanSummary(
         total=len(top),
@@ -351,5 +351,5 @@ def summarize(assessments: Iterable[IndicatorAssessment]) -> PlanSummary:
         no_data=len(names[Status.NO_DATA]),
         pending=len(names[Status.PENDING]),
         names=names,
-        binding_behind=sum(1 for a in binding if _GROUPS[a.verdict.status] == Status.BEHIND),
+        binding_behind=sum(1 for a in binding if STATUS_GROUP[a.verdict.status] == Status.BEHIND),
     )

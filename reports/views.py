@@ -14,7 +14,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseForbidde
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
-from indicators.assessment import assess_indicator, status_label, target_of
+from indicators.assessment import STATUS_GROUP, assess_indicator, status_label, target_of
 from indicators.models import Indicator, ManualVerdict
 from indicators.periods import Period, PeriodError
 from indicators.vocabulary import Status
@@ -35,16 +35,7 @@ REASON_NOT_BEHIND = "该指标在此评估期不属于低于预期的指标，�
 
 # Verdict groups as the report counts them (完成市定目标 counts as 达到预期), in display order.
 GROUPS = (Status.EXCEEDED, Status.ON_TRACK, Status.BEHIND, Status.NO_DATA, Status.PENDING)
-GROUP_OF = {
-    Status.EXCEEDED: Status.EXCEEDED,
-    Status.AHEAD: Status.ON_TRACK,
-    Status.ON_TRACK: Status.ON_TRACK,
-    Status.ASSIGNED_MET: Status.ON_TRACK,
-    Status.BEHIND: Status.BEHIND,
-    Status.ASSIGNED_MISSED: Status.BEHIND,
-    Status.NO_DATA: Status.NO_DATA,
-    Status.PENDING: Status.PENDING,
-}
+GROUP_OF = STATUS_GROUP  # the report's way of counting, defined once in the engine wrappers
 
 
 def _page(request: HttpRequest, template: str, selection: Selection, **context: Any) -> HttpResponse:
