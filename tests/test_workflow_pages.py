@@ -133,12 +133,12 @@ def test_grid_query_count_does_not_grow_with_rows(
 ) -> None:
     small = build_small_plan(region, stats_department, hr_department, extra_indicators=extra)
     client.force_login(clerk)
-    # session, user, groups (role check), staff profile, plan list, editable indicators, their
-    # observations, the plan's locks, then assess_plan twice (approved, with submitted figures):
+    # session, user, groups (role check), staff profile, plan list, the default plan, editable indicators,
+    # their observations, the plan's locks, then assess_plan twice (approved, with submitted figures):
     # indicators, observations, assigned targets, manual verdicts each.
-    _grid_queries(client, django_assert_num_queries, 16)
-    assert len(client.get("/indicators/entry/").context["grid"].rows) == 2 + extra
-    assert small.plan.pk
+    _grid_queries(client, django_assert_num_queries, 17)
+    grid = client.get("/indicators/entry/").context["grid"]
+    assert (grid.plan, len(grid.rows)) == (small.plan, 2 + extra)
 
 
 @pytest.mark.parametrize("extra", [0, 12])
