@@ -50,6 +50,13 @@ def test_database_url_refuses_unusable_values(url: str, tmp_path: Path) -> None:
         database_config({"DATABASE_URL": url}, tmp_path)
 
 
+def test_connection_age_must_be_whole_seconds(tmp_path: Path) -> None:
+    url = {"DATABASE_URL": "postgres://postgres@127.0.0.1:5432/wolong"}
+    assert database_config({**url, "DB_CONN_MAX_AGE": "0"}, tmp_path)["CONN_MAX_AGE"] == 0
+    with pytest.raises(ImproperlyConfigured, match="DB_CONN_MAX_AGE"):
+        database_config({**url, "DB_CONN_MAX_AGE": "a minute"}, tmp_path)
+
+
 def test_postgres_url_is_parsed(tmp_path: Path) -> None:
     config = database_config({"DATABASE_URL": "postgres://postgres@127.0.0.1:5432/wolong"}, tmp_path)
     assert config["ENGINE"] == "django.db.backends.postgresql"

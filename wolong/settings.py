@@ -36,6 +36,14 @@ def env_list(environ: dict[str, str], name: str, default: list[str]) -> list[str
     return items
 
 
+def conn_max_age(environ: dict[str, str]) -> int:
+    """Seconds a database connection is kept open (``DB_CONN_MAX_AGE``, default 60; 0 closes after each request)."""
+    raw = environ.get("DB_CONN_MAX_AGE", "60").strip()
+    if not raw.isdigit():
+        raise ImproperlyConfigured(f"DB_CONN_MAX_AGE must be a whole number of seconds, got {raw!r}")
+    return int(raw)
+
+
 def database_config(environ: dict[str, str], base_dir: Path) -> dict:
     url = environ.get("DATABASE_URL", "").strip()
     if not url:
@@ -49,7 +57,7 @@ def database_config(environ: dict[str, str], base_dir: Path) -> dict:
             f"DATABASE_URL must start with postgres:// or sqlite://, got {url.split('://', 1)[0]!r}"
         )
     try:
-        config = dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
+        config = dj_database_url.parse(url, conn_max_age=conn_max_age(environ), conn_health_checks=True)
     except ValueError as exc:
         raise ImproperlyConfigured(f"DATABASE_URL is not a valid database URL: {exc}") from exc
     if config["ENGINE"] != "django.db.backends.sqlite3" and not config.get("NAME"):
