@@ -63,3 +63,23 @@ def test_messages_stay_chinese_for_an_english_browser(client: Client, db: None) 
     body = response.content.decode()
     assert "请输入一个正确的" in body
     assert "Please enter" not in body
+
+
+@pytest.mark.parametrize(
+    ("role", "shown", "hidden"),
+    [
+        ("领导", [], ["数据录入", ">审核<", "项目审核", "规划管理"]),
+        ("录入员", ["数据录入", "项目审核"], [">审核<", "规划管理"]),
+        ("审核员", [">审核<", "项目审核"], ["数据录入", "规划管理"]),
+        ("管理员", ["数据录入", ">审核<", "项目审核", "规划管理"], []),
+    ],
+)
+def test_navigation_shows_only_sections_the_role_can_use(
+    client: Client, db: None, role: str, shown: list[str], hidden: list[str]
+) -> None:
+    client.force_login(make_user("someone", role))
+    nav = client.get("/context/").content.decode().split('<nav class="mainnav"', 1)[1].split("</nav>", 1)[0]
+    for label in shown:
+        assert label in nav, label
+    for label in hidden:
+        assert label not in nav, label

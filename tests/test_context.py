@@ -138,8 +138,8 @@ def test_context_page_shows_tables_charts_and_both_readings(
     client: Client, context_loaded: None, django_assert_num_queries: object
 ) -> None:
     client.force_login(make_user("lingdao", "领导"))
-    # queries: session, user, context values joined with their tables
-    with django_assert_num_queries(3):  # type: ignore[operator]
+    # queries: session, user, the user's groups (navigation), context values joined with their tables
+    with django_assert_num_queries(4):  # type: ignore[operator]  # session, user, groups (nav), values
         response = client.get("/context/")
     body = response.content.decode()
     assert response.status_code == 200
@@ -159,7 +159,8 @@ def test_context_page_query_count_does_not_grow_with_data(
             table=table, region="卧龙区", order=1, year=year, reading=Reading.TABLE, value=1, source="x"
         )
     client.force_login(make_user("lingdao", "领导"))
-    with django_assert_num_queries(3):  # type: ignore[operator]
+    # session, user, the user's groups (navigation), the context values
+    with django_assert_num_queries(4):  # type: ignore[operator]
         assert client.get("/context/").status_code == 200
 
 

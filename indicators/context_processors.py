@@ -1,0 +1,31 @@
+"""Template context: which sections the logged-in user can work in, for the navigation."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils.functional import SimpleLazyObject
+
+from indicators import roles
+
+
+@dataclass(frozen=True)
+class NavAccess:
+    enter: bool  # 数据录入
+    review: bool  # 审核
+    projects_review: bool  # 项目审核 (clerks submit there, reviewers approve)
+    plans: bool  # 规划管理
+
+
+def _access(user: Any) -> NavAccess:
+    admin = roles.is_admin(user)
+    reviewer = roles.is_reviewer(user)
+    clerk = roles.is_clerk(user)
+    return NavAccess(enter=clerk or admin, review=reviewer, projects_review=clerk or reviewer, plans=admin)
+
+
+def nav(request: HttpRequest) -> dict[str, Any]:
+    """Lazy: the user's groups are read (once, cached by ``roles``) only when a page renders the navigation."""
+    return {"nav": SimpleLazyObject(lambda: _access(request.user))}
