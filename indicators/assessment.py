@@ -36,8 +36,6 @@ from indicators.vocabulary import Status
 
 logger = logging.getLogger(__name__)
 
-PENDING_STATUSES = (ReviewStatus.APPROVED, ReviewStatus.SUBMITTED)
-
 
 @dataclass(frozen=True)
 class IndicatorAssessment:

@@ -9,6 +9,7 @@ import secrets
 import tempfile
 import time
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -369,18 +370,25 @@ def entry_edit(request: HttpRequest, indicator_pk: int, period: str) -> HttpResp
     )
 
 
-@require_POST
-def observation_submit(request: HttpRequest, pk: int) -> HttpResponse:
-    observation = roles.get_observation_for_user(request.user, pk, need=Need.ENTER)
+def _apply_transition(
+    request: HttpRequest, observation: Observation, transition: Callable[..., Observation], done: str
+) -> None:
+    """Run a review transition with the version the page showed; report the outcome as a message."""
     form = VersionForm(request.POST)
     expected = form.cleaned_data.get("version") if form.is_valid() else None
     try:
-        services.observation_submit(observation=observation, user=request.user, expected_version=expected)
+        transition(observation=observation, user=request.user, expected_version=expected)
     except ValidationError as error:
         for message in _errors(error):
             messages.error(request, message)
     else:
-        messages.success(request, f"已提交审核：{observation.indicator.name} {observation.period.label}。")
+        messages.success(request, f"{done}：{observation.indicator.name} {observation.period.label}。")
+
+
+@require_POST
+def observation_submit(request: HttpRequest, pk: int) -> HttpResponse:
+    observation = roles.get_observation_for_user(request.user, pk, need=Need.ENTER)
+    _apply_transition(request, observation, services.observation_submit, "已提交审核")
     return redirect(_grid_url(observation.indicator.plan_id, observation.indicator_id))
 
 
@@ -500,15 +508,7 @@ def _back_to_review(request: HttpRequest) -> HttpResponseRedirect:
 @require_POST
 def observation_approve(request: HttpRequest, pk: int) -> HttpResponse:
     observation = roles.get_observation_for_user(request.user, pk, need=Need.REVIEW)
-    form = VersionForm(request.POST)
-    expected = form.cleaned_data.get("version") if form.is_valid() else None
-    try:
-        services.observation_approve(observation=observation, user=request.user, expected_version=expected)
-    except ValidationError as error:
-        for message in _errors(error):
-            messages.error(request, message)
-    else:
-        messages.success(request, f"已审核通过：{observation.indicator.name} {observation.period.label}。")
+    _apply_transition(request, observation, services.observation_approve, "已审核通过")
     return _back_to_review(request)
 
 
