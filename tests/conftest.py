@@ -14,6 +14,12 @@ SEEDS = Path(settings.BASE_DIR).parent / "shared" / "seeds"
 PLAN_FIXTURE = Path(settings.BASE_DIR) / "fixtures" / "wolong_14th_plan.json"
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    # PBKDF2 with its production work factor dominated the suite's time (every persona hashes a password);
+    # tests check who may do what, not the hash, so a fast hasher is enough here.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 def pytest_report_header(config: pytest.Config) -> str:
     db = settings.DATABASES["default"]
     return f"database: {db['ENGINE'].rsplit('.', 1)[-1]} {db.get('HOST') or ''} {db['NAME']}"
