@@ -46,6 +46,8 @@ class IndicatorAssessment:
     computed_label: str
     pending: bool = False
     children: list[IndicatorAssessment] = field(default_factory=list)
+    inputs: Series | None = None  # what the engine judged (None for a parent), to re-judge other readings
+    data_label: str = ""  # the verdict at the data period, worded for that period's stage
 
     @property
     def is_parent(self) -> bool:
@@ -65,6 +67,8 @@ class PlanSummary:
     pending: int
     names: dict[Status, list[str]]
     binding_behind: int = 0
+    stale: int = 0  # not updated to the as-of's expected period (数据未更新), counted apart from the verdicts
+    final: bool = False  # a final evaluation (总结评估)
 
 
 def plan_settings(plan: Plan) -> Settings:
@@ -93,7 +97,16 @@ def target_of(indicator: Indicator) -> Target:
         inclusive=parsed.inclusive if parsed.kind == indicator.target_kind else True,
         compound=parsed.compound,
         mode=parsed.note if parsed.kind == tk.LINKED else "同步",
+        change=parsed.change and parsed.kind == indicator.target_kind,
     )
+
+
+def target_reading(indicator: Indicator) -> str:
+    """Which reading of the printed target the evaluation uses and why, for everyone to see."""
+    parsed = tk.parse_target(indicator.target_text, indicator.name, indicator.unit)
+    if indicator.target_set_manually and indicator.target_kind and parsed.kind != indicator.target_kind:
+        return "目标类型已由管理员人工确认，不按原文自动识别。"
+    return parsed.reading
 
 
 def refresh_parsed_target(indicator: Indicator) -> None:
@@ -180,10 +193,16 @@ def _assess(
     }
     known = {i.pk: i for i in indicators}
 
+    growth = next((i for i in indicators if i.parent_id is None and tk.is_economic_growth(i.name, i.unit)), None)
+
     def series_for(indicator: Indicator, *, with_link: bool = True) -> Series:
         linked = None
+        other: Indicator | None = None
         if with_link and indicator.linked_indicator_id and indicator.linked_indicator_id in known:
             other = known[indicator.linked_indicator_id]
+        elif with_link and indicator.target_kind == tk.LINKED and growth is not None and growth.pk != indicator.pk:
+            other = growth  # linked by meaning: the plan's economic-growth indicator
+        if other is not None:
             linked = series_for(other, with_link=False)
         return _series(
             indicator,
@@ -203,15 +222,19 @@ def _assess(
     for indicator in indicators:
         if children_of.get(indicator.pk):
             continue
-        verdict = evaluate(series_for(indicator), as_of, settings)
+        inputs = series_for(indicator)
+        verdict = evaluate(inputs, as_of, settings)
         observations = by_indicator[indicator.pk]
+        stage = settings.stage(verdict.final)
         leaf_results[indicator.pk] = IndicatorAssessment(
             indicator=indicator,
             observations=observations,
             verdict=verdict,
-            label=settings.label(verdict.status),
-            computed_label=settings.label(verdict.computed_status),
+            label=stage.label(verdict.status),
+            computed_label=stage.label(verdict.computed_status),
             pending=any(o.status != ReviewStatus.APPROVED for o in observations),
+            inputs=inputs,
+            data_label=stage.label(verdict.data_status) if verdict.data_status else "",
         )
 
     results: list[IndicatorAssessment] = []
@@ -236,9 +259,12 @@ def _parent(
     status = Status(manual.status) if manual else computed
     parts = "、".join(f"{c.indicator.name}{c.label}" for c in children)
     explanation = f"由分项指标综合判断：{parts}。分项结论一致时取其结论，不一致时取较差者。"
+    first = children[0].verdict if children else None
+    final = bool(children) and all(c.verdict.final for c in children)
+    settings = settings.stage(final)
     if manual:
         explanation += f"人工研判为“{settings.label(status)}”，理由：{manual.reason}"
-    first = children[0].verdict if children else None
+    periods = [c.verdict.data_period for c in children if c.verdict.data_period is not None]
     verdict = Verdict(
         kind="",
         computed_status=computed,
@@ -254,6 +280,11 @@ def _parent(
         ),
         outlook=first.outlook if first and all(c.verdict.outlook == first.outlook for c in children) else None,
         explanation=explanation,
+        data_period=max(periods, key=lambda p: p.sort_key) if periods else None,
+        expected_period=first.expected_period if first else None,
+        stale=computed == Status.STALE,
+        data_status=common_status(c.verdict.data_status or c.verdict.status for c in children) if children else None,
+        final=final,
     )
     return IndicatorAssessment(
         indicator=indicator,
@@ -263,6 +294,7 @@ def _parent(
         computed_label=settings.label(computed),
         pending=any(c.pending for c in children),
         children=children,
+        data_label=settings.label(verdict.data_status) if verdict.data_status else "",
     )
 
 
@@ -328,6 +360,7 @@ STATUS_GROUP = {  # how the report counts: 完成市定目标 as 达到预期, �
     Status.ASSIGNED_MISSED: Status.BEHIND,
     Status.NO_DATA: Status.NO_DATA,
     Status.PENDING: Status.PENDING,
+    Status.STALE: Status.STALE,
 }
 
 
@@ -335,6 +368,7 @@ def summarize(assessments: Iterable[IndicatorAssessment]) -> PlanSummary:
     """Counts per top-level indicator, as the report counts them (完成市定目标 counts as 达到预期)."""
     top = [a for a in assessments if a.indicator.parent_id is None]
     names: dict[Status, list[str]] = {s: [] for s in set(STATUS_GROUP.values())}
+    final = bool(top) and all(a.verdict.final or a.verdict.stale or a.verdict.data_period is None for a in top)
     for a in top:
         names[STATUS_GROUP[a.verdict.status]].append(a.indicator.name)
     binding = [a for a in top if a.indicator.attribute == "binding"]
@@ -350,4 +384,6 @@ def summarize(assessments: Iterable[IndicatorAssessment]) -> PlanSummary:
         pending=len(names[Status.PENDING]),
         names=names,
         binding_behind=sum(1 for a in binding if STATUS_GROUP[a.verdict.status] == Status.BEHIND),
+        stale=len(names[Status.STALE]),
+        final=final,
     )

@@ -14,6 +14,19 @@ Which values count
     partial-year value is not a full-year level: the indicator's ``partial_periods_comparable`` flag says whether
     it may be used as the latest level.
 
+Data currency (数据截至…)
+    Each series has a reporting frequency (年度 / 半年 / 季度): set by staff, or inferred from its values (a
+    half-year value → half-yearly, a quarter value → quarterly, else yearly). For an as-of period it expects a
+    latest period: a yearly series at 2024年上半年 expects 2023, a half-yearly one 2024年上半年. An indicator is
+    judged at the time progress of its own latest data period (数据截至…), never against a later one. When that
+    period is older than expected the verdict is 数据未更新 (``Status.STALE``): the verdict at the data period is
+    kept beside it (``data_status``), and nothing is predicted from old data.
+
+Mid-term and final evaluation (中期评估 / 总结评估)
+    When the data period reaches the plan's end (time progress 100 %) the indicator is judged as in a final
+    evaluation: the target beaten → 超额完成 (``EXCEEDED``), reached → 完成 (``ON_TRACK``), missed → 未完成
+    (``BEHIND``), in the plan's ``final_labels``; required rates give way to the remaining gap ("距目标差…").
+
 Rules per target kind
     level (期末值)            completion = (latest − base) / (target − base); works for lower-is-better targets
                              since both differences change sign. Target already reached → 超出预期; completion ≥
@@ -24,7 +37,9 @@ Rules per target kind
                              covered) against the target; ``左右`` allows ``approx_tolerance`` points below it. The
                              five-year compound growth already reached → 超出预期.
     cumulative (五年累计)     total so far / target against time progress. Counts are summed; growth rates
-                             compound Π(1 + rᵢ) − 1 and reductions compound 1 − Π(1 − rᵢ).
+                             compound Π(1 + rᵢ) − 1 and reductions compound 1 − Π(1 − rᵢ). On a level quantity
+                             (人均预期寿命〔1〕) the bracket is the five-year change: judged as a level target of
+                             base + change.
     annual increment (年均提高) average increase per year since the base against the yearly increment (points for
                              a share, units for a level such as life expectancy).
     ceiling / floor          the latest comparable value against the bound (``＜``/``＞`` strict, ``以下``/``以上``
@@ -44,10 +59,14 @@ Required rate (后X年需…)
     years left after the last full year with data; for levels and increments (target − latest) / years left; for
     cumulative totals (target − total) / years left.
 
+    The horizon is worded by one rule (``years_text``): whole years → 后X年, otherwise 剩余X年.
+
 Outlook (预计…)
     Compares the required pace with the pace achieved so far: required ≤ achieved → 预计能如期完成规划目标;
     required ≤ ``outlook_difficult_ratio`` × achieved (default 2.5) → 预计实现规划目标存在一定难度; otherwise (or
-    no progress at all) → 预计难以实现规划目标. A target already reached → 已提前完成规划目标.
+    no progress at all) → 预计难以实现规划目标. A target already reached → 已提前完成规划目标. The outlook never
+    contradicts the verdict: a verdict below expectation is at best 存在一定难度; a stale indicator and a final
+    evaluation predict nothing.
 
 Rounding
     Decimal arithmetic throughout, rounded only for display, half-up (``ROUND_HALF_UP``) to one decimal place for
@@ -57,14 +76,14 @@ Rounding
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
 from enum import StrEnum
 from typing import Any
 
 from indicators import targets as tk
 from indicators.periods import Period
-from indicators.vocabulary import DEFAULT_LABELS, Status
+from indicators.vocabulary import DEFAULT_FINAL_LABELS, DEFAULT_LABELS, Status
 
 ROUNDING = ROUND_HALF_UP
 ONE = Decimal(1)
@@ -91,6 +110,7 @@ STATUS_RANK = [
     Status.BEHIND,
     Status.ASSIGNED_MISSED,
     Status.PENDING,
+    Status.STALE,
     Status.NO_DATA,
     Status.ON_TRACK,
     Status.ASSIGNED_MET,
@@ -131,6 +151,7 @@ class Target:
     inclusive: bool = True
     compound: bool = False
     mode: str = "同步"  # for linked targets: 同步 (in step) or 高于 (above)
+    change: bool = False  # for cumulative: the five-year change of a level (latest − base)
 
     @classmethod
     def from_parsed(cls, parsed: tk.ParsedTarget) -> Target:
@@ -142,6 +163,7 @@ class Target:
             inclusive=parsed.inclusive,
             compound=parsed.compound,
             mode=parsed.note if parsed.kind == tk.LINKED else "同步",
+            change=parsed.change,
         )
 
 
@@ -165,6 +187,7 @@ class Series:
     assigned: tuple[tuple[Period, Decimal], ...] = ()
     linked: Series | None = None
     manual: ManualInput | None = None
+    frequency: str = ""  # YEARLY / HALF_YEARLY / QUARTERLY; "" → inferred from the points
 
 
 @dataclass(frozen=True)
@@ -172,6 +195,7 @@ class Settings:
     """A plan's wording and thresholds (``Plan.evaluation_settings``); the defaults are the 2023 report's."""
 
     labels: Mapping[Status, str] = field(default_factory=lambda: dict(DEFAULT_LABELS))
+    final_labels: Mapping[Status, str] = field(default_factory=lambda: dict(DEFAULT_FINAL_LABELS))
     on_track_ratio: Decimal = ONE  # completion ≥ ratio × time progress → on track
     ahead_ratio: Decimal | None = None  # if set, completion ≥ ratio × time progress → AHEAD (快于预期)
     approx_tolerance: Decimal = Decimal("0.5")  # percentage points allowed below a 左右 growth target
@@ -184,6 +208,7 @@ class Settings:
         data = dict(data or {})
         unknown = set(data) - {
             "labels",
+            "final_labels",
             "on_track_ratio",
             "ahead_ratio",
             "approx_tolerance",
@@ -193,16 +218,10 @@ class Settings:
         }
         if unknown:
             raise SettingsError(SETTINGS_ERROR.format(detail=f"未知的设置项 {', '.join(sorted(unknown))}"))
-        labels = dict(DEFAULT_LABELS)
-        for key, label in (data.get("labels") or {}).items():
-            try:
-                status = Status(key)
-            except ValueError:
-                raise SettingsError(SETTINGS_ERROR.format(detail=f"未知的结论 {key}")) from None
-            if not isinstance(label, str) or not label.strip():
-                raise SettingsError(SETTINGS_ERROR.format(detail=f"结论 {key} 的用语不能为空"))
-            labels[status] = label.strip()
-        kwargs: dict[str, Any] = {"labels": labels}
+        kwargs: dict[str, Any] = {
+            "labels": _labels(DEFAULT_LABELS, data.get("labels")),
+            "final_labels": _labels(DEFAULT_FINAL_LABELS, data.get("final_labels")),
+        }
         for name in (
             "on_track_ratio",
             "ahead_ratio",
@@ -228,6 +247,28 @@ class Settings:
     def label(self, status: Status) -> str:
         return self.labels.get(status, DEFAULT_LABELS[status])
 
+    def final_stage(self) -> Settings:
+        """The same settings worded for a final evaluation (总结评估)."""
+        return replace(self, labels=self.final_labels)
+
+    def stage(self, final: bool) -> Settings:
+        return self.final_stage() if final else self
+
+
+def _labels(defaults: Mapping[Status, str], given: Any) -> dict[Status, str]:
+    labels = dict(defaults)
+    if given is not None and not isinstance(given, Mapping):
+        raise SettingsError(SETTINGS_ERROR.format(detail="结论用语必须是“结论: 用语”的对应表"))
+    for key, label in (given or {}).items():
+        try:
+            status = Status(key)
+        except ValueError:
+            raise SettingsError(SETTINGS_ERROR.format(detail=f"未知的结论 {key}")) from None
+        if not isinstance(label, str) or not label.strip():
+            raise SettingsError(SETTINGS_ERROR.format(detail=f"结论 {key} 的用语不能为空"))
+        labels[status] = label.strip()
+    return labels
+
 
 DEFAULT_SETTINGS = Settings()
 
@@ -246,6 +287,11 @@ class Verdict:
     required_text: str
     outlook: Outlook | None
     explanation: str
+    data_period: Period | None = None  # the period judged at (数据截至…): the latest counted value's
+    expected_period: Period | None = None  # the latest period the as-of expects for this series
+    stale: bool = False  # data_period is older than expected_period (数据未更新)
+    data_status: Status | None = None  # the computed verdict at data_period (kept when status is STALE)
+    final: bool = False  # judged as a final evaluation (总结评估): data_period is the plan's last
 
     @property
     def outlook_label(self) -> str:
@@ -291,6 +337,39 @@ def years_text(years: Decimal) -> str:
     return f"剩余{num(years)}年"
 
 
+YEARLY = "year"
+HALF_YEARLY = "half"
+QUARTERLY = "quarter"
+FREQUENCY_LABELS = {YEARLY: "年度", HALF_YEARLY: "半年", QUARTERLY: "季度"}
+
+
+def infer_frequency(points: Iterable[Point]) -> str:
+    """How often a series reports, read from its values: any quarter → quarterly, any half year → half-yearly."""
+    parts = {p.period.part for p in points if p.value is not None}
+    if parts & {"Q1", "Q2", "Q3", "Q4"}:
+        return QUARTERLY
+    if parts & {"H1", "H2"}:
+        return HALF_YEARLY
+    return YEARLY
+
+
+def expected_period(frequency: str, as_of: Period) -> Period:
+    """The latest period a series of ``frequency`` should have reported at the end of ``as_of``: a yearly
+    series at 2024年上半年 expects 2023; a half-yearly one 2024年上半年; a quarterly one the quarter itself."""
+    if as_of.part in ("", "H2", "Q4"):
+        return Period(as_of.year)
+    if frequency == QUARTERLY:
+        return as_of
+    if frequency == HALF_YEARLY and as_of.part in ("H1", "Q2", "Q3"):
+        return Period(as_of.year, "H1")
+    return Period(as_of.year - 1)
+
+
+def is_final(base_year: int, end_year: int, as_of: Period) -> bool:
+    """The as-of is the plan's last period: a final evaluation (总结评估) rather than a mid-term one."""
+    return time_progress(base_year, end_year, as_of) >= ONE
+
+
 def time_progress(base_year: int, end_year: int, as_of: Period) -> Decimal:
     span = Decimal(end_year - base_year)
     if span <= 0:
@@ -320,38 +399,85 @@ class _Context:
     settings: Settings
     tp: Decimal
     unit_word: str
+    final: bool = False
 
     @property
     def s(self) -> Series:
         return self.series
 
+    def reached(self, beyond: bool) -> Status:
+        """A target reached: 超出预期 (already done) in a mid-term evaluation; at the end of the plan 超额完成
+        only when strictly beyond it, 完成 when just met."""
+        return Status.EXCEEDED if beyond or not self.final else Status.ON_TRACK
+
+    def gap_text(self, gap: Decimal, what: str = "") -> str:
+        """The remaining distance to the target at the end of the plan (replaces the required rate)."""
+        return f"{what}距目标差{num(abs(gap), 2)}{self.unit_word}"
+
+
+_BELOW = frozenset({Status.BEHIND, Status.ASSIGNED_MISSED})
+
 
 def evaluate(series: Series, as_of: Period, settings: Settings = DEFAULT_SETTINGS) -> Verdict:
-    tp = time_progress(series.base_year, series.end_year, as_of)
-    ctx = _Context(series, as_of, settings, tp, "个百分点" if series.unit.strip() in {"%", "％"} else series.unit)
+    """Judge one indicator at ``as_of``: at the time progress of its own latest data period, marked stale
+    when that period is older than the as-of expects; the outlook and wording agree with the verdict."""
+    points = _in_plan(series, as_of)
+    data_period = points[-1].period if points else None
+    horizon = min(as_of, Period(series.end_year))
+    expected = expected_period(series.frequency or infer_frequency(points), horizon)
+    stale = data_period is not None and data_period.end < expected.end
+    tp = time_progress(series.base_year, series.end_year, data_period or as_of)
+    final = data_period is not None and tp >= ONE
+    stage = settings.stage(final)
+    unit_word = "个百分点" if series.unit.strip() in {"%", "％"} else series.unit
+    ctx = _Context(series, as_of, stage, tp, unit_word, final=final)
     result = _compute(ctx)
-    status = result.status
+    computed = result.status
+    outlook = None if final else result.outlook
+    required, required_text = result.required, result.required_text
+    explanation = result.explanation
+    status = computed
+    if stale and computed in (Status.PENDING, Status.NO_DATA):
+        explanation = f"数据截至{data_period.label}，未更新至{expected.label}。{explanation}"  # type: ignore[union-attr]
+        outlook, required, required_text = None, None, ""
+    elif stale:
+        assert data_period is not None
+        status = Status.STALE
+        outlook, required, required_text = None, None, ""
+        explanation = (
+            f"数据截至{data_period.label}，未更新至{expected.label}，暂不预测后续进展；"
+            f"按{data_period.label}数据（时序进度{pct(tp)}）判断为“{stage.label(computed)}”：{explanation}"
+        )
+    elif required_text:
+        explanation += f"{required_text}。"
     reason = ""
     if series.manual is not None:
         status = series.manual.status
         reason = series.manual.reason
-    explanation = result.explanation
-    if series.manual is not None:
-        computed_label = settings.label(result.status)
-        explanation += f"人工研判为“{settings.label(status)}”（计算结论：{computed_label}），理由：{reason}"
+        explanation += (
+            f"人工研判为“{stage.label(status)}”（计算结论：{stage.label(computed if not stale else status)}），"
+            f"理由：{reason}"
+        )
+    if status in _BELOW and outlook in (Outlook.ON_COURSE, Outlook.ACHIEVED):
+        outlook = Outlook.SOME_DIFFICULTY  # a lagging indicator is never predicted to finish on time
     return Verdict(
         kind=series.target.kind,
-        computed_status=result.status,
+        computed_status=status if stale and not series.manual else computed,
         status=status,
         manual=series.manual is not None,
         manual_reason=reason,
         completion=result.completion,
         time_progress=tp,
         average_so_far=result.average,
-        required_rate=result.required,
-        required_text=result.required_text,
-        outlook=result.outlook,
+        required_rate=required,
+        required_text=required_text,
+        outlook=outlook,
         explanation=explanation,
+        data_period=data_period,
+        expected_period=expected,
+        stale=stale,
+        data_status=computed,
+        final=final,
     )
 
 
@@ -369,7 +495,11 @@ class _Result:
 def _in_plan(series: Series, as_of: Period) -> list[Point]:
     """Valued points of the plan years up to as_of, in period order."""
     return sorted(
-        (p for p in series.points if p.value is not None and series.base_year < p.period.year and p.period <= as_of),
+        (
+            p
+            for p in series.points
+            if p.value is not None and series.base_year < p.period.year <= series.end_year and p.period <= as_of
+        ),
         key=lambda p: p.period.sort_key,
     )
 
@@ -439,7 +569,32 @@ def _compute(ctx: _Context) -> _Result:
     handler = handlers.get(kind)
     if handler is None or (kind not in (tk.ASSIGNED, tk.LINKED) and s.target.value is None):
         return _Result(Status.PENDING, "目标为定性表述或无法自动识别，需人工研判。")
+    if kind == tk.CUMULATIVE and s.target.change:
+        return _level_change(ctx, points)
     return handler(ctx, points)
+
+
+def _level_change(ctx: _Context, points: list[Point]) -> _Result:
+    """〔x〕 on a level quantity: the five-year change, i.e. a level target of base + x."""
+    s = ctx.series
+    change = s.target.value
+    assert change is not None
+    base = _base_point(s)
+    if base is None or base.value is None:
+        return _Result(Status.PENDING, f"目标为五年累计变化〔{num(change)}〕，但缺少{s.base_year}年基期值，需人工研判。")
+    goal = base.value + change
+    rule = (
+        f"目标类型：五年累计变化〔{num(change)}〕，即由{s.base_year}年的{num(base.value)}{'提高' if change >= 0 else '降低'}"
+        f"到{num(goal)}{s.unit}，按期末值判断。"
+    )
+    held = replace(
+        s,
+        target=Target(tk.LEVEL, goal, direction=tk.LOWER if change < 0 else tk.HIGHER, approximate=s.target.approximate),
+    )
+    inner = _Context(held, ctx.as_of, ctx.settings, ctx.tp, ctx.unit_word, final=ctx.final)
+    result = _level(inner, points)
+    result.explanation = rule + result.explanation.split("。", 1)[1]
+    return result
 
 
 def _on_track_status(ctx: _Context, completion: Decimal, tp: Decimal) -> Status:
@@ -468,6 +623,8 @@ def _against_time(ctx: _Context, status: Status, tp: Decimal) -> str:
 
 
 def _verdict_words(ctx: _Context, status: Status) -> str:
+    if ctx.final:
+        return f"总结评估为“{ctx.settings.label(status)}”"
     return f"进展{ctx.settings.label(status)}" if status not in (Status.EXCEEDED,) else "已提前完成规划目标"
 
 
@@ -500,7 +657,7 @@ def _level(ctx: _Context, points: list[Point]) -> _Result:
             )
         base = first
         span = Decimal(s.end_year) - first.period.end
-        tp = min(max((ctx.as_of.end - first.period.end) / span, Decimal(0)), ONE) if span > 0 else ONE
+        tp = min(max((points[-1].period.end - first.period.end) / span, Decimal(0)), ONE) if span > 0 else ONE
         base_note = (
             f"缺少{s.base_year}年基期值，以规划期内首个数据（{first.period.label}{first.shown}）为起点，"
             f"时序进度自该期起算为{pct(tp)}。"
@@ -514,9 +671,10 @@ def _level(ctx: _Context, points: list[Point]) -> _Result:
         return _Result(status, rule + f"目标值与基期值相同，按保持不低于目标判断，{_verdict_words(ctx, status)}。")
     if _reached(latest.value, target, s.target.direction, inclusive=True):
         completion = (latest.value - base.value) / (target - base.value)
+        status = ctx.reached(beyond=latest.value != target)
         return _Result(
-            Status.EXCEEDED,
-            rule + base_note + f"最新值{num(latest.value)}已达到目标值{num(target)}，已提前完成规划目标。",
+            status,
+            rule + base_note + f"最新值{num(latest.value)}已达到目标值{num(target)}，{_verdict_words(ctx, status)}。",
             completion=completion,
             outlook=Outlook.ACHIEVED,
         )
@@ -533,12 +691,13 @@ def _level(ctx: _Context, points: list[Point]) -> _Result:
     if required is not None:
         verb = "降低" if s.target.direction == tk.LOWER else "提高"
         required_text = f"{years_text(years_left)}需年均{verb}{num(required, 2)}{ctx.unit_word}"
+    elif ctx.final:
+        required_text = ctx.gap_text(target - latest.value)
     explanation = (
         rule
         + base_note
         + f"完成进度=（{num(latest.value)}−{num(base.value)}）÷（{num(target)}−{num(base.value)}）={pct(completion)}，"
         + f"{_against_time(ctx, status, tp)}，{_verdict_words(ctx, status)}。"
-        + (f"{required_text}。" if required_text else "")
     )
     return _Result(
         status,
@@ -567,12 +726,30 @@ class _Growth:
     last_full_year: int | None
     points: list[Point]
 
+    def missing_years(self, base_year: int) -> list[int]:
+        """Plan years before the last one with data that have no full-year value (a gap in the series)."""
+        return _missing_years(self.points, base_year)
+
     @property
     def average(self) -> Decimal | None:
         if self.elapsed <= 0:
             return None
         root = _power(self.factor, ONE / self.elapsed)
         return (root - ONE) * HUNDRED if root is not None else None
+
+
+def _missing_years(points: list[Point], base_year: int) -> list[int]:
+    if not points:
+        return []
+    full = {p.period.year for p in points if not p.period.is_partial}
+    return [y for y in range(base_year + 1, points[-1].period.year) if y not in full]
+
+
+def _missing_note(missing: list[int], consequence: str) -> str:
+    if not missing:
+        return ""
+    years = "、".join(f"{y}年" for y in missing)
+    return f"缺少{years}全年数据，{consequence}。"
 
 
 def _growth(series: Series, points: list[Point]) -> _Growth | None:
@@ -630,11 +807,14 @@ def _annual_growth(ctx: _Context, points: list[Point], *, target: Decimal | None
     reached_total = (g.factor <= goal) if lower else (g.factor >= goal)
     on_pace = (average <= target + tolerance) if lower else (average >= target - tolerance)
     if reached_total and target > 0 and not lower:
-        status = Status.EXCEEDED
+        status = ctx.reached(beyond=average > target)
     else:
         status = _pace_status(ctx, on_pace, completion, ctx.tp)
-    required, remaining = _required_growth(s, g, target)
+    missing = g.missing_years(s.base_year)
+    required, remaining = _required_growth(s, g, target) if not missing else (None, Decimal(0))
     required_text = f"{years_text(remaining)}需年均增长{num(required, 1)}%" if required is not None else ""
+    if ctx.final and status == Status.BEHIND:
+        required_text = ctx.gap_text(target - average, "年均增速")
     rule = rule or f"目标类型：年均增长，目标年均{num(target)}%{'左右' if s.target.approximate else ''}。"
     partial = any(p.period.is_partial for p in g.points)
     explanation = (
@@ -646,7 +826,7 @@ def _annual_growth(ctx: _Context, points: list[Point], *, target: Decimal | None
         + f"；累计增长{pct(achieved_growth)}，五年累计需增长{pct(goal_growth)}"
         + (f"（完成{pct(completion)}，时序进度{pct(ctx.tp)}）" if completion is not None else "")
         + f"，{_verdict_words(ctx, status)}。"
-        + (f"{required_text}。" if required_text and status != Status.EXCEEDED else "")
+        + _missing_note(missing, "无法准确测算后续所需增速")
     )
     outlook = Outlook.ACHIEVED if status == Status.EXCEEDED else _outlook(required, average, ctx.settings)
     return _Result(
@@ -705,9 +885,11 @@ def _cumulative(ctx: _Context, points: list[Point]) -> _Result:
     if completion is None:
         status = Status.PENDING
     elif total >= target:
-        status = Status.EXCEEDED
+        status = ctx.reached(beyond=total > target)
     else:
         status = _on_track_status(ctx, completion, ctx.tp)
+    if ctx.final and status == Status.BEHIND:
+        required, required_text = None, ctx.gap_text(target - total)
     elapsed = last_end - Decimal(s.base_year)
     achieved = (total / elapsed) if elapsed > 0 and not s.target.compound else None
     if s.target.compound and elapsed > 0:
@@ -716,9 +898,9 @@ def _cumulative(ctx: _Context, points: list[Point]) -> _Result:
         f"目标类型：五年累计，目标{num(target)}{'%' if s.target.compound else s.unit}。{values}，{how}{shown_total}，"
         + (f"完成进度{pct(completion)}，{_against_time(ctx, status, ctx.tp)}，" if completion is not None else "")
         + f"{_verdict_words(ctx, status)}。"
-        + (f"{required_text}。" if required_text and status != Status.EXCEEDED else "")
+        + _missing_note(_missing_years(yearly, s.base_year), "累计值只计已有数据")
     )
-    if status == Status.EXCEEDED:
+    if status in (Status.EXCEEDED,) or (ctx.final and status == Status.ON_TRACK):
         return _Result(status, explanation, completion=completion, outlook=Outlook.ACHIEVED)
     return _Result(
         status,
@@ -759,9 +941,10 @@ def _annual_increment(ctx: _Context, points: list[Point]) -> _Result:
     completion = (latest.value - base.value) / (goal - base.value) if goal != base.value else None
     tolerance = ctx.settings.approx_tolerance if s.target.approximate else Decimal(0)
     if latest.value >= goal:
+        status = ctx.reached(beyond=latest.value > goal)
         return _Result(
-            Status.EXCEEDED,
-            rule + base_note + f"最新值{num(latest.value)}已达到期末目标，已提前完成规划目标。",
+            status,
+            rule + base_note + f"最新值{num(latest.value)}已达到期末目标，{_verdict_words(ctx, status)}。",
             completion=completion,
             average=average,
             outlook=Outlook.ACHIEVED,
@@ -773,12 +956,13 @@ def _annual_increment(ctx: _Context, points: list[Point]) -> _Result:
     required_text = (
         f"{years_text(years_left)}需年均提高{num(required, 2)}{ctx.unit_word}" if required is not None else ""
     )
+    if ctx.final and required is None:
+        required_text = ctx.gap_text(goal - latest.value)
     explanation = (
         rule
         + base_note
         + (f"年均提高{num(average, 2)}{ctx.unit_word}，" if average is not None else "")
         + f"{'达到' if on_pace else '低于'}每年{num(step)}的要求，{_verdict_words(ctx, status)}。"
-        + (f"{required_text}。" if required_text else "")
     )
     return _Result(
         status,
@@ -846,6 +1030,8 @@ def _bound(ctx: _Context, points: list[Point]) -> _Result:
     required_text = (
         f"{years_text(years_left)}需年均变动{num(required, 2)}{ctx.unit_word}" if required is not None else ""
     )
+    if ctx.final:
+        required_text = ctx.gap_text(bound - latest.value)
     return _Result(
         status,
         rule + skip_note + f"基期与最新可比数据均未满足要求，按向目标推进的进度判断：完成进度{pct(completion)}，"
@@ -902,7 +1088,7 @@ def _linked(ctx: _Context, points: list[Point]) -> _Result:
         else:
             basic = "基本" if s.target.approximate else ""
             rule = f"目标类型：与{linked.name}{basic}同步，按{linked.name}目标年均{num(target)}%评判。"
-        inner = _Context(s, ctx.as_of, ctx.settings, ctx.tp, ctx.unit_word)
+        inner = _Context(s, ctx.as_of, ctx.settings, ctx.tp, ctx.unit_word, final=ctx.final)
         held = Series(
             name=s.name,
             unit=s.unit,

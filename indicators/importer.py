@@ -53,7 +53,7 @@ from indicators.models import (
     Region,
 )
 from indicators.periods import Period, PeriodError
-from indicators.targets import parse_target
+from indicators.targets import is_economic_growth, parse_target
 from indicators.values import MAX_DECIMALS, VALUE_NOT_A_NUMBER, ValueInputError, parse_value
 from indicators.vocabulary import Status
 from reports.workbook import (
@@ -72,7 +72,7 @@ from reports.workbook import (
     HEADER_SEQ,
     HEADER_TARGET,
     HEADER_VALUES,
-    HEADER_VERDICT,
+    VERDICT_HEADERS,
     MANUAL_COMMENT_PREFIX,
     READING_TABLE,
     SHEET_APPENDIX1,
@@ -382,7 +382,7 @@ def _read_header(sheet: Worksheet) -> tuple[list[Period], list[int], int | None,
     column = COL_FIRST_VALUE
     verdict_column = None
     while column <= sheet.max_column:
-        if _text(sheet.cell(top, column).value) == HEADER_VERDICT:
+        if _text(sheet.cell(top, column).value) in VERDICT_HEADERS:
             verdict_column = column
             break
         label = _text(sheet.cell(second, column).value)
@@ -467,7 +467,7 @@ def _read_rows(
             comment = verdict.comment.text if verdict.comment else ""
             if comment.startswith(MANUAL_COMMENT_PREFIX):
                 row.manual_label = _text(verdict.value)
-                row.manual_reason = comment.removeprefix(MANUAL_COMMENT_PREFIX).strip()
+                row.manual_reason = comment.removeprefix(MANUAL_COMMENT_PREFIX).split("\n", 1)[0].strip()
         if row.key in first_row_of:
             errors.append(ROW_DUPLICATE.format(row=r, name=name, first=first_row_of[row.key]))
             continue
@@ -696,7 +696,7 @@ def _create(table: Table, plan: Plan, user: Any, report: ImportReport) -> dict[i
 
 def _link_to_gdp(indicators: list[Indicator], user: Any) -> None:
     """A target printed as "与经济增长同步" is linked to the plan's GDP growth indicator, as the seed does."""
-    gdp = next((i for i in indicators if "地区生产总值" in i.name and "增长" in i.name), None)
+    gdp = next((i for i in indicators if is_economic_growth(i.name, i.unit)), None)
     if gdp is None:
         return
     for indicator in indicators:

@@ -9,7 +9,9 @@ printed                        read as
 ``…与经济增长基本同步`` / ``高于GDP增长``  linked to the GDP growth indicator (``基本`` = approximately)
 ``＜x`` ``<x`` ``≤x`` ``x以下`` ``低于x``  ceiling (``x以下``/``≤`` inclusive, ``＜`` strict)
 ``＞x`` ``>x`` ``≥x`` ``x以上`` ``稳定在x以上`` floor
-``[x]`` ``【x】``                 cumulative over the plan; compounded for a rate (增长/降低), summed for a count
+``[x]`` ``【x】`` ``〔x〕``          cumulative over the plan (五年累计): compounded for a rate of change (增长/降低),
+                               summed for a count of additions (新增…, 累计…), and for a level quantity (人均预期
+                               寿命〔1〕, 森林覆盖率〔2〕) the five-year change of the level: latest − base
 ``五年年均增长x`` ``年均提高x``     annual growth for a growth rate; annual increment (points or units a year) for a
                                share or a level such as life expectancy
 ``x`` or ``x左右``               annual growth when the name is a growth rate (地区生产总值增长), cumulative when it
@@ -46,7 +48,8 @@ _LOWER_IS_BETTER = ("失业率", "能耗", "排放量", "浓度", "死亡率", "
 _GROWTH_WORDS = ("增长", "增速", "增幅")
 _REDUCTION_WORDS = ("降低", "下降", "降幅", "减少")
 _SHARE_WORDS = ("比重", "占比", "比率", "比例", "覆盖率", "率")
-_GDP_WORDS = ("经济增长", "GDP", "地区生产总值")
+_GDP_WORDS = ("经济增长", "GDP", "地区生产总值", "国内生产总值", "生产总值")
+_COUNT_WORDS = ("新增", "累计", "新建", "新开工")
 
 _NUMBER = r"([-+]?\d+(?:\.\d+)?)"
 
@@ -60,7 +63,9 @@ class ParsedTarget:
     inclusive: bool = True  # for bounds: is a value equal to the bound inside it?
     compound: bool = False  # for cumulative: compound yearly rates instead of summing amounts
     linked_to_gdp: bool = False
+    change: bool = False  # for cumulative: the five-year change of a level quantity (latest − base)
     note: str = ""
+    reading: str = ""  # which reading the parser chose and why, where the printed text allows several
 
 
 def normalise(text: str) -> str:
@@ -87,6 +92,20 @@ def is_growth_rate(name: str, unit: str) -> bool:
 
 def is_reduction_rate(name: str, unit: str) -> bool:
     return unit.strip() in {"%", "％"} and any(word in name for word in _REDUCTION_WORDS)
+
+
+def is_count(name: str) -> bool:
+    """A quantity counted as additions over the years (新增就业, 累计造林): yearly values add up."""
+    return any(word in name for word in _COUNT_WORDS)
+
+
+def is_economic_growth(name: str, unit: str = "") -> bool:
+    """The indicator a "与经济增长同步" / "高于GDP增长" target is tied to, recognised by meaning: the growth of
+    地区生产总值, 国内生产总值, GDP or 经济增长 itself (not a share of GDP, such as 数字经济…占GDP比重)."""
+    subject = any(word in name for word in _GDP_WORDS)
+    share = any(word in name for word in ("比重", "占比", "占"))
+    growth = any(word in name for word in _GROWTH_WORDS) or (name.strip() == "经济增长")
+    return subject and growth and not share and unit.strip() in {"%", "％", ""}
 
 
 def direction_for(name: str) -> str:
@@ -121,15 +140,24 @@ def parse_target(text: str, name: str = "", unit: str = "") -> ParsedTarget:
         kind, value, inclusive = bound
         return ParsedTarget(kind, value, direction=direction, approximate=approximate, inclusive=inclusive)
 
-    match = re.fullmatch(r"[\[【]" + _NUMBER + r"[\]】]", core)
+    match = re.fullmatch(r"[\[【〔]" + _NUMBER + r"[\]】〕]", core)
     if match:
         compound = is_growth_rate(name, unit) or is_reduction_rate(name, unit)
+        counted = is_count(name)
+        if compound:
+            reading = "括号表示五年累计；该指标为增长（降低）率，按各年增速复合计算累计变化。"
+        elif counted:
+            reading = "括号表示五年累计；该指标为新增量，按各年数值加总。"
+        else:
+            reading = "括号表示五年累计；该指标为水平值，按期末值与基期值之差（五年变化）计算。"
         return ParsedTarget(
             CUMULATIVE,
             _decimal(match.group(1)),
             direction=direction,
             approximate=approximate,
             compound=compound,
+            change=not compound and not counted,
+            reading=reading,
         )
 
     match = re.fullmatch(r"(?:五年|“十[四五六]五”期间)?年均(?:增长|提高|提升|增加)" + _NUMBER + r"%?", core)
@@ -144,7 +172,7 @@ def parse_target(text: str, name: str = "", unit: str = "") -> ParsedTarget:
         value = _decimal(match.group(1))
         if is_growth_rate(name, unit):
             return ParsedTarget(ANNUAL_GROWTH, value, direction=direction, approximate=approximate)
-        if "新增" in name or "累计" in name:
+        if is_count(name):
             return ParsedTarget(CUMULATIVE, value, direction=direction, approximate=approximate)
         return ParsedTarget(LEVEL, value, direction=direction, approximate=approximate)
 

@@ -1,7 +1,9 @@
 """Verdict statuses and their default wording, as in the 2023 mid-term evaluation. Pure Python.
 
 A plan may relabel them (``Plan.evaluation_settings["labels"]``): the national plan's mid-term
-evaluation says 提前实现 / 快于预期 / 基本符合预期 / 滞后 for the same ideas.
+evaluation says 提前实现 / 快于预期 / 基本符合预期 / 滞后 for the same ideas. At the end of the plan the
+same statuses are worded for the final evaluation (总结评估, ``final_labels``): the target was beaten
+(超额完成), reached (完成) or missed (未完成).
 """
 
 from enum import StrEnum
@@ -16,6 +18,7 @@ class Status(StrEnum):
     ASSIGNED_MET = "assigned_met"  # met the target assigned by the city/province that year
     ASSIGNED_MISSED = "assigned_missed"
     PENDING = "pending"  # needs a manual verdict (待研判)
+    STALE = "stale"  # the latest figure is older than the as-of expects (数据未更新); never set by hand
 
 
 DEFAULT_LABELS: dict[Status, str] = {
@@ -27,6 +30,20 @@ DEFAULT_LABELS: dict[Status, str] = {
     Status.ASSIGNED_MET: "完成市定目标",
     Status.ASSIGNED_MISSED: "未完成市定目标",
     Status.PENDING: "待研判",
+    Status.STALE: "数据未更新",
 }
 
-STATUS_CHOICES = [(status.value, label) for status, label in DEFAULT_LABELS.items()]
+DEFAULT_FINAL_LABELS: dict[Status, str] = {
+    Status.EXCEEDED: "超额完成",
+    Status.AHEAD: "完成",
+    Status.ON_TRACK: "完成",
+    Status.BEHIND: "未完成",
+    Status.NO_DATA: "暂无数据",
+    Status.ASSIGNED_MET: "完成上级下达目标",
+    Status.ASSIGNED_MISSED: "未完成上级下达目标",
+    Status.PENDING: "待研判",
+    Status.STALE: "数据未更新",
+}
+
+# What staff may choose as a manual verdict: every status but STALE, which only the data can say.
+STATUS_CHOICES = [(status.value, label) for status, label in DEFAULT_LABELS.items() if status != Status.STALE]

@@ -11,13 +11,20 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from indicators.assessment import IndicatorAssessment, PlanSummary, assess_plan, summarize
-from indicators.evaluation import time_progress
+from indicators.assessment import (
+    IndicatorAssessment,
+    PlanSummary,
+    assess_plan,
+    plan_settings,
+    summarize,
+    target_reading,
+)
+from indicators.evaluation import Point, Settings, evaluate, is_final, time_progress
 from indicators.models import AlternativeReading, Observation, Plan
 from indicators.periods import Period
 from indicators.vocabulary import Status
@@ -63,6 +70,7 @@ def build_report(plan: Plan, as_of: Period, *, include_pending: bool = False) ->
             time_progress=appendix.time_progress,
             as_of=as_of,
             behind_attributes=behind_attributes,
+            final=appendix.final,
         ),
     )
     return Report(plan=plan, appendix=appendix, summary=summary, paragraph=paragraph)
@@ -100,11 +108,36 @@ def _cell(observation: Observation, alternatives: list[AlternativeReading]) -> V
     )
 
 
+def decisive_readings(
+    assessment: IndicatorAssessment, alternatives: dict[int, list[AlternativeReading]], as_of: Period, settings: Settings
+) -> tuple[str, ...]:
+    """The other readings (其他口径) that would change this indicator's verdict, each as a sentence:
+    "按正文一（一）口径，2022年为1.7%，则为低于预期". Pure re-evaluation; no query."""
+    inputs = assessment.inputs
+    verdict = assessment.verdict
+    if inputs is None or verdict.manual:
+        return ()
+    unit = "%" if assessment.indicator.unit.strip() in {"%", "％"} else assessment.indicator.unit
+    notes = []
+    for observation in assessment.observations:
+        for alt in alternatives.get(observation.pk, []):
+            shown = f"{alt.value:.{alt.decimals}f}"
+            points = tuple(
+                Point(p.period, alt.value, shown) if p.period == observation.period else p for p in inputs.points
+            )
+            other = evaluate(replace(inputs, points=points), as_of, settings)
+            if other.status != verdict.status:
+                label = settings.stage(other.final).label(other.status)
+                notes.append(f"按{alt.source}口径，{observation.period.label}为{shown}{unit}，则为{label}")
+    return tuple(notes)
+
+
 def _row(
     assessment: IndicatorAssessment,
     columns: tuple[Period, ...],
     alternatives: dict[int, list[AlternativeReading]],
     parent: IndicatorAssessment | None,
+    decisive: tuple[str, ...] = (),
 ) -> AppendixRow:
     indicator = assessment.indicator
     verdict = assessment.verdict
@@ -137,6 +170,11 @@ def _row(
         required_rate=verdict.required_rate,
         kind=verdict.kind,
         pending=assessment.pending,
+        data_period=verdict.data_period,
+        stale=verdict.stale,
+        data_label=assessment.data_label,
+        decisive=decisive,
+        target_reading=target_reading(indicator),
     )
 
 
@@ -148,6 +186,11 @@ def make_appendix(
     notes: dict[int, ReasonNote],
 ) -> Appendix:
     columns = value_columns(plan, assessments)
+    settings = plan_settings(plan)
+
+    def row_of(a: IndicatorAssessment, parent: IndicatorAssessment | None) -> AppendixRow:
+        return _row(a, columns, alternatives, parent, decisive_readings(a, alternatives, as_of, settings))
+
     rows: list[AppendixRow] = []
     top: list[TopIndicator] = []
     reasons: list[ReasonEntry] = []
@@ -156,9 +199,9 @@ def make_appendix(
         if indicator.parent_id is not None:
             continue  # listed through its parent, right below it
         if assessment.children:
-            own = [_row(child, columns, alternatives, assessment) for child in assessment.children]
+            own = [row_of(child, assessment) for child in assessment.children]
         else:
-            own = [_row(assessment, columns, alternatives, None)]
+            own = [row_of(assessment, None)]
         rows.extend(own)
         verdict = assessment.verdict
         sentence = narrative.indicator_sentence(
@@ -168,6 +211,11 @@ def make_appendix(
             label=assessment.label,
             outlook=verdict.outlook_label,
             base_year=plan.base_year,
+            final=verdict.final,
+            data_note=narrative.stale_clause(verdict.data_period, verdict.expected_period, assessment.data_label)
+            if verdict.stale
+            else "",
+            decisive=tuple(note for row in own for note in row.decisive),
         )
         item = TopIndicator(
             indicator_id=indicator.pk,
@@ -183,6 +231,9 @@ def make_appendix(
             manual=verdict.manual,
             rows=tuple(own),
             sentence=sentence,
+            stale=verdict.stale,
+            data_period=verdict.data_period,
+            data_label=assessment.data_label,
         )
         top.append(item)
         if verdict.status in BEHIND_STATUSES:
@@ -199,6 +250,7 @@ def make_appendix(
         top=tuple(top),
         time_progress=time_progress(plan.base_year, plan.end_year, as_of),
         categories=tuple(dict.fromkeys(t.category for t in top)),
+        final=is_final(plan.base_year, plan.end_year, as_of),
     )
 
 

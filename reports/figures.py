@@ -29,6 +29,7 @@ STATUS_COLOURS = {
     "assigned_missed": "#b3261e",
     "no_data": "#9aa3ae",
     "pending": "#c58a00",
+    "stale": "#6b5b95",
 }
 
 

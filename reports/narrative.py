@@ -79,9 +79,19 @@ def values_clause(parts: Sequence[AppendixRow], base_year: int, *, region_word: 
     return "，".join(clauses)
 
 
-def verdict_clause(status: str, label: str, outlook: str) -> str:
-    words = f"进展{label}" if status in _PROGRESS_WORDS else label
+def verdict_clause(status: str, label: str, outlook: str, *, final: bool = False) -> str:
+    if final:
+        words = f"{label}规划目标" if label.endswith("完成") else label
+    else:
+        words = f"进展{label}" if status in _PROGRESS_WORDS else label
     return f"{words}，{outlook}" if outlook else words
+
+
+def stale_clause(data_period: Period | None, expected: Period | None, data_label: str) -> str:
+    """What a stale indicator's sentence says instead of a prediction."""
+    if data_period is None or expected is None:
+        return ""
+    return f"数据截至{data_period.label}，尚未更新至{expected.label}，按{data_period.label}数据判断{data_label}，暂不作预测"
 
 
 def indicator_sentence(
@@ -93,12 +103,18 @@ def indicator_sentence(
     outlook: str,
     base_year: int,
     region_word: str = REGION_WORD,
+    final: bool = False,
+    data_note: str = "",
+    decisive: Sequence[str] = (),
 ) -> str:
-    """One indicator's sentence; ``parts`` are its own row, or its sub-indicators' rows."""
+    """One indicator's sentence; ``parts`` are its own row, or its sub-indicators' rows. A stale indicator
+    says how old its data are instead of predicting; readings that would change the verdict are named."""
     values = values_clause(parts, base_year, region_word=region_word)
     if not values:
         return f"{name}{label}。" if status == Status.NO_DATA else f"{name}暂无数据，{label}。"
-    return f"{values}，{verdict_clause(status, label, outlook)}。"
+    clause = data_note if data_note else verdict_clause(status, label, outlook, final=final)
+    other = "".join(f"（{note}）" for note in decisive)
+    return f"{values}，{clause}{other}。"
 
 
 @dataclass(frozen=True)
@@ -109,6 +125,7 @@ class SummaryInput:
     time_progress: Decimal
     as_of: Period
     behind_attributes: tuple[str, ...]  # 约束性 / 预期性 of each indicator below expectation
+    final: bool = False  # a final evaluation (总结评估): the plan period is over
 
 
 def _names(names: Sequence[str]) -> str:
@@ -124,25 +141,45 @@ def summary_paragraph(summary: PlanSummary, extra: SummaryInput) -> str:
     ]
     if summary.total == 0:
         return parts[0]
-    groups = [summary.good, summary.behind, summary.no_data, summary.pending]
-    good_share, behind_share, no_data_share, pending_share = shares(groups)
+    groups = [summary.good, summary.behind, summary.no_data, summary.pending, summary.stale]
+    good_share, behind_share, no_data_share, pending_share, stale_share = shares(groups)
     midway = extra.time_progress == Decimal("0.5")
-    phase = "从前半期实施情况看" if midway else f"从截至{extra.as_of.label}的实施情况看"
+    if extra.final:
+        phase = "从规划期实施情况看"
+        good_words, exceeded_words, on_track_words, behind_words = (
+            "完成规划目标",
+            "超额完成规划目标",
+            "完成规划目标",
+            "未完成规划目标",
+        )
+    else:
+        phase = "从前半期实施情况看" if midway else f"从截至{extra.as_of.label}的实施情况看"
+        good_words, exceeded_words, on_track_words, behind_words = (
+            "达到或超过预期进度",
+            "超过预期进度",
+            "达到预期进度",
+            "完成情况低于预期",
+        )
     if summary.good:
-        parts.append(f"{phase}，有{summary.good}项指标完成较好，达到或超过预期进度，占比{good_share}%。")
+        parts.append(f"{phase}，有{summary.good}项指标完成较好，{good_words}，占比{good_share}%。")
         follow = []
         if summary.exceeded:
-            follow.append(f"其中，{_names(names[Status.EXCEEDED])}{summary.exceeded}项指标超过预期进度。")
+            follow.append(f"其中，{_names(names[Status.EXCEEDED])}{summary.exceeded}项指标{exceeded_words}。")
         if summary.on_track:
-            follow.append(f"{summary.on_track}项指标达到预期进度，分别是{_names(names[Status.ON_TRACK])}。")
+            follow.append(f"{summary.on_track}项指标{on_track_words}，分别是{_names(names[Status.ON_TRACK])}。")
         parts.append("".join(follow))
     else:
-        parts.append(f"{phase}，暂无指标达到或超过预期进度。")
+        parts.append(f"{phase}，暂无指标{good_words}。")
     if summary.behind:
         attributes = set(extra.behind_attributes)
         kind = attributes.pop() if len(attributes) == 1 and "" not in attributes else ""
         parts.append(
-            f"{summary.behind}项{kind}指标完成情况低于预期，占比{behind_share}%，分别是{_names(names[Status.BEHIND])}。"
+            f"{summary.behind}项{kind}指标{behind_words}，占比{behind_share}%，分别是{_names(names[Status.BEHIND])}。"
+        )
+    if summary.stale:
+        parts.append(
+            f"{summary.stale}项指标数据尚未更新至{extra.as_of.label}，占比{stale_share}%，"
+            f"分别是{_names(names[Status.STALE])}，按其最新数据判断的情况见附件1。"
         )
     if summary.no_data:
         parts.append(

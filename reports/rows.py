@@ -67,6 +67,18 @@ class AppendixRow:
     required_rate: Decimal | None = None
     kind: str = ""
     pending: bool = False
+    data_period: Period | None = None  # the period the verdict was judged at (数据截至…)
+    stale: bool = False  # not updated to the as-of's expected period (数据未更新)
+    data_label: str = ""  # the verdict at the data period
+    decisive: tuple[str, ...] = ()  # other readings that would change the verdict ("按正文口径1.7则为低于预期")
+    target_reading: str = ""  # which reading of the printed target the evaluation uses, and why
+
+    @property
+    def data_note(self) -> str:
+        """ "数据截至2023年上半年（未更新）：达到预期" for a stale row; "" otherwise."""
+        if not self.stale or self.data_period is None:
+            return ""
+        return f"数据截至{self.data_period.label}，按该期判断为“{self.data_label}”"
 
     @property
     def display_name(self) -> str:
@@ -103,6 +115,9 @@ class TopIndicator:
     manual: bool
     rows: tuple[AppendixRow, ...]  # its own row, or its sub-indicators' rows
     sentence: str = ""
+    stale: bool = False
+    data_period: Period | None = None
+    data_label: str = ""
 
     @property
     def is_group(self) -> bool:
@@ -157,10 +172,19 @@ class Appendix:
     top: tuple[TopIndicator, ...] = field(default=())
     time_progress: Decimal = Decimal(0)
     categories: tuple[str, ...] = field(default=())
+    final: bool = False  # the as-of is the plan's last period: a final evaluation (总结评估)
 
     @property
     def target_header(self) -> str:
         return f"{self.end_year}年"
+
+    @property
+    def stage(self) -> str:
+        return "总结评估" if self.final else "中期评估"
+
+    @property
+    def verdict_header(self) -> str:
+        return "完成情况" if self.final else "中期完成情况"
 
     @property
     def time_progress_percent(self) -> str:

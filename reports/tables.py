@@ -23,6 +23,7 @@ STATUS_CSS = {
     "assigned_missed": "st-behind",
     "no_data": "st-no-data",
     "pending": "st-pending",
+    "stale": "st-stale",
 }
 MANUAL_BADGE = "人工研判"
 NUM_ATTRS = {"td": {"class": "num"}}
@@ -36,6 +37,16 @@ def verdict_badge(status: str, label: str, *, manual: bool = False, reason: str 
             '<span class="badge-manual" title="{}" tabindex="0">（{}）</span>', f"人工研判理由：{reason}", MANUAL_BADGE
         )
     return badge
+
+
+def verdict_notes(row: AppendixRow) -> str:
+    """Below a verdict: how old a stale row's data are, and the other readings that would change it."""
+    html = format_html("")
+    if row.data_note:
+        html += format_html('<div class="verdict-note">{}</div>', row.data_note)
+    for note in row.decisive:
+        html += format_html('<div class="verdict-note decisive">注：{}</div>', note)
+    return html
 
 
 def value_html(cell: ValueCell | None) -> str:
@@ -87,7 +98,7 @@ class AppendixTable(tables.Table):
     name = tables.Column("指标", accessor="row__name")
     attribute = tables.Column("属性", accessor="row__attribute", attrs={"td": {"class": "c"}})
     target = tables.Column("目标值", accessor="row__target_text", attrs={"td": {"class": "c target"}})
-    verdict = tables.Column("中期完成情况", accessor="row__label", attrs={"td": {"class": "c verdict-col"}})
+    verdict = tables.Column("完成情况", accessor="row__label", attrs={"td": {"class": "c verdict-col"}})
 
     class Meta:
         template_name = "reports/_appendix1_table.html"
@@ -114,7 +125,7 @@ class AppendixTable(tables.Table):
 
     def render_verdict(self, record: dict[str, Any]) -> str:
         row: AppendixRow = record["row"]
-        return verdict_badge(row.status, row.label, manual=row.manual, reason=row.manual_reason)
+        return verdict_badge(row.status, row.label, manual=row.manual, reason=row.manual_reason) + verdict_notes(row)
 
     def render_target(self, value: str) -> str:
         return value or "—"

@@ -14,7 +14,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseForbidde
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
-from indicators.assessment import STATUS_GROUP, assess_indicator, status_label, target_of
+from indicators.assessment import STATUS_GROUP, assess_indicator, plan_settings, target_of
 from indicators.models import Indicator, ManualVerdict
 from indicators.periods import Period, PeriodError
 from indicators.vocabulary import Status
@@ -34,7 +34,7 @@ REASON_SAVED = "已保存“{name}”的主要原因。"
 REASON_NOT_BEHIND = "该指标在此评估期不属于低于预期的指标，不能填写主要原因。"
 
 # Verdict groups as the report counts them (完成市定目标 counts as 达到预期), in display order.
-GROUPS = (Status.EXCEEDED, Status.ON_TRACK, Status.BEHIND, Status.NO_DATA, Status.PENDING)
+GROUPS = (Status.EXCEEDED, Status.ON_TRACK, Status.BEHIND, Status.NO_DATA, Status.PENDING, Status.STALE)
 GROUP_OF = STATUS_GROUP  # the report's way of counting, defined once in the engine wrappers
 
 
@@ -56,10 +56,15 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         return _page(request, "reports/dashboard.html", selection, empty=NO_PLAN)
     appendix = report.appendix
     summary = report.summary
-    group_labels = [(str(s), status_label(report.plan, s)) for s in GROUPS]
-    counts = [summary.exceeded, summary.on_track, summary.behind, summary.no_data, summary.pending]
+    wording = plan_settings(report.plan).stage(appendix.final)
+    group_labels = [(str(s), wording.label(s)) for s in GROUPS]
+    counts = [summary.exceeded, summary.on_track, summary.behind, summary.no_data, summary.pending, summary.stale]
+    # Task progress counts the indicators whose data are up to date: a stale one is neither good nor lagging.
     good_share = narrative.shares([summary.good, summary.behind, summary.no_data, summary.pending])[0]
     time_pct = (appendix.time_progress * 100).quantize(Decimal("0.1"))
+    has_data = any(t.data_period is not None for t in appendix.top)
+    # Double half (双过半) is only judged when at least half the indicators are up to date.
+    judged = has_data and 2 * (summary.total - summary.stale) >= summary.total
     by_category: Counter[tuple[str, str]] = Counter((t.category, str(GROUP_OF[Status(t.status)])) for t in appendix.top)
     laggards = [t for t in appendix.top if t.status in BEHIND_STATUSES]
     laggards.sort(key=lambda t: t.attribute != "约束性")  # binding first, print order kept otherwise
@@ -68,7 +73,13 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "summary": summary,
         "time_pct": time_pct,
         "task_pct": good_share,
+        "has_data": has_data,
+        "current": summary.total - summary.stale,
+        "judged": judged,
         "double_half": good_share >= time_pct,
+        "stale_items": [t for t in appendix.top if t.stale],
+        "good_label": "完成或超额完成" if appendix.final else "达到或超过预期",
+        "behind_label": wording.label(Status.BEHIND),
         "progress_chart": figures.render(figures.progress_figure(time_pct, good_share), div_id="chart-progress"),
         "donut_chart": figures.render(
             figures.verdict_donut([(s, label, n) for (s, label), n in zip(group_labels, counts, strict=True)]),

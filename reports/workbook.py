@@ -65,6 +65,8 @@ HEADER_ATTRIBUTE = "属性"
 HEADER_TARGET = "目标值"
 HEADER_VALUES = "实际值"
 HEADER_VERDICT = "中期完成情况"
+HEADER_VERDICT_FINAL = "完成情况"  # a final evaluation (总结评估)
+VERDICT_HEADERS = (HEADER_VERDICT, HEADER_VERDICT_FINAL)
 MANUAL_COMMENT_PREFIX = "人工研判："
 
 REASON_HEADERS = ("序号", "指标", "中期完成情况", "完成情况（系统生成）", "主要原因")
@@ -148,14 +150,14 @@ def _appendix1(sheet: Worksheet, appendix: Appendix) -> None:
     top, second = HEADER_ROWS
     sheet.merge_cells(start_row=TITLE_ROW, start_column=1, end_row=TITLE_ROW, end_column=last)
     sheet.cell(TITLE_ROW, 1).style = TITLE
-    set_text(sheet.cell(TITLE_ROW, 1), f"附件1：{appendix.title}（截至{appendix.as_of.label}）")
+    set_text(sheet.cell(TITLE_ROW, 1), f"附件1：{appendix.title}（{appendix.stage}，截至{appendix.as_of.label}）")
     sheet.row_dimensions[TITLE_ROW].height = 30
 
     for column, text in (
         (COL_SEQ, HEADER_SEQ),
         (COL_CATEGORY, HEADER_CATEGORY),
         (COL_ATTRIBUTE, HEADER_ATTRIBUTE),
-        (last, HEADER_VERDICT),
+        (last, appendix.verdict_header),
     ):
         set_text(sheet.cell(top, column), text)
         sheet.merge_cells(start_row=top, start_column=column, end_row=second, end_column=column)
@@ -226,8 +228,11 @@ def _data_row(sheet: Worksheet, r: int, row: AppendixRow, appendix: Appendix) ->
             cell.number_format = number_format(value_cell.decimals)
     verdict = set_text(sheet.cell(r, last), row.label)
     verdict.fill = _status_fill(row.status)
-    if row.manual:
-        verdict.comment = Comment(f"{MANUAL_COMMENT_PREFIX}{row.manual_reason}", "规划指标监测平台")
+    notes = [f"{MANUAL_COMMENT_PREFIX}{row.manual_reason}"] if row.manual else []
+    notes += [row.data_note] if row.data_note else []
+    notes += [f"注：{note}" for note in row.decisive]
+    if notes:
+        verdict.comment = Comment("\n".join(notes), "规划指标监测平台")
     name_width = _WIDTHS[COL_NAME] + (0 if row.group_id is not None else _WIDTHS[COL_GROUP])
     lines = max(
         _lines(row.display_name, name_width),

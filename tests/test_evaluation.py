@@ -101,7 +101,9 @@ def test_level_completion_and_required_rate() -> None:
     verdict = evaluate(series(tk.LEVEL, "70", {"2020": "62.97", "2021": "63.99", "2022": "64.54"}), H1_2023)
     assert round(_c(verdict.completion), 3) == D("0.223")  # (64.54-62.97)/(70-62.97)
     assert verdict.required_text == "后三年需年均提高1.82个百分点"
-    assert "22.3%" in verdict.explanation and "50.0%" in verdict.explanation
+    # judged at its own data period (2022, time progress 40 %), not at the as-of's 50 %
+    assert "22.3%" in verdict.explanation and "低于时序进度40.0%" in verdict.explanation
+    assert verdict.data_period == Period(2022) and not verdict.stale
 
 
 def test_as_of_before_any_data() -> None:

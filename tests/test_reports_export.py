@@ -124,9 +124,9 @@ def test_command_defaults_and_plan_by_id(plan_14th: Plan, tmp_path: Path) -> Non
     out = tmp_path / "a.xlsx"
     call_command("export_appendix", "-o", str(out))  # one plan: no --plan needed; as-of: the pages' default
     default = default_as_of(plan_14th)
-    assert load_workbook(out)[wb.SHEET_APPENDIX1]["A1"].value.endswith(f"（截至{default.label}）")
+    assert load_workbook(out)[wb.SHEET_APPENDIX1]["A1"].value.endswith(f"（中期评估，截至{default.label}）")
     call_command("export_appendix", "--plan", str(plan_14th.pk), "--as-of", "2022", "-o", str(out))
-    assert load_workbook(out)[wb.SHEET_APPENDIX1]["A1"].value.endswith("（截至2022年）")
+    assert load_workbook(out)[wb.SHEET_APPENDIX1]["A1"].value.endswith("（中期评估，截至2022年）")
 
 
 @pytest.mark.parametrize(

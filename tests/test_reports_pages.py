@@ -246,7 +246,7 @@ def test_download_is_the_appendix_workbook(client: Client, plan_14th: Plan, lead
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     assert "filename*=UTF-8''%E9%99%84%E4%BB%B61_" in response["Content-Disposition"]
     book = load_workbook(io.BytesIO(response.content))
-    assert book[SHEET_APPENDIX1]["A1"].value.endswith("（截至2023年上半年）")
+    assert book[SHEET_APPENDIX1]["A1"].value.endswith("（中期评估，截至2023年上半年）")
 
 
 def test_indicator_page(client: Client, plan_14th: Plan, leader: User, reviewer: User) -> None:

@@ -110,7 +110,7 @@ def test_sheets_title_and_two_header_rows() -> None:
     book = read_back(stub_appendix())
     assert book.sheetnames == [wb.SHEET_APPENDIX1, wb.SHEET_APPENDIX2, wb.SHEET_SOURCES]
     sheet = book[wb.SHEET_APPENDIX1]
-    assert sheet["A1"].value == "附件1：“十四五”规划主要指标目标完成情况（截至2023年上半年）"
+    assert sheet["A1"].value == "附件1：“十四五”规划主要指标目标完成情况（中期评估，截至2023年上半年）"
     assert [sheet.cell(2, c).value for c in range(1, 12)] == [
         "序号",
         "类别",

@@ -10,7 +10,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from indicators.assessment import IndicatorAssessment, assess_plan, latest_period_with_data, summarize
-from indicators.evaluation import pct, rnd
+from indicators.evaluation import is_final, pct, rnd, time_progress
 from indicators.models import Plan, TargetKind
 from indicators.periods import Period, PeriodError
 
@@ -62,6 +62,10 @@ def as_json(row: IndicatorAssessment) -> dict[str, Any]:
         "required_rate": float(rnd(verdict.required_rate, 2)) if verdict.required_rate is not None else None,
         "outlook": verdict.outlook_label or None,
         "explanation": verdict.explanation,
+        "data_period": verdict.data_period.code if verdict.data_period else None,
+        "stale": verdict.stale,
+        "data_status": row.data_label or None,
+        "final": verdict.final,
     }
 
 
@@ -92,14 +96,16 @@ class Command(BaseCommand):
         self._table(plan, as_of, rows)
 
     def _table(self, plan: Plan, as_of: Period, rows: list[IndicatorAssessment]) -> None:
-        time_progress = rows[0].verdict.time_progress if rows else Decimal(0)
-        self.stdout.write(f"{plan.name} · 截至{as_of.label} · 时序进度 {pct(time_progress)}")
+        stage = "总结评估" if is_final(plan.base_year, plan.end_year, as_of) else "中期评估"
+        progress = pct(time_progress(plan.base_year, plan.end_year, as_of))
+        self.stdout.write(f"{plan.name} · {stage} · 截至{as_of.label} · 时序进度 {progress}")
         header = [
             ("序号", 5),
             ("指标", 44),
             ("属性", 7),
             ("目标类型", 16),
-            ("计算结论", 10),
+            ("数据截至", 16),
+            ("计算结论", 12),
             ("最终结论", 22),
             ("完成进度", 10),
         ]
@@ -108,19 +114,22 @@ class Command(BaseCommand):
             indicator, verdict = row.indicator, row.verdict
             name = ("  └ " if indicator.parent_id else "") + indicator.name
             final = row.label + ("（人工）" if verdict.manual else "")
+            data = verdict.data_period.label if verdict.data_period else "—"
             cells = [
                 indicator.seq,
                 name,
                 indicator.get_attribute_display(),
                 KIND_LABELS.get(verdict.kind, "—") if verdict.kind else "—",
-                row.computed_label,
+                data + ("（未更新）" if verdict.stale else ""),
+                row.data_label or row.computed_label,
                 final,
                 pct(verdict.completion) if verdict.completion is not None else "—",
             ]
             line = "".join(_pad(text, width) for text, (_, width) in zip(cells, header, strict=True))
             self.stdout.write(line + (verdict.required_text or ""))
         s = summarize(rows)
+        stale = f"，{s.stale}项数据未更新至{as_of.label}" if s.stale else ""
         self.stdout.write(
             f"\n共{s.total}项指标（约束性{s.binding}项、预期性{s.expected}项）：达到或超过预期{s.good}项"
-            f"（其中超出预期{s.exceeded}项），低于预期{s.behind}项，暂无数据{s.no_data}项，待研判{s.pending}项。"
+            f"（其中超出预期{s.exceeded}项），低于预期{s.behind}项，暂无数据{s.no_data}项，待研判{s.pending}项{stale}。"
         )
