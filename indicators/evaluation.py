@@ -581,15 +581,20 @@ def _level_change(ctx: _Context, points: list[Point]) -> _Result:
     assert change is not None
     base = _base_point(s)
     if base is None or base.value is None:
-        return _Result(Status.PENDING, f"目标为五年累计变化〔{num(change)}〕，但缺少{s.base_year}年基期值，需人工研判。")
+        return _Result(
+            Status.PENDING, f"目标为五年累计变化〔{num(change)}〕，但缺少{s.base_year}年基期值，需人工研判。"
+        )
     goal = base.value + change
+    verb = "提高" if change >= 0 else "降低"
     rule = (
-        f"目标类型：五年累计变化〔{num(change)}〕，即由{s.base_year}年的{num(base.value)}{'提高' if change >= 0 else '降低'}"
+        f"目标类型：五年累计变化〔{num(change)}〕，即由{s.base_year}年的{num(base.value)}{verb}"
         f"到{num(goal)}{s.unit}，按期末值判断。"
     )
     held = replace(
         s,
-        target=Target(tk.LEVEL, goal, direction=tk.LOWER if change < 0 else tk.HIGHER, approximate=s.target.approximate),
+        target=Target(
+            tk.LEVEL, goal, direction=tk.LOWER if change < 0 else tk.HIGHER, approximate=s.target.approximate
+        ),
     )
     inner = _Context(held, ctx.as_of, ctx.settings, ctx.tp, ctx.unit_word, final=ctx.final)
     result = _level(inner, points)

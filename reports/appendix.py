@@ -109,7 +109,10 @@ def _cell(observation: Observation, alternatives: list[AlternativeReading]) -> V
 
 
 def decisive_readings(
-    assessment: IndicatorAssessment, alternatives: dict[int, list[AlternativeReading]], as_of: Period, settings: Settings
+    assessment: IndicatorAssessment,
+    alternatives: dict[int, list[AlternativeReading]],
+    as_of: Period,
+    settings: Settings,
 ) -> tuple[str, ...]:
     """The other readings (其他口径) that would change this indicator's verdict, each as a sentence:
     "按正文一（一）口径，2022年为1.7%，则为低于预期". Pure re-evaluation; no query."""

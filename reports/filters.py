@@ -18,7 +18,7 @@ FILTER_INVALID = "筛选条件无效，已显示全部指标。"
 class AppendixFilterForm(forms.Form):
     category = forms.ChoiceField(label="类别", required=False)
     attribute = forms.ChoiceField(label="属性", required=False)
-    verdict = forms.ChoiceField(label="中期完成情况", required=False)
+    verdict = forms.ChoiceField(label="完成情况", required=False)
 
     def __init__(self, data: object, rows: Sequence[AppendixRow]) -> None:
         super().__init__(data)  # type: ignore[arg-type]

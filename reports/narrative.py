@@ -91,7 +91,10 @@ def stale_clause(data_period: Period | None, expected: Period | None, data_label
     """What a stale indicator's sentence says instead of a prediction."""
     if data_period is None or expected is None:
         return ""
-    return f"数据截至{data_period.label}，尚未更新至{expected.label}，按{data_period.label}数据判断{data_label}，暂不作预测"
+    return (
+        f"数据截至{data_period.label}，尚未更新至{expected.label}，"
+        f"按{data_period.label}数据判断{data_label}，暂不作预测"
+    )
 
 
 def indicator_sentence(
