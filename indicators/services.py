@@ -32,6 +32,7 @@ from indicators.assessment import refresh_parsed_target
 from indicators.models import (
     MANUAL_REASON_REQUIRED,
     VALUE_REQUIRED,
+    AlternativeReading,
     AssignedTarget,
     Category,
     Indicator,
@@ -67,6 +68,11 @@ PLAN_YEARS_INVALID = "目标年份必须晚于基期年份。"
 CATEGORIES_REQUIRED = "请至少填写一个类别。"
 CATEGORY_DUPLICATE = "类别“{name}”重复。"
 INDICATOR_DUPLICATE = "该规划中已有同名指标“{name}”。"
+
+READING_REASON_REQUIRED = "改用其他口径数值必须写明理由，理由会记入修改记录。"
+READING_NOT_APPROVED = "只有已审核且没有待审修改的数值可以改用其他口径。"
+READING_SOURCE_TAKEN = "该数值已有来源为“{source}”的其他口径，请先核对。"
+AUTO_READING = "改用{source}口径：{reason}"
 
 # Reasons written to the history when the user gives none.
 AUTO_CREATED = "录入"
@@ -369,6 +375,38 @@ def observation_return(
         expected_version=expected_version,
         review_note=note,
     )
+
+
+@transaction.atomic
+def reading_choose(*, alternative: AlternativeReading, user: Any, reason: str) -> Observation:
+    """A reviewer makes an other reading (其他口径) the counted figure; the figure it replaces becomes an other
+    reading with its own source, so neither number is lost, and the history keeps who chose it and why."""
+    reason = clean_reason(reason)
+    if not reason:
+        raise ValidationError(READING_REASON_REQUIRED, code="reason_required")
+    observation = (
+        Observation.objects.select_for_update(of=("self",))
+        .select_related("indicator", "indicator__plan")
+        .get(pk=alternative.observation_id)
+    )
+    _check(user, Need.REVIEW, observation.indicator)
+    check_not_locked(observation.indicator.plan_id, observation.period)
+    if observation.status != ReviewStatus.APPROVED or observation.no_data or observation.value is None:
+        raise ValidationError(READING_NOT_APPROVED, code="not_approved")
+    old_value, old_decimals, old_source = observation.value, observation.decimals, observation.source
+    taken = observation.alternatives.exclude(pk=alternative.pk).filter(source=old_source or "原采用数值")
+    if taken.exists():
+        raise ValidationError(READING_SOURCE_TAKEN.format(source=old_source), code="source_taken")
+    new_source = alternative.source
+    observation.value, observation.decimals, observation.source = alternative.value, alternative.decimals, new_source
+    observation.version += 1
+    alternative.value, alternative.decimals = old_value, old_decimals
+    alternative.source = old_source or "原采用数值"
+    alternative.note = f"原采用数值；改用{new_source}口径的理由：{reason}"
+    alternative.full_clean()
+    alternative.save()
+    _audited_save(observation, user, AUTO_READING.format(source=new_source, reason=reason))
+    return observation
 
 
 @transaction.atomic

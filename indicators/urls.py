@@ -13,6 +13,7 @@ urlpatterns = [
     path("observation/<int:pk>/approve/", views.observation_approve, name="approve"),
     path("observation/<int:pk>/return/", views.observation_return, name="return"),
     path("observation/<int:pk>/history/", views.observation_history, name="history"),
+    path("reading/<int:pk>/choose/", views.reading_choose, name="reading_choose"),
     path("indicator/<int:pk>/verdict/", views.indicator_verdict, name="verdict"),
     path("indicator/<int:pk>/target/", views.indicator_target, name="target"),
     path("indicator/<int:pk>/edit/", views.indicator_edit, name="indicator_edit"),

@@ -22,7 +22,7 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.forms import BaseForm, Form
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -532,6 +532,29 @@ def observation_return(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, f"已退回修改：{observation.indicator.name} {observation.period.label}。")
     return _back_to_review(request)
+
+
+@require_POST
+def reading_choose(request: HttpRequest, pk: int) -> HttpResponse:
+    """A reviewer counts an other reading (其他口径) instead of the figure, with a reason kept in the history."""
+    alternative = get_object_or_404(AlternativeReading.objects.select_related("observation"), pk=pk)
+    observation = roles.get_observation_for_user(request.user, alternative.observation_id, need=Need.REVIEW)
+    indicator = observation.indicator
+    back = reverse("reports:indicator", args=[indicator.parent_id or indicator.pk])
+    as_of = request.POST.get("as_of", "")
+    if as_of:
+        back += f"?plan={indicator.plan_id}&as_of={quote(as_of)}"
+    try:
+        services.reading_choose(alternative=alternative, user=request.user, reason=request.POST.get("reason", ""))
+    except ValidationError as error:
+        for message in _errors(error):
+            messages.error(request, message)
+    else:
+        messages.success(
+            request,
+            f"{indicator.name} {observation.period.label}已改用{observation.source}口径的数值，原数值保留为其他口径。",
+        )
+    return redirect(back)
 
 
 def observation_history(request: HttpRequest, pk: int) -> HttpResponse:

@@ -102,7 +102,7 @@ def _cell(observation: Observation, alternatives: list[AlternativeReading]) -> V
         source=observation.source,
         note=observation.note,
         alternatives=tuple(
-            OtherReading(f"{a.value:.{a.decimals}f}", a.value, a.decimals, a.source, a.note) for a in alternatives
+            OtherReading(f"{a.value:.{a.decimals}f}", a.value, a.decimals, a.source, a.note, a.pk) for a in alternatives
         ),
         pending=observation.status != "approved",
     )

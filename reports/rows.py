@@ -21,6 +21,7 @@ class OtherReading:
     decimals: int
     source: str
     note: str
+    pk: int = 0  # the stored reading, so a reviewer can choose it
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from django.urls import reverse
 from indicators.assessment import STATUS_GROUP, assess_indicator, plan_settings, target_of
 from indicators.models import Indicator, ManualVerdict
 from indicators.periods import Period, PeriodError
+from indicators.roles import is_reviewer
 from indicators.vocabulary import Status
 from reports import figures, narrative
 from reports.appendix import BEHIND_STATUSES, Report, alternatives_of, build_report, make_appendix
@@ -263,6 +264,7 @@ def indicator(request: HttpRequest, pk: int) -> HttpResponse:
         appendix=appendix,
         history=history,
         verdict_html=verdict_badge(top.status, top.label, manual=top.manual, reason=assessment.verdict.manual_reason),
+        can_choose_reading=is_reviewer(request.user),
     )
 
 

@@ -479,3 +479,44 @@ def test_dashboard_counts_stale_indicators_apart(client: Client, plan_14th: Plan
     assert "数据未更新至2024年" in body
     assert "森林覆盖率" in body  # listed among the stale indicators, with the period it was judged at
     assert "数据截至2023年上半年" in body
+
+
+# --- a reviewer chooses which reading counts ---------------------------------------------------------------------
+
+
+def _retail_2022(plan: Plan) -> Observation:
+    return Observation.objects.get(indicator__plan=plan, indicator__name="社会消费品零售总额增长", year=2022, part="")
+
+
+def test_reviewer_chooses_the_other_reading_with_a_reason(client: Client, plan_14th: Plan, reviewer: User) -> None:
+    observation = _retail_2022(plan_14th)
+    body_reading = observation.alternatives.get(value=D("1.7"))
+    client.force_login(reviewer)
+    page = client.get(f"/indicator/{observation.indicator_id}/?plan={plan_14th.pk}&as_of=2023H1").content.decode()
+    assert "改用此口径" in page and "则为低于预期" in page
+    response = client.post(
+        f"/indicators/reading/{body_reading.pk}/choose/", {"reason": "以统计公报为准", "as_of": "2023H1"}
+    )
+    assert response.status_code == 302
+    observation.refresh_from_db()
+    assert observation.value == D("1.7") and observation.source == body_reading.source
+    kept = observation.alternatives.get()
+    assert kept.value == D("9.8") and "以统计公报为准" in kept.note  # the replaced figure is kept, with its source
+    assert observation.history.first().history_change_reason.endswith("以统计公报为准")
+    rows = _evaluate_json(plan_14th, "2023H1")
+    assert rows["社会消费品零售总额增长"]["status"] == "低于预期"
+
+
+def test_choosing_a_reading_needs_a_reason_and_a_reviewer(
+    client: Client, plan_14th: Plan, reviewer: User, leader: User
+) -> None:
+    observation = _retail_2022(plan_14th)
+    body_reading = observation.alternatives.get(value=D("1.7"))
+    url = f"/indicators/reading/{body_reading.pk}/choose/"
+    client.force_login(leader)
+    assert client.post(url, {"reason": "x"}).status_code == 403
+    client.force_login(reviewer)
+    response = client.post(url, {"reason": "  "}, follow=True)
+    assert "改用其他口径数值必须写明理由" in response.content.decode()
+    observation.refresh_from_db()
+    assert observation.value == D("9.8")
