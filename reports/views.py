@@ -78,7 +78,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "current": summary.total - summary.stale,
         "judged": judged,
         "double_half": good_share >= time_pct,
-        "stale_items": [t for t in appendix.top if t.stale],
+        "stale_items": [t for t in appendix.top if t.status == Status.STALE],
         "good_label": "完成或超额完成" if appendix.final else "达到或超过预期",
         "behind_label": wording.label(Status.BEHIND),
         "progress_chart": figures.render(figures.progress_figure(time_pct, good_share), div_id="chart-progress"),

@@ -66,3 +66,29 @@ def test_pages_fit_a_phone(phone_page: Any, live_server: Any, plan_14th: Plan, l
         assert overflow <= 1, f"{name} is {overflow}px wider than the phone"
         screenshot(page, f"reports-{name}-phone")
     assert_no_js_errors(page)
+
+
+@pytest.mark.parametrize(
+    ("as_of", "must", "must_not"),
+    [
+        ("2023H1", ["中期评估", "63.1%", "任务进度不低于时间进度"], ["数据未更新"]),
+        ("2024", ["数据未更新至2024年", "森林覆盖率", "数据截至2023年上半年"], ["任务进度落后于时间进度"]),
+        ("2025", ["总结评估", "数据未更新至2025年"], ["任务进度落后于时间进度", "中期完成情况"]),
+    ],
+)
+def test_leader_reads_the_dashboard_at_any_period(
+    browser_page: Any, live_server: Any, plan_14th: Plan, leader: Any, as_of: str, must: list[str], must_not: list[str]
+) -> None:
+    """The dashboard a leader reads at the report's date, a year later and at the end of the plan: old figures
+    are shown as not updated instead of lagging, and the end of the plan is a final evaluation."""
+    page = browser_page
+    login(page, live_server, "leader")
+    page.goto(f"{live_server.url}/?plan={plan_14th.pk}&as_of={as_of}")
+    _charts_rendered(page, 3)
+    body = page.inner_text("main")
+    for words in must:
+        assert words in body, words
+    for words in must_not:
+        assert words not in body, words
+    screenshot(page, f"reports-dashboard-{as_of}")
+    assert_no_js_errors(page)
