@@ -17,6 +17,7 @@ from indicators.models import (
     Indicator,
     Plan,
     Region,
+    Series,
     TargetKind,
 )
 from indicators.periods import Period, PeriodError, plan_periods
@@ -179,6 +180,9 @@ class CategoryForm(forms.Form):
 
 class IndicatorForm(forms.ModelForm):
     reason = forms.CharField(label="修改原因", required=False, max_length=REASON_MAX)
+    # The department belongs to the series (it enters the figure once for every plan); shown here for
+    # convenience and saved on the series by ``services.indicator_save``.
+    department = forms.ModelChoiceField(label="责任单位", queryset=Department.objects.none(), required=False)
 
     class Meta:
         model = Indicator
@@ -190,7 +194,7 @@ class IndicatorForm(forms.ModelForm):
             "unit",
             "attribute",
             "target_text",
-            "department",
+            "series",
             "partial_periods_comparable",
             "note",
         ]
@@ -207,6 +211,10 @@ class IndicatorForm(forms.ModelForm):
         self.fields["department"].queryset = Department.objects.filter(  # type: ignore[attr-defined]
             region=plan.region
         )
+        self.fields["series"].queryset = Series.objects.filter(region=plan.region)  # type: ignore[attr-defined]
+        self.fields["series"].help_text = "留空则按名称和单位匹配本区已有统计指标，没有则新建。"
+        if self.instance.series_id:
+            self.fields["department"].initial = self.instance.series.department_id  # type: ignore[union-attr]
 
 
 class ImportUploadForm(forms.Form):
