@@ -45,9 +45,9 @@ class ObservationForm(forms.Form):
     )
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
 
-    def __init__(self, *args: Any, indicator: Indicator, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, indicator: Indicator | Series, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.indicator = indicator
+        self.indicator = indicator  # an indicator or a series: its name and unit decide how a value is read
         self.parsed_decimals: int | None = None
 
     def clean(self) -> dict[str, Any]:
@@ -213,8 +213,8 @@ class IndicatorForm(forms.ModelForm):
         )
         self.fields["series"].queryset = Series.objects.filter(region=plan.region)  # type: ignore[attr-defined]
         self.fields["series"].help_text = "留空则按名称和单位匹配本区已有统计指标，没有则新建。"
-        if self.instance.series_id:
-            self.fields["department"].initial = self.instance.series.department_id  # type: ignore[union-attr]
+        if self.instance.series is not None:
+            self.fields["department"].initial = self.instance.series.department_id
 
 
 class ImportUploadForm(forms.Form):

@@ -308,8 +308,15 @@ class Indicator(models.Model):
             raise ValidationError({"parent": "所属指标必须属于同一规划。"})
         if self.parent_id and self.parent_id == self.pk:
             raise ValidationError({"parent": "指标不能属于自身。"})
-        if self.series_id and self.plan_id and self.series.region_id != self.plan.region_id:
+        if self.series is not None and self.plan_id and self.series.region_id != self.plan.region_id:
             raise ValidationError({"series": "统计指标必须属于规划所在的行政区划。"})
+
+    @property
+    def measured_series(self) -> Series:
+        """The series this indicator reads; an error for a group of sub-indicators, which has none."""
+        if self.series is None:
+            raise ValueError(f"{self.name} has no series (a group of sub-indicators)")
+        return self.series
 
     @property
     def department(self) -> Department | None:
@@ -388,7 +395,7 @@ class Observation(models.Model):
     class Meta:
         verbose_name = "实际值"
         verbose_name_plural = "实际值"
-        ordering = ["series", "year", "part"]
+        ordering = ["series_id", "year", "part"]
         constraints = [
             models.UniqueConstraint(
                 fields=["series", "year", "part"],

@@ -85,12 +85,17 @@ def test_export_import_export_gives_identical_values(plan_14th: Plan, boss: User
     assert income.linked_indicator == imported  # "与经济增长基本同步" is linked to GDP growth, as in the seed
     jobs = Indicator.objects.get(plan=target, name="城镇新增就业人数")
     assert jobs.parent is not None and jobs.parent.name == "城镇就业"
-    assert Observation.objects.get(indicator=jobs, year=2023, part="H1").display_value == "0.3470"
+    assert Observation.objects.get(series=jobs.measured_series, year=2023, part="H1").display_value == "0.3470"
     # imported figures are approved and audited with the file name
-    gdp_2022 = Observation.objects.get(indicator=imported, year=2022)
+    # same region: every indicator matched the 十四五 series of its name and unit, whose figures it now reads
+    # (the file's identical figures are left as they are), and the preview says so
+    assert "第4行：匹配已有统计指标：地区生产总值增长（%），沿用其已有数值。" in report.series
+    assert report.counts["匹配统计指标"] == 21 and report.counts["新建统计指标"] == 0
+    gdp = Indicator.objects.get(plan=plan_14th, name="地区生产总值增长")
+    assert imported.series == gdp.series
+    gdp_2022 = Observation.objects.get(series=imported.measured_series, year=2022)
     assert gdp_2022.status == "approved"
-    assert gdp_2022.history.get().history_change_reason == "Excel 导入：附件1.xlsx"
-    assert gdp_2022.source == "002 中期评估报告 附件1"  # read back from the 数据来源 sheet
+    assert gdp_2022.source == "002 中期评估报告 附件1"
 
 
 def test_importing_the_export_into_its_own_plan_changes_nothing(plan_14th: Plan, boss: User) -> None:
@@ -117,7 +122,9 @@ def test_preview_writes_nothing_and_commit_writes_the_changes(plan_14th: Plan, b
     assert table_counts() == before
     report = importer.run_import(data, user=boss, filename="b.xlsx", commit=True, plan=plan_14th)
     assert report.committed
-    obs = Observation.objects.get(indicator__plan=plan_14th, indicator__name="地区生产总值增长", year=2022)
+    obs = Observation.objects.get(
+        series__indicators__plan=plan_14th, series__indicators__name="地区生产总值增长", year=2022
+    )
     assert (obs.value, obs.status, obs.history.first().history_change_reason) == (
         Decimal("4.2"),
         "approved",

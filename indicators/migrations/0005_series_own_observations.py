@@ -210,7 +210,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AlterModelOptions(
             name='observation',
-            options={'ordering': ['series', 'year', 'part'], 'verbose_name': '实际值', 'verbose_name_plural': '实际值'},
+            options={'ordering': ['series_id', 'year', 'part'], 'verbose_name': '实际值', 'verbose_name_plural': '实际值'},
         ),
         migrations.AddConstraint(
             model_name='observation',
