@@ -89,6 +89,12 @@ class Plan(models.Model):
         blank=True,
         help_text="结论用语与阈值；留空则使用中期评估报告的默认用语。",
     )
+    annual_labels = models.JSONField(
+        "年度计划完成情况用语",
+        default=dict,
+        blank=True,
+        help_text='只用于一年期的年度计划，如 {"done": "完成", "mostly": "基本完成"}；留空则用默认用语。',
+    )
 
     class Meta:
         verbose_name = "规划"
@@ -106,13 +112,23 @@ class Plan(models.Model):
     def years(self) -> int:
         return self.end_year - self.base_year
 
+    @property
+    def is_annual(self) -> bool:
+        """An annual plan (年度计划, e.g. 2025年计划: base 2024, target 2025) is judged with the annual wording."""
+        return self.years == 1
+
     def clean(self) -> None:
+        from indicators.annual import AnnualLabelsError, annual_labels
         from indicators.evaluation import Settings, SettingsError
 
         try:
             Settings.from_dict(self.evaluation_settings)
         except SettingsError as exc:
             raise ValidationError({"evaluation_settings": str(exc)}) from exc
+        try:
+            annual_labels(self.annual_labels)
+        except AnnualLabelsError as exc:
+            raise ValidationError({"annual_labels": str(exc)}) from exc
 
 
 class Category(models.Model):

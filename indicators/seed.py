@@ -139,7 +139,7 @@ def _load_indicator(
     if row.get("linked_to"):
         pending_links.append((indicator, row["linked_to"]))
 
-    table_source = sources["A1"]
+    table_source = sources.get("A1", "")  # the plan's own table (附件1), if the fixture has one
     observations: dict[str, Observation] = {}
     for code, text in row.get("values", {}).items():
         observations[code] = _load_observation(indicator, code, text, table_source, "", result)

@@ -103,7 +103,7 @@ def test_migration_moves_every_figure_history_row_and_reading_to_series() -> Non
         == alternatives
     )
     for indicator in Indicator.objects.exclude(series=None).select_related("series"):
-        assert indicator.series.department_id == departments[indicator.pk] or departments[indicator.pk] is None
+        assert indicator.measured_series.department_id == departments[indicator.pk] or departments[indicator.pk] is None
 
     # the two plans share GDP growth (no period in common); the clashing urbanisation figure got its own series
     gdp_series = Series.objects.get(name="地区生产总值增长")
