@@ -174,6 +174,36 @@ class PlanCreateForm(forms.Form):
         return [line.strip() for line in self.cleaned_data["categories"].splitlines() if line.strip()]
 
 
+class NextPlanForm(forms.Form):
+    """Start the next plan from this one (十四五 → 十五五): names, years and the continuing indicators."""
+
+    name = forms.CharField(label="新规划名称", max_length=100, help_text="如：卧龙区“十五五”规划")
+    short_name = forms.CharField(label="简称", max_length=20, required=False, help_text="如：十五五")
+    base_year = forms.IntegerField(label="基期年份", min_value=1949, max_value=2200)
+    end_year = forms.IntegerField(label="目标年份", min_value=1950, max_value=2200)
+    continuing = forms.ModelMultipleChoiceField(
+        label="延续的指标",
+        queryset=Indicator.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "请至少选择一项延续的指标。"},
+        help_text="所选指标沿用同一统计指标：新规划的基期值直接读取已有数值，无需重新录入；目标值在新规划中填写或导入。",
+    )
+
+    def __init__(self, *args: Any, plan: Plan, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["continuing"].queryset = (  # type: ignore[attr-defined]
+            Indicator.objects.of_plan(plan)
+            .filter(series__isnull=False)
+            .select_related("category", "parent", "series")
+            .in_print_order()
+        )
+        self.fields["continuing"].label_from_instance = lambda i: (  # type: ignore[attr-defined]
+            f"{i.seq or (i.parent.seq if i.parent else '')} {i.parent.name + ' · ' if i.parent else ''}{i.name}"
+        ).strip()
+        self.fields["base_year"].initial = plan.end_year
+        self.fields["end_year"].initial = plan.end_year + plan.years
+
+
 class CategoryForm(forms.Form):
     name = forms.CharField(label="新类别", max_length=30)
 

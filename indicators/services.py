@@ -72,6 +72,9 @@ CATEGORIES_REQUIRED = "请至少填写一个类别。"
 CATEGORY_DUPLICATE = "类别“{name}”重复。"
 INDICATOR_DUPLICATE = "该规划中已有同名指标“{name}”。"
 DEPARTMENT_OTHER_REGION = "责任单位必须属于统计指标所在的行政区划。"
+NEXT_PLAN_NOTHING_CHOSEN = "请至少选择一项延续的指标。"
+NEXT_PLAN_OTHER_PLAN = "所选指标不属于该规划。"
+NEXT_PLAN_NOTE = "延续自{plan}（{seq}{name}），沿用同一统计指标；目标值待录入。"
 
 # Reasons written to the history when the user gives none.
 AUTO_CREATED = "录入"
@@ -654,3 +657,69 @@ def indicator_save(
         raise ValidationError(INDICATOR_DUPLICATE.format(name=indicator.name), code="duplicate")
     _audited_save(indicator, user, reason or ("新建指标" if creating else "修改指标"))
     return indicator
+
+
+@transaction.atomic
+def plan_start_next(
+    *,
+    plan: Plan,
+    name: str,
+    short_name: str,
+    base_year: int,
+    end_year: int,
+    continuing: Sequence[Indicator],
+    user: Any,
+) -> Plan:
+    """The next plan started from ``plan`` (十四五 → 十五五): the same categories, and the chosen indicators
+    continue on the same series, so the base year's figure (2025) is read from the series, never retyped.
+    Targets stay empty, to be entered in the browser or imported; sub-indicators bring their group along."""
+    _check(user, Need.ADMIN)
+    if not continuing:
+        raise ValidationError(NEXT_PLAN_NOTHING_CHOSEN, code="nothing_chosen")
+    if any(indicator.plan_id != plan.pk for indicator in continuing):
+        raise ValidationError(NEXT_PLAN_OTHER_PLAN, code="other_plan")
+    new = plan_create(
+        region=plan.region,
+        name=name,
+        short_name=short_name,
+        base_year=base_year,
+        end_year=end_year,
+        categories=[c.name for c in plan.categories.order_by("order", "pk")],
+        user=user,
+    )
+    categories = {c.name: c for c in new.categories.all()}
+    copies: dict[int, Indicator] = {}
+
+    def carry(old: Indicator, parent: Indicator | None) -> Indicator:
+        copy = Indicator(
+            plan=new,
+            category=categories[old.category.name],
+            parent=parent,
+            seq=old.seq,
+            order=old.order,
+            name=old.name,
+            unit=old.unit,
+            attribute=old.attribute,
+            series=old.series,
+            partial_periods_comparable=old.partial_periods_comparable,
+            note=NEXT_PLAN_NOTE.format(plan=plan.name, seq=f"{old.seq} " if old.seq else "", name=old.name),
+        )
+        grouping = old.series_id is None
+        return indicator_save(indicator=copy, user=user, reason=f"延续自{plan.name}", grouping=grouping)
+
+    chosen = sorted(continuing, key=lambda i: (i.category.order, i.order, i.pk))
+    for old in chosen:
+        parent = None
+        if old.parent_id:
+            group = old.parent
+            assert group is not None
+            if group.pk not in copies:
+                copies[group.pk] = carry(group, None)
+            parent = copies[group.pk]
+        copies[old.pk] = carry(old, parent)
+    for old in chosen:  # income growth in step with GDP growth stays linked when both continue
+        if old.linked_indicator_id in copies:
+            copy = copies[old.pk]
+            copy.linked_indicator = copies[old.linked_indicator_id]
+            indicator_save(indicator=copy, user=user, reason=f"延续自{plan.name}：挂钩指标")
+    return new

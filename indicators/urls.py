@@ -21,6 +21,7 @@ urlpatterns = [
     path("plan/<int:pk>/", views.plan_detail, name="plan"),
     path("plan/<int:plan_pk>/indicators/new/", views.indicator_create, name="indicator_create"),
     path("plan/<int:pk>/locks/", views.plan_locks, name="locks"),
+    path("plan/<int:pk>/next/", views.plan_next, name="plan_next"),
     path("plan/<int:pk>/import/", views.plan_import, name="import"),
     path("plan/<int:pk>/import/confirm/", views.plan_import_confirm, name="import_confirm"),
     path("plan/<int:pk>/import/template.xlsx", views.plan_import_template, name="import_template"),

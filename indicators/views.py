@@ -42,6 +42,7 @@ from indicators.forms import (
     LockForm,
     ManualVerdictClearForm,
     ManualVerdictForm,
+    NextPlanForm,
     ObservationForm,
     PlanCreateForm,
     ReturnForm,
@@ -759,11 +760,45 @@ def plan_create(request: HttpRequest) -> HttpResponse:
     return render(request, "indicators/plan_form.html", {"form": form})
 
 
+def plan_next(request: HttpRequest, pk: int) -> HttpResponse:
+    """Start the next plan from this one; the continuing indicators keep their series."""
+    plan = roles.get_plan_for_user(request.user, pk, need=Need.ADMIN)
+    form = NextPlanForm(request.POST or None, plan=plan)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            new = services.plan_start_next(
+                plan=plan,
+                name=data["name"],
+                short_name=data["short_name"],
+                base_year=data["base_year"],
+                end_year=data["end_year"],
+                continuing=list(data["continuing"]),
+                user=request.user,
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            count = len(data["continuing"])
+            messages.success(request, f"已建立规划：{new.name}，延续 {count} 项指标；基期值取自各统计指标的已有数值。")
+            return redirect("indicators:plan", pk=new.pk)
+    return render(request, "indicators/plan_next.html", {"plan": plan, "form": form})
+
+
 def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     plan = roles.get_plan_for_user(request.user, pk, need=Need.ADMIN)
     category_form = CategoryForm()
     departments = list(Department.objects.filter(region=plan.region))
     indicators = list(Indicator.objects.of_plan(plan).select_related("category", "parent", "series").in_print_order())
+    # The base year's figure of each series, read (never retyped) with its source and review status.
+    base_values = {
+        o.series_id: o
+        for o in Observation.objects.filter(
+            series__in=[i.series_id for i in indicators if i.series_id], year=plan.base_year, part=""
+        )
+    }
+    for indicator in indicators:
+        indicator.base_value = base_values.get(indicator.series_id or 0)  # type: ignore[attr-defined]
     if request.method == "POST":
         action = request.POST.get("action")
         try:
