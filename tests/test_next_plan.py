@@ -9,7 +9,7 @@ from django.contrib.auth.models import User
 from django.test import Client
 
 from indicators import services
-from indicators.models import Indicator, Plan
+from indicators.models import Category, Indicator, Plan, Region
 from indicators.periods import Period
 
 PICKED = ("地区生产总值增长", "常住人口城镇化率", "城镇新增就业人数")
@@ -62,3 +62,18 @@ def test_next_plan_needs_a_choice_and_an_admin(client: Client, with_2025: Plan, 
     response = _post(client, with_2025, ())
     assert "请至少选择一项延续的指标。" in response.content.decode()  # type: ignore[attr-defined]
     assert not Plan.objects.filter(short_name="十五五").exists()
+
+
+def test_next_plan_page_query_count_is_the_same_at_one_and_many_indicators(
+    client: Client, region: Region, admin: User, django_assert_num_queries: object
+) -> None:
+    plan = Plan.objects.create(name="测试规划", region=region, base_year=2020, end_year=2025)
+    category = Category.objects.create(plan=plan, name="经济发展", order=1)
+    client.force_login(admin)
+    for number in range(12):
+        indicator = Indicator(plan=plan, category=category, name=f"指标{number}", unit="%")
+        services.indicator_save(indicator=indicator, user=None)
+        if number in (0, 11):
+            # session, user, the plan (+region), groups, the plan's indicators with series (+category, parent)
+            with django_assert_num_queries(5):  # type: ignore[operator]
+                assert client.get(f"/indicators/plan/{plan.pk}/next/").status_code == 200
