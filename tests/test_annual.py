@@ -205,3 +205,25 @@ def test_annual_page_query_count_is_the_same_at_one_and_many_rows(
     # for the navigation
     assert counts[0] == counts[2] and counts[1] == counts[3]
     assert counts[:2] == [9, 8]
+
+
+def test_one_entry_grid_row_per_series_with_every_plans_target(plans: tuple[Plan, Plan], client: Client) -> None:
+    from indicators.models import Department
+    from tests.conftest import make_user
+
+    five_year, annual = plans
+    stats = Department.objects.get(region=five_year.region, name="区统计局")
+    clerk = make_user("tongji", "录入员", stats)
+    client.force_login(clerk)
+    grid = client.get("/indicators/entry/").context["grid"]
+    gdp = Indicator.objects.get(plan=five_year, name="地区生产总值增长")
+    (row,) = [r for r in grid.rows if r.series.pk == gdp.series_id]  # one row, not one per plan
+    assert [(i.plan.short_name, i.target_text) for i in row.indicators] == [("十四五", "7.5"), ("2025年", "6.5以上")]
+    assert {p.short_name for p in grid.plans} == {"十四五", "2025年"}
+    # a value entered once through the grid's form is read by both plans
+    url = f"/indicators/entry/{gdp.series_id}/2025H1/"
+    response = client.post(url, {"value": "5.6", "version": "0", "note": "", "source": "统计月报", "submit": "1"})
+    assert response.status_code == 302
+    for plan, name in ((five_year, "地区生产总值增长"), (annual, "经济增长")):
+        (assessment,) = [a for a in assess_plan(plan, H1, include_pending=True) if a.indicator.name == name]
+        assert assessment.observations[-1].display_value == "5.6"
