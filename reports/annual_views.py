@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from urllib.parse import quote
 
 from django.http import Http404, HttpRequest, HttpResponse
@@ -9,7 +10,7 @@ from django.shortcuts import redirect, render
 
 from indicators.models import Plan
 from reports.annual import build_annual, build_annual_workbook
-from reports.selection import select
+from reports.selection import Selection, select
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 NO_ANNUAL_PLAN = "尚未建立年度计划（基期与目标年相差一年的规划，如“2025年国民经济和社会发展计划”）。"
@@ -30,9 +31,14 @@ def annual_latest(request: HttpRequest) -> HttpResponse:
     return redirect("reports:annual", pk=latest.pk)
 
 
+def _select(request: HttpRequest, plan: Plan) -> Selection:
+    """The as-of of this annual plan; the page is about one plan, so the selector offers no other."""
+    return replace(select(request, fixed_plan=plan), plans=(plan,))
+
+
 def annual(request: HttpRequest, pk: int) -> HttpResponse:
     plan = _annual_plan(pk)
-    selection = select(request, fixed_plan=plan)
+    selection = _select(request, plan)
     assert selection.as_of is not None
     report = build_annual(plan, selection.as_of)
     return render(
@@ -44,7 +50,7 @@ def annual(request: HttpRequest, pk: int) -> HttpResponse:
 
 def annual_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
     plan = _annual_plan(pk)
-    selection = select(request, fixed_plan=plan)
+    selection = _select(request, plan)
     assert selection.as_of is not None
     report = build_annual(plan, selection.as_of)
     response = HttpResponse(content_type=XLSX)
