@@ -10,7 +10,7 @@ import logging
 from dataclasses import dataclass
 
 from indicators.annual import AnnualLabelsError, Completion, annual_labels, completion
-from indicators.assessment import IndicatorAssessment, target_of
+from indicators.assessment import IndicatorAssessment, plan_settings, target_of
 from indicators.models import Observation, Plan
 
 logger = logging.getLogger(__name__)
@@ -32,15 +32,21 @@ def plan_annual_labels(plan: Plan) -> dict[Completion, str]:
 
 
 def annual_result(plan: Plan, assessment: IndicatorAssessment) -> AnnualResult:
-    target = target_of(assessment.indicator)
+    indicator = assessment.indicator
+    target = target_of(indicator)
     in_year = [o for o in assessment.observations if o.year > plan.base_year]
     figure = in_year[-1] if in_year else None
+    # A year-to-date figure of a flow quantity (粮食 in 上半年) is not the year's level: nothing to hold yet.
+    comparable = figure is not None and not figure.no_data and (indicator.partial_periods_comparable or not figure.part)
     result = completion(
         assessment.verdict.status,
         kind=target.kind,
         approximate=target.approximate,
         direction=target.direction,
         target=target.value,
-        latest=None if figure is None or figure.no_data else figure.value,
+        latest=figure.value if comparable and figure is not None else None,
+        inclusive=target.inclusive,
+        tolerance=plan_settings(plan).approx_tolerance,
+        manual=assessment.verdict.manual,
     )
     return AnnualResult(result, plan_annual_labels(plan)[result], figure)

@@ -28,6 +28,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from indicators import roles, services
+from indicators.annual_assessment import annual_result
 from indicators.assessment import (
     IndicatorAssessment,
     assess_indicator,
@@ -184,6 +185,21 @@ class PlanVerdict:
     indicator: Indicator
     assessment: IndicatorAssessment | None
     preview: IndicatorAssessment | None
+
+    def _label(self, assessment: IndicatorAssessment | None) -> str:
+        if assessment is None:
+            return ""
+        plan = self.indicator.plan
+        return annual_result(plan, assessment).label if plan.is_annual else assessment.label
+
+    @property
+    def label(self) -> str:
+        """The plan's wording: an annual plan says 完成 / 基本完成 / 未完成 / 暂无数据."""
+        return self._label(self.assessment)
+
+    @property
+    def preview_label(self) -> str:
+        return self._label(self.preview)
 
 
 @dataclass

@@ -25,16 +25,19 @@ from indicators.models import Category, Indicator, Observation, Plan, Region
 from indicators.periods import Period
 from indicators.seed import load_plan_fixture
 from indicators.targets import parse_target
+from indicators.vocabulary import Status
 from reports.annual import ANNUAL_HEADERS, SHEET_ANNUAL, build_annual, build_annual_workbook
 from tests.conftest import PLAN_FIXTURE
 
 ANNUAL_FIXTURE = PLAN_FIXTURE.with_name("wolong_2025_annual_plan.json")
 H1, Q3, YEAR = Period(2025, "H1"), Period(2025, "Q3"), Period(2025)
+BASE = (Period(2024), "4.2")  # 2024's GDP growth, the annual plan's base value
 
 # (name, unit, target as printed, figures, as-of, expected wording) — an annual plan is base 2024, target 2025
 CASES = [
     ("地区生产总值增长", "%", "6.5以上", [(H1, "5.0")], H1, Completion.NOT_DONE),
-    ("地区生产总值增长", "%", "6.5以上", [(H1, "6.8")], H1, Completion.DONE),
+    ("地区生产总值增长", "%", "6.5以上", [BASE, (H1, "5.6")], H1, Completion.NOT_DONE),  # not "progress" from 4.2
+    ("地区生产总值增长", "%", "6.5以上", [BASE, (H1, "6.8")], H1, Completion.DONE),
     ("地区生产总值增长", "%", "6.5以上", [(Q3, "6.5")], Q3, Completion.DONE),
     ("地区生产总值增长", "%", "6.5以上", [(YEAR, "6.4")], YEAR, Completion.NOT_DONE),
     ("地区生产总值增长", "%", "6.5以上", [], H1, Completion.NO_DATA),
@@ -44,9 +47,12 @@ CASES = [
     ("一般公共预算收入增长", "%", "4左右", [(YEAR, "4.1")], YEAR, Completion.DONE),
     ("一般公共预算收入增长", "%", "4左右", [(YEAR, "3.2")], YEAR, Completion.NOT_DONE),
     ("居民消费价格涨幅", "%", "控制在2左右", [(H1, "2.6")], H1, Completion.NOT_DONE),
+    ("居民消费价格涨幅", "%", "控制在2左右", [(H1, "2.3")], H1, Completion.MOSTLY),
     ("居民消费价格涨幅", "%", "控制在2左右", [(Q3, "0.3")], Q3, Completion.DONE),
     ("居民消费价格涨幅", "%", "控制在2左右", [(YEAR, "1.5")], YEAR, Completion.DONE),
     ("粮食产量", "亿斤", "7.1左右", [(Period(2024), "6.7"), (YEAR, "7.2")], YEAR, Completion.DONE),
+    ("粮食产量", "亿斤", "7.1左右", [(Period(2024), "6.7"), (YEAR, "7.0")], YEAR, Completion.MOSTLY),
+    ("粮食产量", "亿斤", "7.1左右", [(Period(2024), "6.7"), (YEAR, "6.5")], YEAR, Completion.NOT_DONE),
 ]
 
 
@@ -65,7 +71,7 @@ def test_engine_verdicts_in_the_annual_wording(
         partial_periods_comparable=name != "粮食产量",
     )
     verdict = ev.evaluate(series, as_of)
-    latest = Decimal(figures[-1][1]) if figures else None
+    latest = Decimal(figures[-1][1]) if figures and figures[-1][0].year == 2025 else None
     found = completion(
         verdict.status,
         kind=target.kind,
@@ -73,6 +79,7 @@ def test_engine_verdicts_in_the_annual_wording(
         direction=target.direction,
         target=target.value,
         latest=latest,
+        inclusive=target.inclusive,
     )
     assert found == expected, verdict.explanation
 
@@ -227,3 +234,37 @@ def test_one_entry_grid_row_per_series_with_every_plans_target(plans: tuple[Plan
     for plan, name in ((five_year, "地区生产总值增长"), (annual, "经济增长")):
         (assessment,) = [a for a in assess_plan(plan, H1, include_pending=True) if a.indicator.name == name]
         assert assessment.observations[-1].display_value == "5.6"
+    grid = client.get("/indicators/entry/").context["grid"]
+    (row,) = [r for r in grid.rows if r.series.pk == gdp.series_id]
+    annual_verdict = next(v for v in row.verdicts if v.indicator.plan == annual)
+    assert (annual_verdict.label, annual_verdict.preview_label) == ("暂无数据", "未完成")  # the annual wording
+
+
+@pytest.mark.parametrize(
+    ("status", "kind", "expected"),
+    [
+        (Status.ON_TRACK, "linked", Completion.DONE),  # 与经济增长同步: the engine's verdict
+        (Status.BEHIND, "linked", Completion.NOT_DONE),
+        (Status.ASSIGNED_MISSED, "assigned", Completion.NOT_DONE),
+        (Status.ASSIGNED_MET, "assigned", Completion.DONE),
+        (Status.PENDING, "qualitative", Completion.PENDING),
+        (Status.NO_DATA, "floor", Completion.NO_DATA),
+    ],
+)
+def test_targets_without_a_number_take_the_engines_verdict(status: Status, kind: str, expected: Completion) -> None:
+    target = None if kind != "floor" else Decimal("6.5")
+    found = completion(status, kind=kind, approximate=False, direction="higher", target=target, latest=None)
+    assert found == expected
+
+
+def test_a_manual_verdict_is_worded_not_overruled() -> None:
+    found = completion(
+        Status.ON_TRACK,
+        kind="floor",
+        approximate=False,
+        direction="higher",
+        target=Decimal("6.5"),
+        latest=Decimal("5.0"),
+        manual=True,
+    )
+    assert found == Completion.DONE
