@@ -35,6 +35,7 @@ class AnnualRow:
     label: str
     note: str
     source: str
+    previous: str = NO_FIGURE  # last year's full-year figure (the base year), shown beside this year's target
 
 
 @dataclass(frozen=True)
@@ -59,9 +60,10 @@ def build_annual(plan: Plan, as_of: Period) -> AnnualReport:
         if figure is None:
             shown = NO_FIGURE
         else:
-            shown = f"{figure.display_value}{indicator.unit if indicator.unit == '%' else ''}"
+            shown = _with_unit(figure.display_value, indicator.unit)
             if figure.part:
                 shown += f"（{figure.period.label.removeprefix(f'{figure.year}年')}）"
+        last_year = next((o for o in assessment.observations if o.period == Period(plan.base_year)), None)
         rows.append(
             AnnualRow(
                 indicator_id=indicator.pk,
@@ -74,9 +76,16 @@ def build_annual(plan: Plan, as_of: Period) -> AnnualReport:
                 label=result.label + ("（人工研判）" if assessment.verdict.manual else ""),
                 note=indicator.note,
                 source=figure.source if figure is not None else "",
+                previous=NO_FIGURE
+                if last_year is None or last_year.no_data
+                else _with_unit(last_year.display_value, indicator.unit),
             )
         )
     return AnnualReport(plan=plan, as_of=as_of, rows=tuple(rows))
+
+
+def _with_unit(shown: str, unit: str) -> str:
+    return f"{shown}%" if unit == "%" else shown
 
 
 def build_annual_workbook(report: AnnualReport) -> Workbook:

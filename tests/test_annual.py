@@ -171,8 +171,9 @@ def test_annual_page_and_excel(plans: tuple[Plan, Plan], client: Client, leader:
     _annual_with_figures(annual, 1)
     client.force_login(leader)
     body = client.get(f"/annual/{annual.pk}/?as_of=2025H1").content.decode()
-    for header in ("年度目标", "完成值", "完成情况", "备注"):
+    for header in ("2024年实际", "2025年目标", "完成值", "完成情况", "备注"):
         assert header in body
+    assert '<td class="num nowrap">4.2%</td>' in body  # last year's GDP growth beside this year's target
     assert "4.0%（上半年）" in body and "未完成" in body and "第126行" in body
     assert client.get("/annual/")["Location"] == f"/annual/{annual.pk}/"
     assert client.get(f"/annual/{plans[0].pk}/").status_code == 404  # a five-year plan has no annual page
