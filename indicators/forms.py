@@ -189,6 +189,13 @@ class NextPlanForm(forms.Form):
         help_text="所选指标沿用同一统计指标：新规划的基期值直接读取已有数值，无需重新录入；目标值在新规划中填写或导入。",
     )
 
+    lock_previous = forms.BooleanField(
+        label="锁定原规划的全部期间（原规划转为只读，仍可评估）",
+        required=False,
+        help_text="锁定后原规划各期数值（含与新规划共用的基期年数值）不能再修改；管理员可在“期间锁定”中逐期解锁。"
+        "原规划末年数据尚未齐全时请暂不勾选。",
+    )
+
     def __init__(self, *args: Any, plan: Plan, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["continuing"].queryset = (  # type: ignore[attr-defined]

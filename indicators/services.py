@@ -44,7 +44,7 @@ from indicators.models import (
     ReviewStatus,
     Series,
 )
-from indicators.periods import Period
+from indicators.periods import Period, plan_periods
 from indicators.roles import Need
 from indicators.vocabulary import Status
 
@@ -74,6 +74,7 @@ INDICATOR_DUPLICATE = "该规划中已有同名指标“{name}”。"
 DEPARTMENT_OTHER_REGION = "责任单位必须属于统计指标所在的行政区划。"
 NEXT_PLAN_NOTHING_CHOSEN = "请至少选择一项延续的指标。"
 NEXT_PLAN_OTHER_PLAN = "所选指标不属于该规划。"
+NEXT_PLAN_LOCK_REASON = "已建立下一期规划“{plan}”，原规划转为只读"
 NEXT_PLAN_NOTE = "延续自{plan}（{seq}{name}），沿用同一统计指标；目标值待录入。"
 
 # Reasons written to the history when the user gives none.
@@ -669,10 +670,13 @@ def plan_start_next(
     end_year: int,
     continuing: Sequence[Indicator],
     user: Any,
+    lock_previous: bool = False,
 ) -> Plan:
     """The next plan started from ``plan`` (十四五 → 十五五): the same categories, and the chosen indicators
     continue on the same series, so the base year's figure (2025) is read from the series, never retyped.
-    Targets stay empty, to be entered in the browser or imported; sub-indicators bring their group along."""
+    Targets stay empty, to be entered in the browser or imported; sub-indicators bring their group along.
+    ``lock_previous`` locks every period of the finished plan (read-only unless an admin unlocks a period);
+    it stays evaluable (final evaluation)."""
     _check(user, Need.ADMIN)
     if not continuing:
         raise ValidationError(NEXT_PLAN_NOTHING_CHOSEN, code="nothing_chosen")
@@ -722,4 +726,9 @@ def plan_start_next(
             copy = copies[old.pk]
             copy.linked_indicator = copies[old.linked_indicator_id]
             indicator_save(indicator=copy, user=user, reason=f"延续自{plan.name}：挂钩指标")
+    if lock_previous:
+        locked = {(lock.year, lock.part) for lock in plan.period_locks.all()}
+        for period in plan_periods(plan.base_year, plan.end_year):
+            if (period.year, period.part) not in locked:
+                period_lock(plan=plan, period=period, user=user, reason=NEXT_PLAN_LOCK_REASON.format(plan=new.name))
     return new

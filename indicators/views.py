@@ -791,6 +791,7 @@ def plan_next(request: HttpRequest, pk: int) -> HttpResponse:
                 end_year=data["end_year"],
                 continuing=list(data["continuing"]),
                 user=request.user,
+                lock_previous=data["lock_previous"],
             )
         except ValidationError as error:
             _add_errors(form, error)

@@ -77,3 +77,19 @@ def test_next_plan_page_query_count_is_the_same_at_one_and_many_indicators(
             # session, user, the plan (+region), groups, the plan's indicators with series (+category, parent)
             with django_assert_num_queries(5):  # type: ignore[operator]
                 assert client.get(f"/indicators/plan/{plan.pk}/next/").status_code == 200
+
+
+def test_the_finished_plan_can_be_locked_read_only(client: Client, with_2025: Plan, admin: User) -> None:
+    from django.core.exceptions import ValidationError
+
+    from indicators.periods import plan_periods
+
+    client.force_login(admin)
+    ids = [str(Indicator.objects.get(plan=with_2025, name=PICKED[0]).pk)]
+    data = {"name": "十五五", "short_name": "十五五", "base_year": "2025", "end_year": "2030", "lock_previous": "on"}
+    client.post(f"/indicators/plan/{with_2025.pk}/next/", {**data, "continuing": ids})
+    assert with_2025.period_locks.count() == len(plan_periods(2020, 2025))
+    gdp = Indicator.objects.get(plan=with_2025, name=PICKED[0])
+    with pytest.raises(ValidationError, match="2025年已锁定"):
+        services.observation_record(indicator=gdp, period=Period(2025), value=Decimal("6.0"), user=admin, reason="更正")
+    assert "地区生产总值增长" in client.get(f"/appendix/1/?plan={with_2025.pk}&as_of=2025").content.decode()
