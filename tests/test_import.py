@@ -344,6 +344,7 @@ def test_upload_preview_confirm(client: Client, plan_14th: Plan, boss: User) -> 
     response = _upload(client, target, export(plan_14th))
     body = response.content.decode()
     assert response.status_code == 200 and "确认导入" in body
+    assert "匹配已有统计指标：地区生产总值增长（%），沿用其已有数值。" in body  # the preview explains the matching
     assert Indicator.objects.filter(plan=target).count() == 0
     token = response.context["token"]
     response = client.post(f"/indicators/plan/{target.pk}/import/confirm/", {"token": token}, follow=True)
