@@ -396,3 +396,20 @@ def test_all_problems_are_listed_at_once(plan_14th: Plan, boss: User) -> None:
     report = importer.run_import(data, user=boss, filename="x.xlsx", commit=True, plan=plan_14th)
     assert len(report.errors) == 2
     assert "含公式" in report.errors[0] and "不是数字" in report.errors[1]
+
+
+def test_import_into_another_region_creates_its_own_series(plan_14th: Plan, boss: User) -> None:
+    from indicators.models import Region, Series
+
+    other = Plan.objects.create(
+        region=Region.objects.create(name="宛城区", parent=plan_14th.region.parent),
+        name="宛城区“十四五”规划",
+        base_year=2020,
+        end_year=2025,
+    )
+    before = Series.objects.count()
+    report = importer.run_import(export(plan_14th), user=boss, filename="a.xlsx", commit=True, plan=other)
+    assert report.committed and report.counts["新建统计指标"] == 21 and report.counts["匹配统计指标"] == 0
+    assert "第4行：新建统计指标：地区生产总值增长（%）。" in report.series
+    assert Series.objects.count() == before + 21
+    assert Series.objects.filter(region=other.region).count() == 21
