@@ -246,19 +246,19 @@ def observation_record(
     period is checked against the indicator's plan. ``submit`` sends it to review at once; ``approve``
     (reviewers, admins, imports) records it approved.
     """
+    _check(user, Need.ENTER, indicator if indicator is not None else series)
+    if approve:
+        _check(user, Need.REVIEW)
     if indicator is not None:
         if indicator.children.exists():
             raise ValidationError(PARENT_HAS_NO_FIGURES, code="parent")
-        if indicator.series_id is None:
-            raise ValidationError(SERIES_REQUIRED, code="series")
         series = indicator.series
+        if series is None:
+            raise ValidationError(SERIES_REQUIRED, code="series")
         check_period_in_plan(indicator.plan, period)
-    if series is None:
-        raise ValidationError(SERIES_REQUIRED, code="series")
-    _check(user, Need.ENTER, series)
-    if approve:
-        _check(user, Need.REVIEW)
-    if indicator is None:
+    else:
+        if series is None:
+            raise ValidationError(SERIES_REQUIRED, code="series")
         check_period_for_series(series, period)
         if series.indicators.exists() and not series.indicators.filter(children=None).exists():
             raise ValidationError(PARENT_HAS_NO_FIGURES, code="parent")
