@@ -18,6 +18,7 @@ from indicators.models import (
     PeriodLock,
     Plan,
     Region,
+    Series,
     StaffProfile,
 )
 from indicators.periods import Period
@@ -83,6 +84,24 @@ class ObservationInline(ReadOnlyAdminMixin, admin.TabularInline):
     ordering = ["year", "part"]
 
 
+class SeriesIndicatorInline(ReadOnlyAdminMixin, admin.TabularInline):
+    model = Indicator
+    fk_name = "series"
+    extra = 0
+    fields = ["plan", "seq", "name", "target_text"]
+    verbose_name_plural = "使用该统计指标的规划指标"
+
+
+@admin.register(Series)
+class SeriesAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "unit", "region", "department", "frequency"]
+    list_filter = ["region", "department", "frequency"]
+    list_select_related = ["region", "department"]
+    search_fields = ["name", "aliases"]
+    autocomplete_fields = ["department"]
+    inlines = [SeriesIndicatorInline, ObservationInline]
+
+
 @admin.register(Indicator)
 class IndicatorAdmin(SimpleHistoryAdmin):
     list_display = [
@@ -95,14 +114,13 @@ class IndicatorAdmin(SimpleHistoryAdmin):
         "target_kind",
         "target_value",
         "unit",
-        "department",
+        "series",
     ]
     list_display_links = ["seq", "name"]
-    list_filter = ["plan", "category", "attribute", "target_kind", "department"]
-    list_select_related = ["parent", "category", "department"]
+    list_filter = ["plan", "category", "attribute", "target_kind", "series__department"]
+    list_select_related = ["parent", "category", "series"]
     search_fields = ["name", "target_text"]
-    autocomplete_fields = ["parent", "linked_indicator", "department", "category"]
-    inlines = [ObservationInline]
+    autocomplete_fields = ["parent", "linked_indicator", "series", "category"]
 
     def save_model(self, request: HttpRequest, obj: Indicator, form: Any, change: bool) -> None:
         """A hand edit of the structured target is kept; a new printed target is read by the parser again."""
@@ -126,7 +144,7 @@ class IndicatorAdmin(SimpleHistoryAdmin):
                     "name",
                     "unit",
                     "attribute",
-                    "department",
+                    "series",
                 ]
             },
         ),
@@ -164,20 +182,20 @@ class ObservationAdminForm(forms.ModelForm):
         from indicators import services
 
         super().clean()
-        indicator = self.cleaned_data.get("indicator")
+        series = self.cleaned_data.get("series")
         year, part = self.cleaned_data.get("year"), self.cleaned_data.get("part", "")
-        if indicator is not None and year is not None and services.is_locked(indicator.plan_id, Period(year, part)):
+        if series is not None and year is not None and services.is_series_locked(series.pk, Period(year, part)):
             raise ValidationError(services.PERIOD_LOCKED.format(period=Period(year, part).label))
         return self.cleaned_data
 
 
 @admin.register(Observation)
 class ObservationAdmin(SimpleHistoryAdmin):
-    list_display = ["indicator", "year", "part", "display_value", "status", "source"]
-    list_filter = ["indicator__plan", "year", "part", "status", "no_data"]
-    list_select_related = ["indicator", "indicator__parent"]
-    search_fields = ["indicator__name", "source", "note"]
-    autocomplete_fields = ["indicator"]
+    list_display = ["series", "year", "part", "display_value", "status", "source"]
+    list_filter = ["series__region", "year", "part", "status", "no_data"]
+    list_select_related = ["series"]
+    search_fields = ["series__name", "source", "note"]
+    autocomplete_fields = ["series"]
     inlines = [AlternativeReadingInline]
     form = ObservationAdminForm
     actions = ["approve_selected"]
@@ -197,7 +215,7 @@ class ObservationAdmin(SimpleHistoryAdmin):
         from indicators import services  # issue 5: the same service as the review page
 
         approved = 0
-        for observation in queryset.select_related("indicator", "indicator__plan", "indicator__department"):
+        for observation in queryset.select_related("series", "series__department"):
             try:
                 services.observation_approve(observation=observation, user=request.user)
                 approved += 1
@@ -210,8 +228,8 @@ class ObservationAdmin(SimpleHistoryAdmin):
 @admin.register(AlternativeReading)
 class AlternativeReadingAdmin(admin.ModelAdmin):
     list_display = ["observation", "value", "source"]
-    list_select_related = ["observation", "observation__indicator"]
-    search_fields = ["observation__indicator__name", "source"]
+    list_select_related = ["observation", "observation__series"]
+    search_fields = ["observation__series__name", "source"]
 
 
 @admin.register(AssignedTarget)

@@ -1,8 +1,8 @@
 """Thin Django wrappers around the pure evaluation rules: load a plan in a fixed number of queries, judge it.
 
 Queries of ``assess_plan`` (always five, whatever the number of indicators):
-1. the plan's indicators with category, parent, department and linked indicator;
-2. their observations up to the as-of year (approved, or approved and submitted in preview);
+1. the plan's indicators with category, parent, series (and its department) and linked indicator;
+2. their series' observations up to the as-of year (approved, or approved and submitted in preview);
 3. the targets assigned by the upper level; 4. the manual verdicts of this as-of; 5. nothing else — the plan's
 settings are read from the plan object the caller passes.
 """
@@ -16,7 +16,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Max, Q
+from django.db.models import F, Max, Q
 
 from indicators import targets as tk
 from indicators.evaluation import (
@@ -150,13 +150,14 @@ def _series(
         assigned=tuple((Period(a.year, a.part), a.value) for a in assigned),
         linked=linked,
         manual=ManualInput(Status(manual.status), manual.reason) if manual else None,
+        frequency=indicator.series.frequency if indicator.series is not None else "",
     )
 
 
 def assess_plan(plan: Plan, as_of: Period, *, include_pending: bool = False) -> list[IndicatorAssessment]:
     indicators = list(
         Indicator.objects.of_plan(plan)
-        .select_related("category", "parent", "department", "linked_indicator")
+        .select_related("category", "parent", "series__department", "linked_indicator")
         .in_print_order()
     )
     return _assess(plan, indicators, as_of, include_pending=include_pending)
@@ -168,7 +169,9 @@ def assess_indicator(indicator: Indicator, as_of: Period, *, include_pending: bo
     wanted = Indicator.objects.filter(pk=indicator.pk) | Indicator.objects.filter(parent=indicator)
     if indicator.linked_indicator_id:
         wanted = wanted | Indicator.objects.filter(pk=indicator.linked_indicator_id)
-    indicators = list(wanted.select_related("category", "parent", "department", "linked_indicator").in_print_order())
+    indicators = list(
+        wanted.select_related("category", "parent", "series__department", "linked_indicator").in_print_order()
+    )
     results = _assess(plan, indicators, as_of, include_pending=include_pending)
     return next(r for r in results if r.indicator.pk == indicator.pk)
 
@@ -178,13 +181,19 @@ def _assess(
 ) -> list[IndicatorAssessment]:
     settings = plan_settings(plan)
     ids = [i.pk for i in indicators]
-    by_indicator: dict[int, list[Observation]] = defaultdict(list)
-    for obs in Observation.objects.filter(indicator_id__in=ids, year__lte=as_of.year).order_by("year", "part"):
+    # The figures belong to the series; each indicator reads its series' figures (two indicators may share one).
+    by_series: dict[int, list[Observation]] = defaultdict(list)
+    series_ids = {i.series_id for i in indicators if i.series_id}
+    for obs in Observation.objects.filter(series_id__in=series_ids, year__lte=as_of.year).order_by("year", "part"):
         counted = counted_observation(obs, include_pending=include_pending)
         if counted is not None and obs.period <= as_of:
-            by_indicator[obs.indicator_id].append(counted)
-    for rows in by_indicator.values():
+            by_series[obs.series_id].append(counted)
+    for rows in by_series.values():
         rows.sort(key=lambda o: o.period.sort_key)
+    by_indicator: dict[int, list[Observation]] = defaultdict(list)
+    for indicator in indicators:
+        if indicator.series_id:  # a shared series may run past this plan's end (十五五's figures)
+            by_indicator[indicator.pk] = [o for o in by_series[indicator.series_id] if o.year <= plan.end_year]
     assigned: dict[int, list[AssignedTarget]] = defaultdict(list)
     for target in AssignedTarget.objects.filter(indicator_id__in=ids):
         assigned[target.indicator_id].append(target)
@@ -307,11 +316,18 @@ def default_plan(plans: Sequence[Plan], today: datetime.date) -> Plan | None:
     """
     if not plans:
         return None
+    # A series is shared by plans: only figures inside a plan's own years count as that plan's data.
     latest = dict(
-        Observation.objects.filter(indicator__plan__in=plans, status=ReviewStatus.APPROVED, no_data=False)
-        .values_list("indicator__plan")
+        Observation.objects.filter(
+            series__indicators__plan__in=plans,
+            year__gt=F("series__indicators__plan__base_year"),
+            year__lte=F("series__indicators__plan__end_year"),
+            status=ReviewStatus.APPROVED,
+            no_data=False,
+        )
+        .values_list("series__indicators__plan")
         .annotate(last=Max("year"))
-        .values_list("indicator__plan", "last")
+        .values_list("series__indicators__plan", "last")
     )
     running = [p for p in plans if p.base_year < today.year <= p.end_year]
     with_data = [p for p in plans if p.pk in latest]
@@ -329,7 +345,7 @@ COVERAGE_FOR_DEFAULT = Decimal("0.5")
 def latest_period_with_data(plan: Plan, *, min_coverage: Decimal = COVERAGE_FOR_DEFAULT) -> Period | None:
     """The default as-of of pages: the latest period for which the plan's data is reasonably complete.
 
-    A period counts when at least ``min_coverage`` of the indicators that have any approved value in the plan
+    A period counts when at least ``min_coverage`` of the plan's series that have any approved value in the plan
     period have one for it. Without this, one early 2024 figure (GDP growth in a news report) would move every
     page to 2024 and show most indicators as lagging for want of data. With ``min_coverage=0`` it is simply the
     latest period with any value. One query.
@@ -338,11 +354,11 @@ def latest_period_with_data(plan: Plan, *, min_coverage: Decimal = COVERAGE_FOR_
         Observation.objects.of_plan(plan)
         .filter(year__gt=plan.base_year, year__lte=plan.end_year)
         .filter(Q(status=ReviewStatus.APPROVED, no_data=False) | Q(approved_no_data=False))
-        .values_list("indicator_id", "year", "part")
+        .values_list("series_id", "year", "part")
     )
     reporting: dict[Period, set[int]] = defaultdict(set)
-    for indicator_id, year, part in rows:
-        reporting[Period(year, part)].add(indicator_id)
+    for series_id, year, part in rows:
+        reporting[Period(year, part)].add(series_id)
     if not reporting:
         return None
     any_data = set().union(*reporting.values())

@@ -17,6 +17,7 @@ from indicators.models import (
     Indicator,
     Plan,
     Region,
+    Series,
     TargetKind,
 )
 from indicators.periods import Period, PeriodError, plan_periods
@@ -44,9 +45,9 @@ class ObservationForm(forms.Form):
     )
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
 
-    def __init__(self, *args: Any, indicator: Indicator, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, indicator: Indicator | Series, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.indicator = indicator
+        self.indicator = indicator  # an indicator or a series: its name and unit decide how a value is read
         self.parsed_decimals: int | None = None
 
     def clean(self) -> dict[str, Any]:
@@ -173,12 +174,52 @@ class PlanCreateForm(forms.Form):
         return [line.strip() for line in self.cleaned_data["categories"].splitlines() if line.strip()]
 
 
+class NextPlanForm(forms.Form):
+    """Start the next plan from this one (十四五 → 十五五): names, years and the continuing indicators."""
+
+    name = forms.CharField(label="新规划名称", max_length=100, help_text="如：卧龙区“十五五”规划")
+    short_name = forms.CharField(label="简称", max_length=20, required=False, help_text="如：十五五")
+    base_year = forms.IntegerField(label="基期年份", min_value=1949, max_value=2200)
+    end_year = forms.IntegerField(label="目标年份", min_value=1950, max_value=2200)
+    continuing = forms.ModelMultipleChoiceField(
+        label="延续的指标",
+        queryset=Indicator.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "请至少选择一项延续的指标。"},
+        help_text="所选指标沿用同一统计指标：新规划的基期值直接读取已有数值，无需重新录入；目标值在新规划中填写或导入。",
+    )
+
+    lock_previous = forms.BooleanField(
+        label="锁定原规划的全部期间（原规划转为只读，仍可评估）",
+        required=False,
+        help_text="锁定后原规划各期数值（含与新规划共用的基期年数值）不能再修改；管理员可在“期间锁定”中逐期解锁。"
+        "原规划末年数据尚未齐全时请暂不勾选。",
+    )
+
+    def __init__(self, *args: Any, plan: Plan, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["continuing"].queryset = (  # type: ignore[attr-defined]
+            Indicator.objects.of_plan(plan)
+            .filter(series__isnull=False)
+            .select_related("category", "parent", "series")
+            .in_print_order()
+        )
+        self.fields["continuing"].label_from_instance = lambda i: (  # type: ignore[attr-defined]
+            f"{i.seq or (i.parent.seq if i.parent else '')} {i.parent.name + ' · ' if i.parent else ''}{i.name}"
+        ).strip()
+        self.fields["base_year"].initial = plan.end_year
+        self.fields["end_year"].initial = plan.end_year + plan.years
+
+
 class CategoryForm(forms.Form):
     name = forms.CharField(label="新类别", max_length=30)
 
 
 class IndicatorForm(forms.ModelForm):
     reason = forms.CharField(label="修改原因", required=False, max_length=REASON_MAX)
+    # The department belongs to the series (it enters the figure once for every plan); shown here for
+    # convenience and saved on the series by ``services.indicator_save``.
+    department = forms.ModelChoiceField(label="责任单位", queryset=Department.objects.none(), required=False)
 
     class Meta:
         model = Indicator
@@ -190,7 +231,7 @@ class IndicatorForm(forms.ModelForm):
             "unit",
             "attribute",
             "target_text",
-            "department",
+            "series",
             "partial_periods_comparable",
             "note",
         ]
@@ -207,6 +248,10 @@ class IndicatorForm(forms.ModelForm):
         self.fields["department"].queryset = Department.objects.filter(  # type: ignore[attr-defined]
             region=plan.region
         )
+        self.fields["series"].queryset = Series.objects.filter(region=plan.region)  # type: ignore[attr-defined]
+        self.fields["series"].help_text = "留空则按名称和单位匹配本区已有统计指标，没有则新建。"
+        if self.instance.series is not None:
+            self.fields["department"].initial = self.instance.series.department_id
 
 
 class ImportUploadForm(forms.Form):

@@ -51,6 +51,7 @@ from indicators.models import (
     Observation,
     Plan,
     Region,
+    Series,
 )
 from indicators.periods import Period, PeriodError
 from indicators.targets import is_economic_growth, parse_target
@@ -124,6 +125,8 @@ WARN_NO_DATA_KEPT = "{cell}：表中为“/”，系统已有数值 {value}，�
 WARN_TARGET_DIFFERS = "第{row}行：表中目标“{found}”与系统中的“{current}”不同，未修改（请在目标页修改）。"
 WARN_OUTLIER = "{cell}：{warning}"
 WARN_MANUAL_UNKNOWN = "第{row}行：人工研判结论“{found}”无法识别，未导入。"
+SERIES_MATCHED = "第{row}行：匹配已有统计指标：{name}（{unit}），沿用其已有数值。"
+SERIES_CREATED = "第{row}行：新建统计指标：{name}（{unit}）。"
 
 _TITLE_SHORT_NAME = re.compile(r"“(.+?)”")
 _TITLE_AS_OF = re.compile(r"截至(.+?)[）)]")
@@ -194,6 +197,7 @@ class ImportReport:
     warnings: list[str] = field(default_factory=list)
     changes: list[Change] = field(default_factory=list)
     counts: Counter[str] = field(default_factory=Counter)
+    series: list[str] = field(default_factory=list)  # how each new indicator found its series (统计指标)
     committed: bool = False
     plan_id: int | None = None
 
@@ -669,6 +673,7 @@ def _create(table: Table, plan: Plan, user: Any, report: ImportReport) -> dict[i
                     ),
                     user=user,
                     reason="Excel 导入",
+                    grouping=True,
                 )
                 parents[row.group] = parent
                 report.counts["指标"] += 1
@@ -683,6 +688,7 @@ def _create(table: Table, plan: Plan, user: Any, report: ImportReport) -> dict[i
             attribute=ATTRIBUTES.get(row.attribute, ""),
             target_text=row.target_text,
         )
+        known = Series.objects.filter(region=plan.region, name=name, unit=unit).first()
         try:
             with transaction.atomic():
                 matched[row.row] = services.indicator_save(indicator=indicator, user=user, reason="Excel 导入")
@@ -690,6 +696,12 @@ def _create(table: Table, plan: Plan, user: Any, report: ImportReport) -> dict[i
             report.errors.extend(f"第{row.row}行：{message}" for message in error.messages)
             continue
         report.counts["指标"] += 1
+        if known is not None:
+            report.series.append(SERIES_MATCHED.format(row=row.row, name=known.name, unit=known.unit or "无单位"))
+            report.counts["匹配统计指标"] += 1
+        else:
+            report.series.append(SERIES_CREATED.format(row=row.row, name=name, unit=unit or "无单位"))
+            report.counts["新建统计指标"] += 1
     _link_to_gdp(list(matched.values()), user)
     return matched
 
@@ -724,8 +736,7 @@ def _apply_values(
     creating: bool,
 ) -> None:
     existing = {
-        (o.indicator_id, o.year, o.part): o
-        for o in Observation.objects.filter(indicator__plan=plan).select_related("entered_by")
+        (o.series_id, o.year, o.part): o for o in Observation.objects.of_plan(plan).select_related("entered_by")
     }
     reason = services.short_reason(f"Excel 导入：{filename}")
     for row in table.rows:
@@ -733,7 +744,7 @@ def _apply_values(
         full_name = f"{row.group}·{indicator.name}" if row.group else indicator.name
         for cell in row.values:
             where = cell_name(row.row, cell.column)
-            current = existing.get((indicator.pk, cell.period.year, cell.period.part))
+            current = existing.get((indicator.series_id or 0, cell.period.year, cell.period.part))
             if cell.no_data:
                 if current is not None and not current.no_data:
                     report.warnings.append(WARN_NO_DATA_KEPT.format(cell=where, value=current.display_value))

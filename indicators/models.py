@@ -1,4 +1,4 @@
-"""Plans, indicators and observations for any region's five-year plan."""
+"""Plans, indicators, statistical series and their observations for any region's plans."""
 
 from __future__ import annotations
 
@@ -89,6 +89,12 @@ class Plan(models.Model):
         blank=True,
         help_text="结论用语与阈值；留空则使用中期评估报告的默认用语。",
     )
+    annual_labels = models.JSONField(
+        "年度计划完成情况用语",
+        default=dict,
+        blank=True,
+        help_text='只用于一年期的年度计划，如 {"done": "完成", "mostly": "基本完成"}；留空则用默认用语。',
+    )
 
     class Meta:
         verbose_name = "规划"
@@ -106,13 +112,23 @@ class Plan(models.Model):
     def years(self) -> int:
         return self.end_year - self.base_year
 
+    @property
+    def is_annual(self) -> bool:
+        """An annual plan (年度计划, e.g. 2025年计划: base 2024, target 2025) is judged with the annual wording."""
+        return self.years == 1
+
     def clean(self) -> None:
+        from indicators.annual import AnnualLabelsError, annual_labels
         from indicators.evaluation import Settings, SettingsError
 
         try:
             Settings.from_dict(self.evaluation_settings)
         except SettingsError as exc:
             raise ValidationError({"evaluation_settings": str(exc)}) from exc
+        try:
+            annual_labels(self.annual_labels)
+        except AnnualLabelsError as exc:
+            raise ValidationError({"annual_labels": str(exc)}) from exc
 
 
 class Category(models.Model):
@@ -152,6 +168,68 @@ class TargetKind(models.TextChoices):
 class Direction(models.TextChoices):
     HIGHER = "higher", "越高越好"
     LOWER = "lower", "越低越好"
+
+
+class SeriesFrequency(models.TextChoices):
+    YEAR = "year", "年度"
+    HALF = "half", "半年度"
+    QUARTER = "quarter", "季度"
+
+
+class SeriesQuerySet(models.QuerySet["Series"]):
+    def of_region(self, region: Region) -> SeriesQuerySet:
+        return self.filter(region=region)
+
+    def of_plan(self, plan: Plan) -> SeriesQuerySet:
+        return self.filter(pk__in=Indicator.objects.of_plan(plan).values("series"))
+
+    def editable_by(self, user: Any) -> SeriesQuerySet:
+        """The series whose figures ``user`` may enter (see ``indicators.roles``)."""
+        from indicators.roles import entry_scope
+
+        return entry_scope(self, user)
+
+
+class Series(models.Model):
+    """A region's measured statistical series (统计指标), e.g. 地区生产总值增长 (%).
+
+    The series owns the figures; every plan that measures the same thing references it through an
+    indicator (DHIS2: data element vs. target), so a figure is entered once and read by each plan.
+    """
+
+    region = models.ForeignKey(Region, verbose_name="行政区划", on_delete=models.PROTECT, related_name="series")
+    name = models.CharField("统计指标名称", max_length=100)
+    unit = models.CharField("单位", max_length=20, blank=True)
+    aliases = models.TextField("别名与口径", blank=True, help_text="规划文本中的其他叫法与统计口径说明，每行一条。")
+    department = models.ForeignKey(
+        Department,
+        verbose_name="责任单位",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="series",
+    )
+    frequency = models.CharField(
+        "报送频率",
+        max_length=10,
+        choices=SeriesFrequency.choices,
+        blank=True,
+        help_text="留空则按已有数值推断。",
+    )
+
+    history = HistoricalRecords()
+    objects = SeriesQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "统计指标"
+        verbose_name_plural = "统计指标"
+        ordering = ["region", "name", "unit"]
+        constraints = [
+            models.UniqueConstraint(fields=["region", "name", "unit"], name="series_unique_name_unit_in_region"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.unit}）" if self.unit else self.name
 
 
 class IndicatorQuerySet(models.QuerySet["Indicator"]):
@@ -213,13 +291,14 @@ class Indicator(models.Model):
         default=True,
         help_text="流量指标（如粮食产量）的上半年值不是全年水平，应取消勾选。",
     )
-    department = models.ForeignKey(
-        Department,
-        verbose_name="责任单位",
+    series = models.ForeignKey(
+        Series,
+        verbose_name="统计指标",
         null=True,
         blank=True,
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,
         related_name="indicators",
+        help_text="该指标读取数值的统计指标；由分项指标组成的指标留空。",
     )
     note = models.TextField("说明", blank=True)
 
@@ -245,6 +324,20 @@ class Indicator(models.Model):
             raise ValidationError({"parent": "所属指标必须属于同一规划。"})
         if self.parent_id and self.parent_id == self.pk:
             raise ValidationError({"parent": "指标不能属于自身。"})
+        if self.series is not None and self.plan_id and self.series.region_id != self.plan.region_id:
+            raise ValidationError({"series": "统计指标必须属于规划所在的行政区划。"})
+
+    @property
+    def measured_series(self) -> Series:
+        """The series this indicator reads; an error for a group of sub-indicators, which has none."""
+        if self.series is None:
+            raise ValueError(f"{self.name} has no series (a group of sub-indicators)")
+        return self.series
+
+    @property
+    def department(self) -> Department | None:
+        """The responsible department is the series' (one department enters a figure for every plan)."""
+        return self.series.department if self.series_id and self.series else None
 
 
 class ReviewStatus(models.TextChoices):
@@ -259,7 +352,8 @@ class ObservationQuerySet(models.QuerySet["Observation"]):
         return self.filter(status=ReviewStatus.APPROVED)
 
     def of_plan(self, plan: Plan) -> ObservationQuerySet:
-        return self.filter(indicator__plan=plan)
+        """The figures of the series ``plan`` reads (one subquery, no duplicate rows)."""
+        return self.filter(series__in=Indicator.objects.of_plan(plan).values("series"))
 
     def awaiting_review(self) -> ObservationQuerySet:
         return self.filter(status=ReviewStatus.SUBMITTED)
@@ -267,13 +361,13 @@ class ObservationQuerySet(models.QuerySet["Observation"]):
 
 VALUE_REQUIRED = "请填写数值，或勾选“暂无数据”。"
 VALUE_WITH_NO_DATA = "勾选“暂无数据”时不能同时填写数值。"
-OBSERVATION_DUPLICATE = "该指标在该期间已有数值，不能重复录入；请修改原有数值。"
+OBSERVATION_DUPLICATE = "该统计指标在该期间已有数值，不能重复录入；请修改原有数值。"
 
 
 class Observation(models.Model):
-    """One figure of one indicator for one period (a year, a half year or a quarter)."""
+    """One figure of one series for one period (a year, a half year or a quarter); every plan reads it."""
 
-    indicator = models.ForeignKey(Indicator, verbose_name="指标", on_delete=models.CASCADE, related_name="observations")
+    series = models.ForeignKey(Series, verbose_name="统计指标", on_delete=models.CASCADE, related_name="observations")
     year = models.PositiveSmallIntegerField("年份")
     part = models.CharField(
         "期间",
@@ -317,10 +411,10 @@ class Observation(models.Model):
     class Meta:
         verbose_name = "实际值"
         verbose_name_plural = "实际值"
-        ordering = ["indicator", "year", "part"]
+        ordering = ["series_id", "year", "part"]
         constraints = [
             models.UniqueConstraint(
-                fields=["indicator", "year", "part"],
+                fields=["series", "year", "part"],
                 name="observation_one_per_period",
                 violation_error_message=OBSERVATION_DUPLICATE,
             ),
@@ -333,7 +427,7 @@ class Observation(models.Model):
 
     def __str__(self) -> str:
         shown = "暂无数据" if self.no_data else self.display_value
-        return f"{self.indicator.name} {self.period.label}：{shown}"
+        return f"{self.series.name} {self.period.label}：{shown}"
 
     @property
     def period(self) -> Period:
@@ -350,7 +444,7 @@ class Observation(models.Model):
             return self
         copy = Observation(
             pk=self.pk,
-            indicator_id=self.indicator_id,
+            series_id=self.series_id,
             year=self.year,
             part=self.part,
             value=self.approved_value,
@@ -360,8 +454,8 @@ class Observation(models.Model):
             note=self.note,
             status=ReviewStatus.APPROVED,
         )
-        if Observation.indicator.is_cached(self):
-            copy.indicator = self.indicator
+        if Observation.series.is_cached(self):
+            copy.series = self.series
         return copy
 
     @property

@@ -1,6 +1,6 @@
 """Who may do what: the four roles and one permission-checked getter per object type.
 
-录入员 (clerk) enters the figures of the indicators of their own department; 审核员 (reviewer) approves or
+录入员 (clerk) enters the figures of the series (统计指标) of their own department; 审核员 (reviewer) approves or
 returns them and sets manual verdicts; 领导 (leader) reads everything and writes nothing; 管理员 (admin,
 superusers included) administers plans, indicators, locks and imports and may do everything else.
 
@@ -19,7 +19,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from indicators.models import Indicator, Observation, Plan, StaffProfile
+from indicators.models import Indicator, Observation, Plan, Series, StaffProfile
 
 ROLE_CLERK = "录入员"
 ROLE_REVIEWER = "审核员"
@@ -84,21 +84,30 @@ def may_enter_at_all(user: Any) -> bool:
     return is_admin(user) or (is_clerk(user) and department_id(user) is not None)
 
 
-def may_enter(user: Any, indicator: Indicator) -> bool:
+def _responsible(target: Indicator | Series) -> int | None:
+    """The department entering the figures: the series' (an indicator reads its series')."""
+    if isinstance(target, Series):
+        return target.department_id
+    return target.series.department_id if target.series_id and target.series else None
+
+
+def may_enter(user: Any, target: Indicator | Series) -> bool:
     if is_admin(user):
         return True
     dept = department_id(user)
-    return is_clerk(user) and dept is not None and dept == indicator.department_id
+    return is_clerk(user) and dept is not None and dept == _responsible(target)
 
 
-def entry_scope(indicators: QuerySet[Indicator], user: Any) -> Any:
-    """Filter ``indicators`` down to those ``user`` may enter figures for."""
+def entry_scope(queryset: QuerySet[Any], user: Any) -> Any:
+    """Filter indicators or series down to those whose figures ``user`` may enter."""
     if is_admin(user):
-        return indicators
+        return queryset
     dept = department_id(user)
     if not is_clerk(user) or dept is None:
-        return indicators.none()
-    return indicators.filter(Q(department_id=dept))
+        return queryset.none()
+    if queryset.model is Series:
+        return queryset.filter(Q(department_id=dept))
+    return queryset.filter(Q(series__department_id=dept))
 
 
 def require(user: Any, need: Need) -> None:
@@ -113,10 +122,10 @@ def require(user: Any, need: Need) -> None:
         raise PermissionDenied(FORBIDDEN_ADMIN)
 
 
-def check_indicator(user: Any, indicator: Indicator, need: Need) -> None:
+def check_indicator(user: Any, target: Indicator | Series, need: Need) -> None:
     """403 when the role does not allow ``need``; 404 when a clerk reaches outside their department."""
     require(user, need)
-    if need is Need.ENTER and not may_enter(user, indicator):
+    if need is Need.ENTER and not may_enter(user, target):
         raise Http404(NOT_FOUND_SCOPE)
 
 
@@ -131,26 +140,28 @@ def get_plan_for_user(user: Any, pk: int, *, need: Need = Need.READ) -> Plan:
 
 def get_indicator_for_user(user: Any, pk: int, *, need: Need = Need.READ) -> Indicator:
     try:
-        indicator = Indicator.objects.select_related("plan", "plan__region", "category", "department", "parent").get(
-            pk=pk
-        )
+        indicator = Indicator.objects.select_related(
+            "plan", "plan__region", "category", "series", "series__department", "parent"
+        ).get(pk=pk)
     except Indicator.DoesNotExist:
         raise Http404(NOT_FOUND_SCOPE) from None
     check_indicator(user, indicator, need)
     return indicator
 
 
+def get_series_for_user(user: Any, pk: int, *, need: Need = Need.READ) -> Series:
+    try:
+        series = Series.objects.select_related("region", "department").get(pk=pk)
+    except Series.DoesNotExist:
+        raise Http404(NOT_FOUND_SCOPE) from None
+    check_indicator(user, series, need)
+    return series
+
+
 def get_observation_for_user(user: Any, pk: int, *, need: Need = Need.READ) -> Observation:
     try:
-        observation = Observation.objects.select_related(
-            "indicator",
-            "indicator__plan",
-            "indicator__category",
-            "indicator__department",
-            "indicator__parent",
-            "entered_by",
-        ).get(pk=pk)
+        observation = Observation.objects.select_related("series", "series__department", "entered_by").get(pk=pk)
     except Observation.DoesNotExist:
         raise Http404("未找到该数值。") from None
-    check_indicator(user, observation.indicator, need)
+    check_indicator(user, observation.series, need)
     return observation

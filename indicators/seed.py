@@ -26,6 +26,7 @@ from indicators.models import (
     Plan,
     Region,
     ReviewStatus,
+    Series,
 )
 from indicators.periods import Period
 
@@ -117,9 +118,10 @@ def _load_indicator(
         "attribute": ATTRIBUTES[row["attribute"]] if row.get("attribute") else "",
         "target_text": row.get("target", ""),
         "partial_periods_comparable": row.get("partial_periods_comparable", True),
-        "department": departments.get(row.get("department", "")),
         "note": row.get("note", ""),
     }
+    if not row.get("children"):  # a group of sub-indicators has no figures, hence no series
+        defaults["series"] = _series(plan, row, departments, result)
     if "target_kind" in row:
         defaults.update(
             target_kind=row["target_kind"],
@@ -128,13 +130,16 @@ def _load_indicator(
         )
     indicator, created = Indicator.objects.get_or_create(plan=plan, parent=parent, name=row["name"], defaults=defaults)
     result.count("indicator", created)
+    if indicator.series_id is None and "series" in defaults:  # loaded before series existed
+        indicator.series = defaults["series"]
+        indicator.save(update_fields=["series"])
     if created and not indicator.target_set_manually:
         refresh_parsed_target(indicator)
         indicator.save(update_fields=["target_kind", "target_value", "target_direction"])
     if row.get("linked_to"):
         pending_links.append((indicator, row["linked_to"]))
 
-    table_source = sources["A1"]
+    table_source = sources.get("A1", "")  # the plan's own table (附件1), if the fixture has one
     observations: dict[str, Observation] = {}
     for code, text in row.get("values", {}).items():
         observations[code] = _load_observation(indicator, code, text, table_source, "", result)
@@ -167,6 +172,18 @@ def _load_indicator(
     return indicator
 
 
+def _series(plan: Plan, row: dict[str, Any], departments: dict[str, Department], result: LoadResult) -> Series:
+    """The region's series measured by this row (matched on name and unit), with the row's department."""
+    series, created = Series.objects.get_or_create(
+        region=plan.region,
+        name=row.get("series", row["name"]),
+        unit=row.get("unit", ""),
+        defaults={"department": departments.get(row.get("department", ""))},
+    )
+    result.count("series", created)
+    return series
+
+
 def _load_observation(
     indicator: Indicator, code: str, text: str, source: str, note: str, result: LoadResult
 ) -> Observation:
@@ -178,7 +195,7 @@ def _load_observation(
         defaults = {"no_data": False, "value": value, "decimals": decimals}
     defaults.update(source=source, note=note, status=ReviewStatus.APPROVED)
     observation, created = Observation.objects.get_or_create(
-        indicator=indicator, year=period.year, part=period.part, defaults=defaults
+        series_id=indicator.series_id, year=period.year, part=period.part, defaults=defaults
     )
     result.count("observation", created)
     return observation

@@ -35,6 +35,7 @@ from indicators.models import (
     AlternativeReading,
     AssignedTarget,
     Category,
+    Department,
     Indicator,
     ManualVerdict,
     Observation,
@@ -42,8 +43,9 @@ from indicators.models import (
     Plan,
     Region,
     ReviewStatus,
+    Series,
 )
-from indicators.periods import Period
+from indicators.periods import Period, plan_periods
 from indicators.roles import Need
 from indicators.vocabulary import Status
 
@@ -54,6 +56,8 @@ TARGET_REASON_REQUIRED = "修改目标必须填写修改原因。"
 REASON_TOO_LONG = f"原因最多 {REASON_MAX} 个字。"
 PERIOD_LOCKED = "{period}已锁定，数值和研判不能修改；如确需修改，请联系管理员解锁。"
 PERIOD_OUTSIDE_PLAN = "{period}不在该规划的期间内（基期 {base} 年至目标年 {end} 年）。"
+PERIOD_OUTSIDE_PLANS = "{period}不在使用该统计指标的规划期内（{spans}）。"
+SERIES_REQUIRED = "该指标尚未关联统计指标，不能录入数值；请先在规划管理中保存该指标。"
 PARENT_HAS_NO_FIGURES = "该指标由分项指标组成，请在分项指标中录入数值。"
 CONFLICT_CHANGED = "未保存：在您编辑期间，{who}已将该数值改为 {value}（{status}，{when}）。请在最新数值基础上重新修改。"
 CONFLICT_DELETED = "未保存：在您编辑期间，该数值已被删除。请刷新后重新录入。"
@@ -68,6 +72,11 @@ PLAN_YEARS_INVALID = "目标年份必须晚于基期年份。"
 CATEGORIES_REQUIRED = "请至少填写一个类别。"
 CATEGORY_DUPLICATE = "类别“{name}”重复。"
 INDICATOR_DUPLICATE = "该规划中已有同名指标“{name}”。"
+DEPARTMENT_OTHER_REGION = "责任单位必须属于统计指标所在的行政区划。"
+NEXT_PLAN_NOTHING_CHOSEN = "请至少选择一项延续的指标。"
+NEXT_PLAN_OTHER_PLAN = "所选指标不属于该规划。"
+NEXT_PLAN_LOCK_REASON = "已建立下一期规划“{plan}”，原规划转为只读"
+NEXT_PLAN_NOTE = "延续自{plan}（{seq}{name}），沿用同一统计指标；目标值待录入。"
 
 READING_REASON_REQUIRED = "改用其他口径数值必须写明理由，理由会记入修改记录。"
 READING_NOT_APPROVED = "只有已审核且没有待审修改的数值可以改用其他口径。"
@@ -124,23 +133,35 @@ def _audited_delete(instance: Any, user: Any, reason: str) -> None:
     instance.delete()
 
 
-def _check(user: Any, need: Need, indicator: Indicator | None = None) -> None:
+def _check(user: Any, need: Need, target: Indicator | Series | None = None) -> None:
     if user is None:  # management command or import run from the shell
         return
-    if indicator is None:
+    if target is None:
         roles.require(user, need)
     else:
-        roles.check_indicator(user, indicator, need)
+        roles.check_indicator(user, target, need)
 
 
 def check_period_in_plan(plan: Plan, period: Period) -> None:
     """The base year (full year only) and every period up to the target year belong to the plan."""
-    inside = period == Period(plan.base_year) or plan.base_year < period.year <= plan.end_year
-    if not inside:
+    if not _inside(plan, period):
         raise ValidationError(
             PERIOD_OUTSIDE_PLAN.format(period=period.label, base=plan.base_year, end=plan.end_year),
             code="period_outside_plan",
         )
+
+
+def check_period_for_series(series: Series, period: Period) -> None:
+    """A figure's period must lie in at least one plan that reads the series (any period if none does yet)."""
+    plans = list(Plan.objects.filter(indicators__series=series).distinct().order_by("base_year", "pk"))
+    if not plans or any(_inside(plan, period) for plan in plans):
+        return
+    spans = "、".join(f"{plan.base_year}–{plan.end_year}年" for plan in plans)
+    raise ValidationError(PERIOD_OUTSIDE_PLANS.format(period=period.label, spans=spans), code="period_outside_plan")
+
+
+def _inside(plan: Plan, period: Period) -> bool:
+    return period == Period(plan.base_year) or plan.base_year < period.year <= plan.end_year
 
 
 def is_locked(plan_id: int, period: Period) -> bool:
@@ -149,6 +170,17 @@ def is_locked(plan_id: int, period: Period) -> bool:
 
 def check_not_locked(plan_id: int, period: Period) -> None:
     if is_locked(plan_id, period):
+        raise ValidationError(PERIOD_LOCKED.format(period=period.label), code="locked")
+
+
+def is_series_locked(series_id: int, period: Period) -> bool:
+    """Locks stay per plan (a plan's report is adopted for a period); a figure is closed when any plan
+    reading its series has locked the period, since the same figure is printed in that plan's report."""
+    return PeriodLock.objects.filter(plan__indicators__series_id=series_id, year=period.year, part=period.part).exists()
+
+
+def check_series_not_locked(series_id: int, period: Period) -> None:
+    if is_series_locked(series_id, period):
         raise ValidationError(PERIOD_LOCKED.format(period=period.label), code="locked")
 
 
@@ -172,20 +204,20 @@ def _version_check(observation: Observation | None, expected_version: int | None
     )
 
 
-def _locked_row(indicator: Indicator, period: Period) -> Observation | None:
+def _locked_row(series: Series, period: Period) -> Observation | None:
     return (
         Observation.objects.select_for_update(of=("self",))
         .select_related("entered_by")
-        .filter(indicator=indicator, year=period.year, part=period.part)
+        .filter(series=series, year=period.year, part=period.part)
         .first()
     )
 
 
-def _history_of(indicator: Indicator, period: Period) -> list[Decimal]:
+def _history_of(series: Series, period: Period) -> list[Decimal]:
     """Approved figures of the same kind of period (years with years, halves with halves), for warnings."""
     figures = (
         Observation.objects.approved()
-        .filter(indicator=indicator, part=period.part, value__isnull=False)
+        .filter(series=series, part=period.part, value__isnull=False)
         .exclude(year=period.year)
         .values_list("value", flat=True)
     )
@@ -200,7 +232,8 @@ def _decimals_of(value: Decimal) -> int:
 @transaction.atomic
 def observation_record(
     *,
-    indicator: Indicator,
+    series: Series | None = None,
+    indicator: Indicator | None = None,
     period: Period,
     value: Decimal | None,
     decimals: int | None = None,
@@ -213,17 +246,29 @@ def observation_record(
     submit: bool = False,
     approve: bool = False,
 ) -> RecordResult:
-    """Create or change the figure of ``indicator`` for ``period``.
+    """Create or change the figure of ``series`` for ``period``; every plan reading the series sees it.
 
-    ``submit`` sends it to review at once; ``approve`` (reviewers, admins, imports) records it approved.
+    Given ``indicator`` instead (imports, the seed loader), the figure goes to the indicator's series and the
+    period is checked against the indicator's plan. ``submit`` sends it to review at once; ``approve``
+    (reviewers, admins, imports) records it approved.
     """
-    _check(user, Need.ENTER, indicator)
+    _check(user, Need.ENTER, indicator if indicator is not None else series)
     if approve:
         _check(user, Need.REVIEW)
-    check_period_in_plan(indicator.plan, period)
-    check_not_locked(indicator.plan_id, period)
-    if indicator.children.exists():
-        raise ValidationError(PARENT_HAS_NO_FIGURES, code="parent")
+    if indicator is not None:
+        if indicator.children.exists():
+            raise ValidationError(PARENT_HAS_NO_FIGURES, code="parent")
+        series = indicator.series
+        if series is None:
+            raise ValidationError(SERIES_REQUIRED, code="series")
+        check_period_in_plan(indicator.plan, period)
+    else:
+        if series is None:
+            raise ValidationError(SERIES_REQUIRED, code="series")
+        check_period_for_series(series, period)
+        if series.indicators.exists() and not series.indicators.filter(children=None).exists():
+            raise ValidationError(PARENT_HAS_NO_FIGURES, code="parent")
+    check_series_not_locked(series.pk, period)
     reason = clean_reason(reason)
     note, source = (note or "").strip(), (source or "").strip()
     if no_data:
@@ -231,14 +276,14 @@ def observation_record(
     elif value is None:
         raise ValidationError(VALUE_REQUIRED, code="required")
     else:
-        errors = values.sanity_errors(value, name=indicator.name, unit=indicator.unit)
+        errors = values.sanity_errors(value, name=series.name, unit=series.unit)
         if errors:
             raise ValidationError(errors, code="sanity")
         decimals = _decimals_of(value) if decimals is None else decimals
 
-    existing = _locked_row(indicator, period)
+    existing = _locked_row(series, period)
     _version_check(existing, expected_version)
-    observation = existing or Observation(indicator=indicator, year=period.year, part=period.part)
+    observation = existing or Observation(series=series, year=period.year, part=period.part)
     new = (value, no_data, decimals, note, source)
     changed = (
         existing is None
@@ -275,7 +320,7 @@ def observation_record(
         observation.value, observation.no_data, observation.decimals = value, no_data, decimals or 0
         observation.note, observation.source = note, source
         observation.entered_by = user if user is not None else observation.entered_by
-        warning = "" if value is None else values.outlier_warning(value, _history_of(indicator, period))
+        warning = "" if value is None else values.outlier_warning(value, _history_of(series, period))
         observation.warning = warning
     observation.status = target
     if target == ReviewStatus.APPROVED:
@@ -308,15 +353,15 @@ def _transition(
     expected_version: int | None,
     review_note: str | None = None,
 ) -> Observation:
-    _check(user, need, observation.indicator)
-    row = _locked_row(observation.indicator, observation.period)
+    _check(user, need, observation.series)
+    row = _locked_row(observation.series, observation.period)
     if row is None:
         raise ConcurrentEditError(CONFLICT_DELETED, None)
     _version_check(row, expected_version)
-    check_not_locked(observation.indicator.plan_id, row.period)
+    check_series_not_locked(observation.series_id, row.period)
     if row.status not in allowed_from:
         raise ValidationError(wrong_status, code="wrong_status")
-    row.indicator = observation.indicator  # keep the caller's select_related objects
+    row.series = observation.series  # keep the caller's select_related objects
     row.status = to
     if to == ReviewStatus.APPROVED:
         _forget_approved(row)
@@ -385,12 +430,10 @@ def reading_choose(*, alternative: AlternativeReading, user: Any, reason: str) -
     if not reason:
         raise ValidationError(READING_REASON_REQUIRED, code="reason_required")
     observation = (
-        Observation.objects.select_for_update(of=("self",))
-        .select_related("indicator", "indicator__plan")
-        .get(pk=alternative.observation_id)
+        Observation.objects.select_for_update(of=("self",)).select_related("series").get(pk=alternative.observation_id)
     )
-    _check(user, Need.REVIEW, observation.indicator)
-    check_not_locked(observation.indicator.plan_id, observation.period)
+    _check(user, Need.REVIEW, observation.series)
+    check_series_not_locked(observation.series_id, observation.period)
     if observation.status != ReviewStatus.APPROVED or observation.no_data or observation.value is None:
         raise ValidationError(READING_NOT_APPROVED, code="not_approved")
     old_value, old_decimals, old_source = observation.value, observation.decimals, observation.source
@@ -410,21 +453,26 @@ def reading_choose(*, alternative: AlternativeReading, user: Any, reason: str) -
 
 
 @transaction.atomic
-def observation_submit_all(*, plan: Plan, user: Any) -> int:
-    """Submit every draft or returned figure the user may enter in ``plan``; returns how many."""
+def observation_submit_all(*, plan: Plan | None = None, user: Any) -> int:
+    """Submit every draft or returned figure the user may enter (of ``plan``'s series if given); returns how
+    many. Figures of a period locked by any plan reading the series stay as they are."""
     _check(user, Need.ENTER)
-    indicators = Indicator.objects.of_plan(plan)
+    series = Series.objects.of_plan(plan) if plan is not None else Series.objects.all()
     if user is not None:
-        indicators = indicators.editable_by(user)
-    locked = {(lock.year, lock.part) for lock in PeriodLock.objects.filter(plan=plan)}
+        series = series.editable_by(user)
+    locked = set(
+        PeriodLock.objects.filter(plan__indicators__series__in=series).values_list(
+            "plan__indicators__series", "year", "part"
+        )
+    )
     count = 0
     pending = (
-        Observation.objects.filter(indicator__in=indicators, status__in=[ReviewStatus.DRAFT, ReviewStatus.RETURNED])
-        .select_related("indicator", "indicator__plan", "indicator__department")
+        Observation.objects.filter(series__in=series, status__in=[ReviewStatus.DRAFT, ReviewStatus.RETURNED])
+        .select_related("series", "series__department")
         .order_by("pk")
     )
     for observation in pending:
-        if (observation.year, observation.part) in locked:
+        if (observation.series_id, observation.year, observation.part) in locked:
             continue
         observation_submit(observation=observation, user=user)
         count += 1
@@ -585,11 +633,53 @@ def category_add(*, plan: Plan, name: str, user: Any, order: int | None = None) 
 
 
 @transaction.atomic
-def indicator_save(*, indicator: Indicator, user: Any, reason: str = "") -> Indicator:
-    """Create or change an indicator (plan administration, imports); the target is parsed unless manual."""
+def series_match(*, region: Region, name: str, unit: str, user: Any) -> tuple[Series, bool]:
+    """The region's series of this name and unit, created when missing; returns (series, created)."""
+    _check(user, Need.ADMIN)
+    found = Series.objects.filter(region=region, name=name.strip(), unit=unit.strip()).first()
+    if found is not None:
+        return found, False
+    series = Series(region=region, name=name.strip(), unit=unit.strip())
+    series.full_clean()
+    _audited_save(series, user, "新建统计指标")
+    return series, True
+
+
+_KEEP = object()
+
+
+@transaction.atomic
+def series_department_set(*, series: Series, department: Department | None, user: Any, reason: str = "") -> bool:
+    """Assign the department that enters the series' figures (for every plan); returns whether it changed."""
+    _check(user, Need.ADMIN)
+    if series.department_id == (department.pk if department else None):
+        return False
+    if department is not None and department.region_id != series.region_id:
+        raise ValidationError(DEPARTMENT_OTHER_REGION, code="department")
+    series.department = department
+    _audited_save(series, user, clean_reason(reason) or "分配责任单位")
+    return True
+
+
+@transaction.atomic
+def indicator_save(
+    *, indicator: Indicator, user: Any, reason: str = "", department: Any = _KEEP, grouping: bool = False
+) -> Indicator:
+    """Create or change an indicator (plan administration, imports); the target is parsed unless manual.
+
+    An indicator without a series gets the region's series of the same name and unit (created if missing),
+    unless it only groups sub-indicators (``grouping``); ``department`` (a Department or None), when given,
+    is assigned to that series.
+    """
     _check(user, Need.ADMIN)
     reason = clean_reason(reason)
     creating = indicator.pk is None
+    if indicator.series_id is None and not grouping:
+        indicator.series, _ = series_match(
+            region=indicator.plan.region, name=indicator.name, unit=indicator.unit, user=user
+        )
+    if department is not _KEEP and indicator.series is not None:
+        series_department_set(series=indicator.series, department=department, user=user, reason=reason)
     if creating and not indicator.order:
         last = (
             Indicator.objects.filter(plan_id=indicator.plan_id).order_by("-order").values_list("order", flat=True)
@@ -604,3 +694,77 @@ def indicator_save(*, indicator: Indicator, user: Any, reason: str = "") -> Indi
         raise ValidationError(INDICATOR_DUPLICATE.format(name=indicator.name), code="duplicate")
     _audited_save(indicator, user, reason or ("新建指标" if creating else "修改指标"))
     return indicator
+
+
+@transaction.atomic
+def plan_start_next(
+    *,
+    plan: Plan,
+    name: str,
+    short_name: str,
+    base_year: int,
+    end_year: int,
+    continuing: Sequence[Indicator],
+    user: Any,
+    lock_previous: bool = False,
+) -> Plan:
+    """The next plan started from ``plan`` (十四五 → 十五五): the same categories, and the chosen indicators
+    continue on the same series, so the base year's figure (2025) is read from the series, never retyped.
+    Targets stay empty, to be entered in the browser or imported; sub-indicators bring their group along.
+    ``lock_previous`` locks every period of the finished plan (read-only unless an admin unlocks a period);
+    it stays evaluable (final evaluation)."""
+    _check(user, Need.ADMIN)
+    if not continuing:
+        raise ValidationError(NEXT_PLAN_NOTHING_CHOSEN, code="nothing_chosen")
+    if any(indicator.plan_id != plan.pk for indicator in continuing):
+        raise ValidationError(NEXT_PLAN_OTHER_PLAN, code="other_plan")
+    new = plan_create(
+        region=plan.region,
+        name=name,
+        short_name=short_name,
+        base_year=base_year,
+        end_year=end_year,
+        categories=[c.name for c in plan.categories.order_by("order", "pk")],
+        user=user,
+    )
+    categories = {c.name: c for c in new.categories.all()}
+    copies: dict[int, Indicator] = {}
+
+    def carry(old: Indicator, parent: Indicator | None) -> Indicator:
+        copy = Indicator(
+            plan=new,
+            category=categories[old.category.name],
+            parent=parent,
+            seq=old.seq,
+            order=old.order,
+            name=old.name,
+            unit=old.unit,
+            attribute=old.attribute,
+            series=old.series,
+            partial_periods_comparable=old.partial_periods_comparable,
+            note=NEXT_PLAN_NOTE.format(plan=plan.name, seq=f"{old.seq} " if old.seq else "", name=old.name),
+        )
+        grouping = old.series_id is None
+        return indicator_save(indicator=copy, user=user, reason=f"延续自{plan.name}", grouping=grouping)
+
+    chosen = sorted(continuing, key=lambda i: (i.category.order, i.order, i.pk))
+    for old in chosen:
+        parent = None
+        if old.parent_id:
+            group = old.parent
+            assert group is not None
+            if group.pk not in copies:
+                copies[group.pk] = carry(group, None)
+            parent = copies[group.pk]
+        copies[old.pk] = carry(old, parent)
+    for old in chosen:  # income growth in step with GDP growth stays linked when both continue
+        if old.linked_indicator_id in copies:
+            copy = copies[old.pk]
+            copy.linked_indicator = copies[old.linked_indicator_id]
+            indicator_save(indicator=copy, user=user, reason=f"延续自{plan.name}：挂钩指标")
+    if lock_previous:
+        locked = {(lock.year, lock.part) for lock in plan.period_locks.all()}
+        for period in plan_periods(plan.base_year, plan.end_year):
+            if (period.year, period.part) not in locked:
+                period_lock(plan=plan, period=period, user=user, reason=NEXT_PLAN_LOCK_REASON.format(plan=new.name))
+    return new

@@ -28,11 +28,11 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from indicators import roles, services
+from indicators.annual_assessment import annual_result
 from indicators.assessment import (
     IndicatorAssessment,
     assess_indicator,
     assess_plan,
-    default_plan,
     latest_period_with_data,
 )
 from indicators.forms import (
@@ -43,6 +43,7 @@ from indicators.forms import (
     LockForm,
     ManualVerdictClearForm,
     ManualVerdictForm,
+    NextPlanForm,
     ObservationForm,
     PlanCreateForm,
     ReturnForm,
@@ -68,6 +69,7 @@ from indicators.models import (
     PeriodLock,
     Plan,
     ReviewStatus,
+    Series,
     TargetKind,
 )
 from indicators.periods import Period, PeriodError, plan_periods
@@ -95,17 +97,6 @@ def _parse_period(code: str) -> Period:
         raise Http404("期间格式不正确。") from None
 
 
-def _choose_plan(request: HttpRequest, plans: list[Plan]) -> Plan | None:
-    """?plan=<pk> if given and known; else the default plan of every page (``default_plan``)."""
-    wanted = request.GET.get("plan") or request.POST.get("plan")
-    if wanted:
-        for plan in plans:
-            if str(plan.pk) == wanted:
-                return plan
-        raise Http404("未找到该规划。")
-    return default_plan(plans, timezone.localdate())
-
-
 def _errors(error: ValidationError) -> list[str]:
     return list(error.messages)
 
@@ -115,9 +106,11 @@ def _add_errors(form: BaseForm, error: ValidationError) -> None:
         form.add_error(None, message)
 
 
-def _grid_url(plan_id: int, indicator_id: int | None = None) -> str:
-    url = f"{reverse('indicators:entry')}?plan={plan_id}"
-    return f"{url}#row-{indicator_id}" if indicator_id else url
+def _grid_url(plan_id: int | None, series_id: int | None = None) -> str:
+    url = reverse("indicators:entry")
+    if plan_id:
+        url = f"{url}?plan={plan_id}"
+    return f"{url}#row-{series_id}" if series_id else url
 
 
 def _history_rows(records: list[Any], fields: tuple[str, ...]) -> list[dict[str, Any]]:
@@ -184,66 +177,110 @@ class GridCell:
     period: Period
     observation: Observation | None
     locked: bool
+    applies: bool = True  # the period lies in a plan reading the series
+
+
+@dataclass
+class PlanVerdict:
+    indicator: Indicator
+    assessment: IndicatorAssessment | None
+    preview: IndicatorAssessment | None
+
+    def _label(self, assessment: IndicatorAssessment | None) -> str:
+        if assessment is None:
+            return ""
+        plan = self.indicator.plan
+        return annual_result(plan, assessment).label if plan.is_annual else assessment.label
+
+    @property
+    def label(self) -> str:
+        """The plan's wording: an annual plan says 完成 / 基本完成 / 未完成 / 暂无数据."""
+        return self._label(self.assessment)
+
+    @property
+    def preview_label(self) -> str:
+        return self._label(self.preview)
 
 
 @dataclass
 class GridRow:
-    indicator: Indicator
+    series: Series
+    indicators: list[Indicator]
     cells: list[GridCell]
-    assessment: IndicatorAssessment | None = None
-    preview: IndicatorAssessment | None = None
+    verdicts: list[PlanVerdict] = field(default_factory=list)
     drafts: int = 0
 
 
 @dataclass
 class Grid:
-    plan: Plan
+    plans: list[Plan]
     periods: list[Period]
     rows: list[GridRow] = field(default_factory=list)
-    as_of: Period | None = None
     drafts: int = 0
 
 
-def build_grid(plan: Plan, user: Any, today: datetime.date) -> Grid:
-    """Queries: indicators the user may enter; their observations; the plan's locks; then assess_plan
-    twice (approved only, and with submitted figures) — a fixed number whatever the number of rows."""
-    periods = grid_periods(plan, today)
+def _open_plans(plans: list[Plan], today: datetime.date) -> list[Plan]:
+    """Plans whose periods have begun by ``today`` (a plan drafted for later has nothing to enter yet)."""
+    return [p for p in plans if p.base_year <= today.year]
+
+
+def build_grid(plans: list[Plan], user: Any, today: datetime.date) -> Grid:
+    """One row per series the user may enter that an open plan reads, with every open plan's periods up to
+    today; a figure entered here is read by every plan using the series.
+
+    Queries: the leaf indicators of the plans that the user may enter (with series); the series' observations;
+    the plans' locks; then per plan with rows, assess_plan twice (approved only, and with submitted figures) —
+    a fixed number whatever the number of rows."""
+    plans = _open_plans(plans, today)
     has_children = Indicator.objects.filter(parent=OuterRef("pk"))
     indicators = list(
-        Indicator.objects.of_plan(plan)
+        Indicator.objects.filter(plan__in=plans, series__isnull=False)
         .editable_by(user)
         .filter(~Exists(has_children))
-        .select_related("category", "parent", "department")
-        .in_print_order()
+        .select_related("plan", "category", "parent", "series", "series__department")
+        .order_by("plan__base_year", "plan_id", "category__order", "order", "pk")
     )
-    grid = Grid(plan=plan, periods=periods)
+    by_plan = {p.pk: p for p in plans}
+    used_plans = [p for p in plans if any(i.plan_id == p.pk for i in indicators)]
+    periods = sorted({period for plan in used_plans for period in grid_periods(plan, today)}, key=lambda p: p.sort_key)
+    grid = Grid(plans=used_plans, periods=periods)
     if not indicators:
         return grid
-    by_cell = {
-        (o.indicator_id, o.year, o.part): o
-        for o in Observation.objects.filter(indicator__in=[i.pk for i in indicators])
-    }
-    locked = {(lock.year, lock.part) for lock in PeriodLock.objects.filter(plan=plan)}
-    # Judge at the latest period with an approved or submitted figure: a clerk's unsent draft must not move
-    # everybody's verdicts to a later period.
-    counted = {ReviewStatus.APPROVED, ReviewStatus.SUBMITTED}
-    dated = [(o.year, o.part) for o in by_cell.values() if o.status in counted]
-    latest = max((Period(y, p) for y, p in dated if y > plan.base_year), default=None)
-    grid.as_of = latest
+    readers: dict[int, list[Indicator]] = defaultdict(list)
+    for indicator in indicators:
+        readers[indicator.series_id].append(indicator)  # type: ignore[index]
+    by_cell = {(o.series_id, o.year, o.part): o for o in Observation.objects.filter(series_id__in=list(readers))}
+    locked = {(lock.plan_id, lock.year, lock.part) for lock in PeriodLock.objects.filter(plan__in=used_plans)}
     approved: dict[int, IndicatorAssessment] = {}
     preview: dict[int, IndicatorAssessment] = {}
-    if latest is not None:
-        approved = {a.indicator.pk: a for a in assess_plan(plan, latest)}
-        preview = {a.indicator.pk: a for a in assess_plan(plan, latest, include_pending=True)}
-    for indicator in indicators:
-        cells = [
-            GridCell(
-                period=period,
-                observation=by_cell.get((indicator.pk, period.year, period.part)),
-                locked=(period.year, period.part) in locked,
-            )
-            for period in periods
+    counted = {ReviewStatus.APPROVED, ReviewStatus.SUBMITTED}
+    for plan in used_plans:
+        plan_series = {i.series_id for i in indicators if i.plan_id == plan.pk}
+        # Judge at the latest period with an approved or submitted figure: a clerk's unsent draft must not
+        # move everybody's verdicts to a later period.
+        dated = [
+            Period(o.year, o.part)
+            for o in by_cell.values()
+            if o.series_id in plan_series and o.status in counted and plan.base_year < o.year <= plan.end_year
         ]
+        latest = max(dated, key=lambda p: p.sort_key, default=None)
+        if latest is not None:
+            approved |= {a.indicator.pk: a for a in assess_plan(plan, latest)}
+            preview |= {a.indicator.pk: a for a in assess_plan(plan, latest, include_pending=True)}
+    for series_id, reading in readers.items():
+        series = reading[0].series
+        assert series is not None
+        cells = []
+        for period in periods:
+            inside = [i.plan for i in reading if _period_in_plan(by_plan[i.plan_id], period)]
+            cells.append(
+                GridCell(
+                    period=period,
+                    observation=by_cell.get((series_id, period.year, period.part)),
+                    locked=any((plan.pk, period.year, period.part) in locked for plan in inside),
+                    applies=bool(inside),
+                )
+            )
         drafts = sum(
             1
             for c in cells
@@ -252,21 +289,30 @@ def build_grid(plan: Plan, user: Any, today: datetime.date) -> Grid:
         grid.drafts += drafts
         grid.rows.append(
             GridRow(
-                indicator=indicator,
+                series=series,
+                indicators=reading,
                 cells=cells,
-                assessment=approved.get(indicator.pk),
-                preview=preview.get(indicator.pk),
+                verdicts=[PlanVerdict(i, approved.get(i.pk), preview.get(i.pk)) for i in reading],
                 drafts=drafts,
             )
         )
     return grid
 
 
+def _period_in_plan(plan: Plan, period: Period) -> bool:
+    return period == Period(plan.base_year) or plan.base_year < period.year <= plan.end_year
+
+
 def entry_grid(request: HttpRequest) -> HttpResponse:
     roles.require(request.user, Need.ENTER)
     plans = list(Plan.objects.select_related("region"))
-    plan = _choose_plan(request, plans)
-    grid = build_grid(plan, request.user, timezone.localdate()) if plan else None
+    wanted = request.GET.get("plan")
+    plan = None
+    if wanted:  # one plan's series only; by default every open plan
+        plan = next((p for p in plans if str(p.pk) == wanted), None)
+        if plan is None:
+            raise Http404("未找到该规划。")
+    grid = build_grid([plan] if plan else plans, request.user, timezone.localdate()) if plans else None
     return render(
         request,
         "indicators/entry_grid.html",
@@ -274,30 +320,30 @@ def entry_grid(request: HttpRequest) -> HttpResponse:
     )
 
 
-def entry_edit(request: HttpRequest, indicator_pk: int, period: str) -> HttpResponse:
-    indicator = roles.get_indicator_for_user(request.user, indicator_pk, need=Need.ENTER)
+def entry_edit(request: HttpRequest, series_pk: int, period: str) -> HttpResponse:
+    series = roles.get_series_for_user(request.user, series_pk, need=Need.ENTER)
     when = _parse_period(period)
     try:
-        services.check_period_in_plan(indicator.plan, when)
+        services.check_period_for_series(series, when)
     except ValidationError:
         raise Http404("该期间不在规划期内。") from None
     observation = (
-        Observation.objects.select_related("entered_by")
-        .filter(indicator=indicator, year=when.year, part=when.part)
-        .first()
+        Observation.objects.select_related("entered_by").filter(series=series, year=when.year, part=when.part).first()
     )
-    locked = services.is_locked(indicator.plan_id, when)
+    readers = list(series.indicators.select_related("plan", "category").order_by("plan__base_year", "plan_id"))
+    locked = services.is_series_locked(series.pk, when)
     conflict: Observation | None = None
+    grid_url = _grid_url(None, series.pk)
     if request.method == "POST":
         if locked:
             messages.error(request, services.PERIOD_LOCKED.format(period=when.label))
-            return redirect(_grid_url(indicator.plan_id, indicator.pk))
-        form = ObservationForm(request.POST, indicator=indicator)
+            return redirect(grid_url)
+        form = ObservationForm(request.POST, indicator=series)
         if form.is_valid():
             data = form.cleaned_data
             try:
                 result = services.observation_record(
-                    indicator=indicator,
+                    series=series,
                     period=when,
                     value=data["number"],
                     decimals=form.parsed_decimals,
@@ -324,15 +370,15 @@ def entry_edit(request: HttpRequest, indicator_pk: int, period: str) -> HttpResp
                 if result.changed or result.created:
                     messages.success(
                         request,
-                        f"已保存：{indicator.name} {when.label} = {shown}（{saved.get_status_display()}）。",
+                        f"已保存：{series.name} {when.label} = {shown}（{saved.get_status_display()}）。",
                     )
                 elif saved.status == ReviewStatus.SUBMITTED:
-                    messages.success(request, f"已提交审核：{indicator.name} {when.label}。")
+                    messages.success(request, f"已提交审核：{series.name} {when.label}。")
                 else:
                     messages.info(request, "数值没有变化，未保存。")
                 if result.warning:
                     messages.warning(request, f"{result.warning}（已保存，审核员会看到这条提示。）")
-                return redirect(_grid_url(indicator.plan_id, indicator.pk))
+                return redirect(grid_url)
     else:
         initial: dict[str, Any] = {"version": observation.version if observation else 0}
         if observation:
@@ -342,7 +388,7 @@ def entry_edit(request: HttpRequest, indicator_pk: int, period: str) -> HttpResp
                 note=observation.note,
                 source=observation.source,
             )
-        form = ObservationForm(initial=initial, indicator=indicator)
+        form = ObservationForm(initial=initial, indicator=series)
     history = (
         _history_rows(
             list(observation.history.select_related("history_user").order_by("-history_date", "-history_id")),
@@ -356,7 +402,8 @@ def entry_edit(request: HttpRequest, indicator_pk: int, period: str) -> HttpResp
         request,
         "indicators/entry_edit.html",
         {
-            "indicator": indicator,
+            "series": series,
+            "readers": readers,
             "period": when,
             "observation": observation,
             "form": form,
@@ -364,7 +411,7 @@ def entry_edit(request: HttpRequest, indicator_pk: int, period: str) -> HttpResp
             "conflict": conflict,
             "history": history,
             "alternatives": alternatives,
-            "grid_url": _grid_url(indicator.plan_id, indicator.pk),
+            "grid_url": grid_url,
             "needs_reason": observation is not None and observation.status == ReviewStatus.APPROVED,
         },
     )
@@ -382,22 +429,23 @@ def _apply_transition(
         for message in _errors(error):
             messages.error(request, message)
     else:
-        messages.success(request, f"{done}：{observation.indicator.name} {observation.period.label}。")
+        messages.success(request, f"{done}：{observation.series.name} {observation.period.label}。")
 
 
 @require_POST
 def observation_submit(request: HttpRequest, pk: int) -> HttpResponse:
     observation = roles.get_observation_for_user(request.user, pk, need=Need.ENTER)
     _apply_transition(request, observation, services.observation_submit, "已提交审核")
-    return redirect(_grid_url(observation.indicator.plan_id, observation.indicator_id))
+    return redirect(_grid_url(None, observation.series_id))
 
 
 @require_POST
 def entry_submit_all(request: HttpRequest) -> HttpResponse:
     roles.require(request.user, Need.ENTER)
-    plan = _choose_plan(request, list(Plan.objects.all()))
-    if plan is None:
-        raise Http404(NO_PLAN)
+    wanted = request.POST.get("plan")
+    plan = Plan.objects.filter(pk=wanted).first() if wanted and wanted.isdigit() else None
+    if wanted and plan is None:
+        raise Http404("未找到该规划。")
     try:
         count = services.observation_submit_all(plan=plan, user=request.user)
     except ValidationError as error:
@@ -408,7 +456,7 @@ def entry_submit_all(request: HttpRequest) -> HttpResponse:
             messages.success(request, f"已提交审核 {count} 个数值。")
         else:
             messages.info(request, "没有需要提交的草稿。")
-    return redirect(_grid_url(plan.pk))
+    return redirect(_grid_url(plan.pk if plan else None))
 
 
 # --- review ----------------------------------------------------------------------------------------
@@ -423,19 +471,19 @@ class ReviewRow:
 
 
 def build_review(plan: Plan | None) -> tuple[list[ReviewRow], list[Observation]]:
-    """Queries: submitted figures with their indicators; their history records; the approved figures
-    of the same indicators; the returned figures still with the clerks — four whatever the count."""
+    """Queries: submitted figures with their series; their history records; the approved figures
+    of the same series; the returned figures still with the clerks — four whatever the count."""
     queue = (
         Observation.objects.awaiting_review()
-        .select_related("indicator", "indicator__plan", "indicator__parent", "indicator__department", "entered_by")
-        .order_by("indicator__plan", "indicator__category__order", "indicator__order", "year", "part")
+        .select_related("series", "series__department", "entered_by")
+        .order_by("series__region", "series__name", "series__unit", "year", "part")
     )
     returned = Observation.objects.filter(status=ReviewStatus.RETURNED).select_related(
-        "indicator", "indicator__parent", "indicator__department", "entered_by"
+        "series", "series__department", "entered_by"
     )
     if plan is not None:
-        queue = queue.filter(indicator__plan=plan)
-        returned = returned.filter(indicator__plan=plan)
+        queue = queue.of_plan(plan)
+        returned = returned.of_plan(plan)
     observations = list(queue)
     ids = [o.pk for o in observations]
     records: dict[int, list[Any]] = defaultdict(list)
@@ -449,10 +497,10 @@ def build_review(plan: Plan | None) -> tuple[list[ReviewRow], list[Observation]]
     past: dict[int, list[Observation]] = defaultdict(list)
     for other in (
         Observation.objects.approved()
-        .filter(indicator_id__in={o.indicator_id for o in observations})
+        .filter(series_id__in={o.series_id for o in observations})
         .order_by("year", "part")
     ):
-        past[other.indicator_id].append(other)
+        past[other.series_id].append(other)
     rows = []
     for observation in observations:
         history = records[observation.pk]
@@ -467,12 +515,12 @@ def build_review(plan: Plan | None) -> tuple[list[ReviewRow], list[Observation]]
                 previous_approved=previous,
                 past=[
                     (o.period.label, o.display_value)
-                    for o in sorted(past[observation.indicator_id], key=lambda o: o.period.sort_key)
+                    for o in sorted(past[observation.series_id], key=lambda o: o.period.sort_key)
                     if o.pk != observation.pk
                 ],
             )
         )
-    return rows, list(returned.order_by("indicator__plan", "indicator__order", "year", "part"))
+    return rows, list(returned.order_by("series__name", "year", "part"))
 
 
 def review_list(request: HttpRequest) -> HttpResponse:
@@ -530,8 +578,15 @@ def observation_return(request: HttpRequest, pk: int) -> HttpResponse:
         for message in _errors(error):
             messages.error(request, message)
     else:
-        messages.success(request, f"已退回修改：{observation.indicator.name} {observation.period.label}。")
+        messages.success(request, f"已退回修改：{observation.series.name} {observation.period.label}。")
     return _back_to_review(request)
+
+
+def _int(raw: str | None) -> int:
+    try:
+        return int(raw or "")
+    except ValueError:
+        return 0
 
 
 @require_POST
@@ -539,11 +594,13 @@ def reading_choose(request: HttpRequest, pk: int) -> HttpResponse:
     """A reviewer counts an other reading (其他口径) instead of the figure, with a reason kept in the history."""
     alternative = get_object_or_404(AlternativeReading.objects.select_related("observation"), pk=pk)
     observation = roles.get_observation_for_user(request.user, alternative.observation_id, need=Need.REVIEW)
-    indicator = observation.indicator
-    back = reverse("reports:indicator", args=[indicator.parent_id or indicator.pk])
-    as_of = request.POST.get("as_of", "")
-    if as_of:
-        back += f"?plan={indicator.plan_id}&as_of={quote(as_of)}"
+    indicator = Indicator.objects.filter(pk=_int(request.POST.get("indicator")), series=observation.series).first()
+    back = reverse("reports:appendix1")
+    if indicator is not None:
+        back = reverse("reports:indicator", args=[indicator.parent_id or indicator.pk])
+        as_of = request.POST.get("as_of", "")
+        if as_of:
+            back += f"?plan={indicator.plan_id}&as_of={quote(as_of)}"
     try:
         services.reading_choose(alternative=alternative, user=request.user, reason=request.POST.get("reason", ""))
     except ValidationError as error:
@@ -552,7 +609,8 @@ def reading_choose(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(
             request,
-            f"{indicator.name} {observation.period.label}已改用{observation.source}口径的数值，原数值保留为其他口径。",
+            f"{observation.series.name} {observation.period.label}已改用{observation.source}口径的数值，"
+            "原数值保留为其他口径。",
         )
     return redirect(back)
 
@@ -566,7 +624,7 @@ def observation_history(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "observation": observation,
             "history": _history_rows(records, OBSERVATION_AUDIT_FIELDS),
-            "can_enter": roles.may_enter(request.user, observation.indicator),
+            "can_enter": roles.may_enter(request.user, observation.series),
         },
     )
 
@@ -751,13 +809,46 @@ def plan_create(request: HttpRequest) -> HttpResponse:
     return render(request, "indicators/plan_form.html", {"form": form})
 
 
+def plan_next(request: HttpRequest, pk: int) -> HttpResponse:
+    """Start the next plan from this one; the continuing indicators keep their series."""
+    plan = roles.get_plan_for_user(request.user, pk, need=Need.ADMIN)
+    form = NextPlanForm(request.POST or None, plan=plan)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            new = services.plan_start_next(
+                plan=plan,
+                name=data["name"],
+                short_name=data["short_name"],
+                base_year=data["base_year"],
+                end_year=data["end_year"],
+                continuing=list(data["continuing"]),
+                user=request.user,
+                lock_previous=data["lock_previous"],
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            count = len(data["continuing"])
+            messages.success(request, f"已建立规划：{new.name}，延续 {count} 项指标；基期值取自各统计指标的已有数值。")
+            return redirect("indicators:plan", pk=new.pk)
+    return render(request, "indicators/plan_next.html", {"plan": plan, "form": form})
+
+
 def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     plan = roles.get_plan_for_user(request.user, pk, need=Need.ADMIN)
     category_form = CategoryForm()
     departments = list(Department.objects.filter(region=plan.region))
-    indicators = list(
-        Indicator.objects.of_plan(plan).select_related("category", "parent", "department").in_print_order()
-    )
+    indicators = list(Indicator.objects.of_plan(plan).select_related("category", "parent", "series").in_print_order())
+    # The base year's figure of each series, read (never retyped) with its source and review status.
+    base_values = {
+        o.series_id: o
+        for o in Observation.objects.filter(
+            series__in=[i.series_id for i in indicators if i.series_id], year=plan.base_year, part=""
+        )
+    }
+    for indicator in indicators:
+        indicator.base_value = base_values.get(indicator.series_id or 0)  # type: ignore[attr-defined]
     if request.method == "POST":
         action = request.POST.get("action")
         try:
@@ -771,13 +862,15 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 known = {d.pk: d for d in departments}
                 changed = 0
                 with transaction.atomic():  # all assignments or none
+                    # The department belongs to the series: it enters the figure for every plan reading it.
                     for indicator in indicators:
+                        if indicator.series is None:
+                            continue
                         raw = request.POST.get(f"dept-{indicator.pk}", "")
                         new = known.get(int(raw)) if raw.isdigit() else None
-                        if (new.pk if new else None) != indicator.department_id:
-                            indicator.department = new
-                            services.indicator_save(indicator=indicator, user=request.user, reason="分配责任单位")
-                            changed += 1
+                        changed += services.series_department_set(
+                            series=indicator.series, department=new, user=request.user, reason="分配责任单位"
+                        )
                 messages.success(request, f"已更新 {changed} 项指标的责任单位。")
                 return redirect("indicators:plan", pk=plan.pk)
         except ValidationError as error:
@@ -811,7 +904,10 @@ def _indicator_form(request: HttpRequest, plan: Plan, indicator: Indicator) -> H
     if request.method == "POST" and form.is_valid():
         try:
             saved = services.indicator_save(
-                indicator=form.instance, user=request.user, reason=form.cleaned_data.get("reason", "")
+                indicator=form.instance,
+                user=request.user,
+                reason=form.cleaned_data.get("reason", ""),
+                department=form.cleaned_data.get("department"),
             )
         except ValidationError as error:
             _add_errors(form, error)

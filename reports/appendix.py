@@ -1,7 +1,7 @@
 """How 附件1 is built: one fixed set of queries → frozen rows (``reports.rows``) → pure renderers.
 
 Queries of ``build_report`` (always six, whatever the number of indicators):
-1–4. ``assess_plan``: indicators (with category, parent, department, linked indicator), observations up to
+1–4. ``assess_plan``: indicators (with category, parent, series, linked indicator), their series' observations up to
      the as-of, assigned targets, manual verdicts of the as-of;
 5.   the alternative readings (其他口径) of the plan's observations up to the as-of year;
 6.   the 附件2 主要原因 notes of the plan and as-of (with who last changed them).
@@ -54,7 +54,9 @@ class Report:
 def build_report(plan: Plan, as_of: Period, *, include_pending: bool = False) -> Report:
     assessments = assess_plan(plan, as_of, include_pending=include_pending)
     alternatives = _by_observation(
-        AlternativeReading.objects.filter(observation__indicator__plan=plan, observation__year__lte=as_of.year)
+        AlternativeReading.objects.filter(
+            observation__in=Observation.objects.of_plan(plan).filter(year__lte=as_of.year)
+        )
     )
     notes = {
         note.indicator_id: note

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reports import views
+from reports import annual_views, views
 
 app_name = "reports"
 
@@ -12,4 +12,7 @@ urlpatterns = [
     path("narrative/", views.narrative_page, name="narrative"),
     path("indicator/<int:pk>/", views.indicator, name="indicator"),
     path("context/", views.context, name="context"),
+    path("annual/", annual_views.annual_latest, name="annual_latest"),
+    path("annual/<int:pk>/", annual_views.annual, name="annual"),
+    path("annual/<int:pk>/xlsx/", annual_views.annual_xlsx, name="annual_xlsx"),
 ]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from indicators.models import Category, Indicator, Observation, Plan, Region, ReviewStatus
+from indicators.models import Category, Indicator, Observation, Plan, Region, ReviewStatus, Series
 
 KINDS = [
     ("地区生产总值增长", "%", "7.5", "annual_growth", ["3.4", "9.1", "4.0"]),
@@ -24,6 +24,10 @@ def build_plan(indicators: int, *, name: str = "测试规划", region: Region | 
         for i, n in enumerate(["经济发展", "创新驱动", "民生福祉", "绿色生态", "安全保障"], start=1)
     ]
     rows = []
+    series = Series.objects.bulk_create(
+        Series(region=region, name=f"{KINDS[i % len(KINDS)][0]}{i + 1}（{name}）", unit=KINDS[i % len(KINDS)][1])
+        for i in range(indicators)
+    )
     for i in range(indicators):
         label, unit, target, kind, _ = KINDS[i % len(KINDS)]
         rows.append(
@@ -39,6 +43,7 @@ def build_plan(indicators: int, *, name: str = "测试规划", region: Region | 
                 target_kind=kind,
                 target_value=None if kind == "assigned" else Decimal(target.lstrip("＜")),
                 target_direction="lower" if kind == "ceiling" else "higher",
+                series=series[i],
             )
         )
     created = Indicator.objects.bulk_create(rows)
@@ -49,7 +54,7 @@ def build_plan(indicators: int, *, name: str = "测试规划", region: Region | 
             decimals = len(text.split(".")[1]) if "." in text else 0
             observations.append(
                 Observation(
-                    indicator=indicator,
+                    series=indicator.measured_series,
                     year=year,
                     value=Decimal(text),
                     decimals=decimals,

@@ -14,6 +14,7 @@ from indicators.models import (
     Plan,
     Region,
     ReviewStatus,
+    Series,
 )
 
 
@@ -42,7 +43,7 @@ def build_small_plan(
         target_text="7.5",
         target_kind="annual_growth",
         target_value=Decimal("7.5"),
-        department=stats,
+        series=_series(region, name, "地区生产总值增长", "%", stats),
     )
     urban = Indicator.objects.create(
         plan=plan,
@@ -55,7 +56,7 @@ def build_small_plan(
         target_text="70",
         target_kind="level",
         target_value=Decimal(70),
-        department=stats,
+        series=_series(region, name, "常住人口城镇化率", "%", stats),
     )
     jobs = Indicator.objects.create(
         plan=plan,
@@ -68,7 +69,7 @@ def build_small_plan(
         target_text="[3.5]",
         target_kind="cumulative",
         target_value=Decimal("3.5"),
-        department=hr,
+        series=_series(region, name, "城镇新增就业人数", "万人", hr),
     )
     for year, value in ((2020, "3.4"), (2021, "9.1"), (2022, "4.0")):
         approved(gdp, year, value)
@@ -83,20 +84,26 @@ def build_small_plan(
             name=f"附加指标{number}",
             unit="%",
             target_text="7",
-            department=stats,
+            series=_series(region, name, f"附加指标{number}", "%", stats),
         )
         approved(extra, 2021, "5.0")
         approved(extra, 2022, "6.0")
         Observation.objects.create(
-            indicator=extra, year=2023, value=Decimal("6.5"), decimals=1, status=ReviewStatus.SUBMITTED
+            series=extra.measured_series, year=2023, value=Decimal("6.5"), decimals=1, status=ReviewStatus.SUBMITTED
         )
     return SmallPlan(plan=plan, gdp=gdp, urban=urban, jobs=jobs)
+
+
+def _series(region: Region, plan_name: str, name: str, unit: str, department: Department) -> Series:
+    """A series of its own for each test plan (two plans built in one test must not share figures)."""
+    label = name if plan_name == "测试规划" else f"{name}（{plan_name}）"
+    return Series.objects.create(region=region, name=label, unit=unit, department=department)
 
 
 def approved(indicator: Indicator, year: int, value: str, part: str = "") -> Observation:
     decimals = len(value.split(".")[1]) if "." in value else 0
     return Observation.objects.create(
-        indicator=indicator,
+        series=indicator.measured_series,
         year=year,
         part=part,
         value=Decimal(value),

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 
+from indicators import services
 from indicators.assessment import assess_indicator, assess_plan, latest_period_with_data, summarize
 from indicators.models import Indicator, ManualVerdict, Observation, Plan, ReviewStatus
 from indicators.periods import Period
@@ -83,7 +84,9 @@ def test_summary_equals_the_reports_text(plan_14th: Plan) -> None:
 
 def test_gdp_required_rate_with_appendix_1_and_with_the_revision(plan_14th: Plan, assessed: dict) -> None:
     assert assessed["地区生产总值增长"].verdict.required_text == "后三年需年均增长8.2%"
-    gdp_2022 = Observation.objects.get(indicator__plan=plan_14th, indicator__name="地区生产总值增长", year=2022)
+    gdp_2022 = Observation.objects.get(
+        series__indicators__plan=plan_14th, series__indicators__name="地区生产总值增长", year=2022
+    )
     revision = gdp_2022.alternatives.get(source__contains="附件5")
     gdp_2022.value, gdp_2022.decimals = revision.value, revision.decimals  # 4.0 → 4.2 as 附件5 does
     gdp_2022.save()
@@ -97,7 +100,9 @@ def test_the_narrative_numbers_keep_printed_precision(assessed: dict) -> None:
 
 def test_only_approved_values_count_unless_previewing(plan_14th: Plan) -> None:
     gdp = Indicator.objects.get(plan=plan_14th, name="地区生产总值增长")
-    Observation.objects.create(indicator=gdp, year=2023, value=Decimal("20"), decimals=1, status=ReviewStatus.SUBMITTED)
+    Observation.objects.create(
+        series=gdp.measured_series, year=2023, value=Decimal("20"), decimals=1, status=ReviewStatus.SUBMITTED
+    )
     as_of = Period(2023)
     counted = assess_indicator(gdp, as_of).verdict
     # the submitted 2023 figure does not count: the approved data end at 2023H1, older than 2023 expects
@@ -147,10 +152,13 @@ def test_default_plan_is_the_one_with_data_until_the_new_plan_has_some(plan_14th
     nov_2026 = datetime.date(2026, 11, 21)
     assert default_plan(plans, nov_2026) == plan_14th
     category = Category.objects.create(plan=new, name="经济发展")
-    gdp = Indicator.objects.create(plan=new, category=category, name="地区生产总值增长", unit="%", target_text="6.5")
-    Observation.objects.create(indicator=gdp, year=2026, part="H1", value=Decimal("5.0"), status=ReviewStatus.DRAFT)
+    gdp = Indicator(plan=new, category=category, name="地区生产总值增长", unit="%", target_text="6.5")
+    services.indicator_save(indicator=gdp, user=None)  # reads the 十四五 series of the same name and unit
+    Observation.objects.create(
+        series=gdp.measured_series, year=2026, part="H1", value=Decimal("5.0"), status=ReviewStatus.DRAFT
+    )
     assert default_plan(plans, nov_2026) == plan_14th  # a draft is not data yet
-    Observation.objects.filter(indicator=gdp).update(status=ReviewStatus.APPROVED)
+    Observation.objects.filter(series=gdp.measured_series).update(status=ReviewStatus.APPROVED)
     assert default_plan(plans, nov_2026) == new
     assert default_plan(plans, datetime.date(2024, 6, 1)) == plan_14th
     assert default_plan([], nov_2026) is None

@@ -23,9 +23,9 @@ def test_history_of_a_value_shows_who_when_old_new_and_why(
     client: Client, small: SmallPlan, clerk: User, reviewer: User, other_clerk: User
 ) -> None:
     client.force_login(clerk)
-    url = f"/indicators/entry/{small.gdp.pk}/2022/"
+    url = f"/indicators/entry/{small.gdp.series_id}/2022/"
     client.post(url, {"value": "4.2", "version": "1", "reason": "按附件2口径更正", "submit": "1"})
-    obs = Observation.objects.get(indicator=small.gdp, year=2022)
+    obs = Observation.objects.get(series=small.gdp.measured_series, year=2022)
     services.observation_return(observation=obs, user=reviewer, note="附件1为准")
     client.force_login(other_clerk)  # reading the history is open to every logged-in user
     response = client.get(f"/indicators/observation/{obs.pk}/history/")
@@ -48,7 +48,7 @@ def test_history_of_a_value_shows_who_when_old_new_and_why(
 def test_history_page_query_count(
     client: Client, small: SmallPlan, clerk: User, django_assert_num_queries: object
 ) -> None:
-    obs = small.gdp.observations.get(year=2022)
+    obs = small.gdp.measured_series.observations.get(year=2022)
     for value in ("4.1", "4.2", "4.3"):
         services.observation_record(
             indicator=small.gdp, period=Period(2022), value=Decimal(value), user=clerk, reason="更正"

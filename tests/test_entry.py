@@ -26,7 +26,7 @@ def small(region: Region, stats_department: Department, hr_department: Departmen
 
 
 def edit_url(small: SmallPlan, code: str, indicator: str = "gdp") -> str:
-    return f"/indicators/entry/{getattr(small, indicator).pk}/{code}/"
+    return f"/indicators/entry/{getattr(small, indicator).series_id}/{code}/"
 
 
 def post(client: Client, url: str, **data: str) -> object:
@@ -62,7 +62,7 @@ def test_full_width_digits_are_saved_as_a_draft_and_shown_in_the_grid(
     client.force_login(clerk)
     response = post(client, edit_url(small, "2023"), value="５．１", source="统计公报")
     assert response.status_code == 302  # type: ignore[attr-defined]
-    obs = Observation.objects.get(indicator=small.gdp, year=2023)
+    obs = Observation.objects.get(series=small.gdp.measured_series, year=2023)
     assert (obs.value, obs.decimals, obs.status, obs.entered_by) == (Decimal("5.1"), 1, "draft", clerk)
     grid = client.get(response["Location"])  # type: ignore[index]
     assert "已保存：地区生产总值增长 2023年 = 5.1（草稿）。" in messages_of(grid)
@@ -92,7 +92,7 @@ def test_bad_input_is_refused_with_a_chinese_message(
 def test_no_data_is_explicit(client: Client, small: SmallPlan, clerk: User) -> None:
     client.force_login(clerk)
     post(client, edit_url(small, "2023"), no_data="on", note="统计局尚未发布")
-    obs = Observation.objects.get(indicator=small.gdp, year=2023)
+    obs = Observation.objects.get(series=small.gdp.measured_series, year=2023)
     assert (obs.no_data, obs.value, obs.note) == (True, None, "统计局尚未发布")
 
 
@@ -101,7 +101,7 @@ def test_save_and_submit_then_returned_note_reaches_the_clerk(
 ) -> None:
     client.force_login(clerk)
     post(client, edit_url(small, "2023"), value="5.1", submit="1")
-    obs = Observation.objects.get(indicator=small.gdp, year=2023)
+    obs = Observation.objects.get(series=small.gdp.measured_series, year=2023)
     assert obs.status == ReviewStatus.SUBMITTED
     services.observation_return(observation=obs, user=reviewer, note="与统计公报不一致，请核对")
     body = client.get("/indicators/entry/").content.decode()
@@ -113,13 +113,13 @@ def test_save_and_submit_then_returned_note_reaches_the_clerk(
 
 def test_changing_an_approved_value_needs_a_reason(client: Client, small: SmallPlan, clerk: User) -> None:
     client.force_login(clerk)
-    version = str(Observation.objects.get(indicator=small.gdp, year=2022).version)
+    version = str(Observation.objects.get(series=small.gdp.measured_series, year=2022).version)
     response = post(client, edit_url(small, "2022"), value="4.2", version=version)
     assert services.REASON_REQUIRED in response.content.decode()  # type: ignore[attr-defined]
-    assert Observation.objects.get(indicator=small.gdp, year=2022).value == Decimal("4.0")
+    assert Observation.objects.get(series=small.gdp.measured_series, year=2022).value == Decimal("4.0")
     response = post(client, edit_url(small, "2022"), value="4.2", version=version, reason="按附件2更正")
     assert response.status_code == 302  # type: ignore[attr-defined]
-    obs = Observation.objects.get(indicator=small.gdp, year=2022)
+    obs = Observation.objects.get(series=small.gdp.measured_series, year=2022)
     assert (obs.value, obs.status) == (Decimal("4.2"), ReviewStatus.DRAFT)
 
 
@@ -138,11 +138,11 @@ def test_the_second_of_two_concurrent_edits_is_refused_with_the_newer_value(
     assert response.status_code == 200  # type: ignore[attr-defined]
     assert "未保存：在您编辑期间，系统管理员已将该数值改为 5.3（草稿" in body
     assert "最新数值：<strong>5.3</strong>" in body
-    assert Observation.objects.get(indicator=small.gdp, year=2023).value == Decimal("5.3")
+    assert Observation.objects.get(series=small.gdp.measured_series, year=2023).value == Decimal("5.3")
     # the form now carries the newer version: saving again is a deliberate overwrite
     assert response.context["form"].data["version"] == "1"  # type: ignore[attr-defined]
     assert post(client, edit_url(small, "2023"), value="5.1", version="1").status_code == 302  # type: ignore[attr-defined]
-    assert Observation.objects.get(indicator=small.gdp, year=2023).value == Decimal("5.1")
+    assert Observation.objects.get(series=small.gdp.measured_series, year=2023).value == Decimal("5.1")
 
 
 def test_a_locked_period_shows_locked_and_refuses_posts(
@@ -153,7 +153,7 @@ def test_a_locked_period_shows_locked_and_refuses_posts(
     assert "2022年已锁定，数值不能修改" in client.get(edit_url(small, "2022")).content.decode()
     response = post(client, edit_url(small, "2022"), value="4.2", version="1", reason="x")
     assert response.status_code == 302  # type: ignore[attr-defined]
-    assert Observation.objects.get(indicator=small.gdp, year=2022).value == Decimal("4.0")
+    assert Observation.objects.get(series=small.gdp.measured_series, year=2022).value == Decimal("4.0")
     grid = client.get(response["Location"])  # type: ignore[index]
     assert services.PERIOD_LOCKED.format(period="2022年") in messages_of(grid)
     assert 'title="已锁定"' in grid.content.decode()
@@ -177,8 +177,9 @@ def test_the_row_verdict_previews_submitted_figures(client: Client, small: Small
     approved = {a.indicator.pk: a.label for a in assess_plan(small.plan, Period(2023))}
     preview = {a.indicator.pk: a.label for a in assess_plan(small.plan, Period(2023), include_pending=True)}
     assert approved[small.gdp.pk] != preview[small.gdp.pk]  # the new figure changes the verdict
-    row = next(r for r in client.get("/indicators/entry/").context["grid"].rows if r.indicator == small.gdp)
-    assert (row.assessment.label, row.preview.label) == (approved[small.gdp.pk], preview[small.gdp.pk])
+    row = next(r for r in client.get("/indicators/entry/").context["grid"].rows if r.series == small.gdp.series)
+    (verdict,) = row.verdicts  # one plan reads the series
+    assert (verdict.assessment.label, verdict.preview.label) == (approved[small.gdp.pk], preview[small.gdp.pk])
     assert f"含待审数值：{preview[small.gdp.pk]}" in client.get("/indicators/entry/").content.decode()
 
 

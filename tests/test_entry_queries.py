@@ -40,10 +40,12 @@ def _grow(small: SmallPlan, admin: User, reviewer: User, rows: int) -> None:
 PAGES: list[tuple[str, Callable[[SmallPlan], str], int, str]] = [
     (
         "entry_edit",
-        lambda s: f"/indicators/entry/{s.gdp.pk}/2022/",
-        8,
-        "session, user, indicator (+plan, region, category, department, parent), groups, observation, lock, "
-        "history (+users), alternative readings",
+        lambda s: f"/indicators/entry/{s.gdp.series_id}/2022/",
+        # 10 (was 8 when figures belonged to one plan's indicator): the page now also reads the plans whose
+        # periods the series may take and the indicators of every plan reading the series (shown on the page).
+        10,
+        "session, user, series (+region, department), groups, plans reading the series, observation, "
+        "their indicators (+plan, category), lock, history (+users), alternative readings",
     ),
     (
         "verdict",

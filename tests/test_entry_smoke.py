@@ -12,11 +12,11 @@ def test_every_page_renders_on_the_real_plan(client: Client, plan_14th: Plan, ad
     client.force_login(admin)
     gdp = Indicator.objects.get(plan=plan_14th, name="地区生产总值增长")
     jobs = Indicator.objects.get(plan=plan_14th, name="城镇新增就业人数")
-    obs = Observation.objects.get(indicator=gdp, year=2022, part="")
+    obs = Observation.objects.get(series=gdp.measured_series, year=2022, part="")
     urls = [
         "/indicators/entry/",
-        f"/indicators/entry/{gdp.pk}/2023/",
-        f"/indicators/entry/{jobs.pk}/2023H1/",
+        f"/indicators/entry/{gdp.series_id}/2023/",
+        f"/indicators/entry/{jobs.series_id}/2023H1/",
         "/indicators/review/",
         f"/indicators/observation/{obs.pk}/history/",
         f"/indicators/indicator/{gdp.pk}/verdict/",
@@ -34,6 +34,6 @@ def test_every_page_renders_on_the_real_plan(client: Client, plan_14th: Plan, ad
     for url in urls:
         assert client.get(url).status_code == 200, url
     grid = client.get("/indicators/entry/").context["grid"]
-    names = [row.indicator.name for row in grid.rows]
+    names = [row.series.name for row in grid.rows]
     assert len(names) == 21 and "城镇就业" not in names  # parents have no figures of their own
     assert "0.3470" in client.get("/indicators/entry/").content.decode()  # printed decimals kept

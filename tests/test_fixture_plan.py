@@ -143,7 +143,7 @@ def test_row_matches_appendix_1(plan_14th: Plan, expected: tuple) -> None:
     assert (shown_seq, indicator.category.name, indicator.unit) == (seq, category, unit)
     assert indicator.get_attribute_display() == attribute
     assert indicator.target_text == target
-    observations = {(o.year, o.part): o for o in indicator.observations.all()}
+    observations = {(o.year, o.part): o for o in indicator.measured_series.observations.all()}
     for (year, part), printed in zip(PERIODS, values, strict=True):
         obs = observations[(year, part)]
         assert obs.status == "approved"
@@ -182,7 +182,9 @@ def test_contradictions_keep_appendix_1_and_record_the_other_reading(
     other_value: str,
     source_fragment: str,
 ) -> None:
-    obs = Observation.objects.get(indicator__plan=plan_14th, indicator__name=name, year=period[0], part=period[1])
+    obs = Observation.objects.get(
+        series__indicators__plan=plan_14th, series__indicators__name=name, year=period[0], part=period[1]
+    )
     assert obs.value == Decimal(table_value)
     readings = [a for a in obs.alternatives.all() if source_fragment in a.source]
     assert [a.value for a in readings] == [Decimal(other_value)]
@@ -200,7 +202,9 @@ def test_contradictions_keep_appendix_1_and_record_the_other_reading(
 def test_later_figures_from_other_seeds(
     plan_14th: Plan, name: str, period: tuple[int, str], value: str, source_fragment: str
 ) -> None:
-    obs = Observation.objects.get(indicator__plan=plan_14th, indicator__name=name, year=period[0], part=period[1])
+    obs = Observation.objects.get(
+        series__indicators__plan=plan_14th, series__indicators__name=name, year=period[0], part=period[1]
+    )
     assert obs.value == Decimal(value)
     assert obs.source.startswith(source_fragment)
 
@@ -216,7 +220,7 @@ def test_assigned_rows_carry_the_reports_verdict_as_manual(plan_14th: Plan) -> N
 
 
 def test_loading_twice_changes_nothing(plan_14th: Plan) -> None:
-    gdp = Observation.objects.get(indicator__name="地区生产总值增长", year=2021)
+    gdp = Observation.objects.get(series__name="地区生产总值增长", year=2021)
     gdp.note = "管理员更正过的备注"
     gdp.save()
     counts = [m.objects.count() for m in (Indicator, Observation, AlternativeReading, ManualVerdict)]

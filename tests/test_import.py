@@ -85,12 +85,17 @@ def test_export_import_export_gives_identical_values(plan_14th: Plan, boss: User
     assert income.linked_indicator == imported  # "与经济增长基本同步" is linked to GDP growth, as in the seed
     jobs = Indicator.objects.get(plan=target, name="城镇新增就业人数")
     assert jobs.parent is not None and jobs.parent.name == "城镇就业"
-    assert Observation.objects.get(indicator=jobs, year=2023, part="H1").display_value == "0.3470"
+    assert Observation.objects.get(series=jobs.measured_series, year=2023, part="H1").display_value == "0.3470"
     # imported figures are approved and audited with the file name
-    gdp_2022 = Observation.objects.get(indicator=imported, year=2022)
+    # same region: every indicator matched the 十四五 series of its name and unit, whose figures it now reads
+    # (the file's identical figures are left as they are), and the preview says so
+    assert "第4行：匹配已有统计指标：地区生产总值增长（%），沿用其已有数值。" in report.series
+    assert report.counts["匹配统计指标"] == 21 and report.counts["新建统计指标"] == 0
+    gdp = Indicator.objects.get(plan=plan_14th, name="地区生产总值增长")
+    assert imported.series == gdp.series
+    gdp_2022 = Observation.objects.get(series=imported.measured_series, year=2022)
     assert gdp_2022.status == "approved"
-    assert gdp_2022.history.get().history_change_reason == "Excel 导入：附件1.xlsx"
-    assert gdp_2022.source == "002 中期评估报告 附件1"  # read back from the 数据来源 sheet
+    assert gdp_2022.source == "002 中期评估报告 附件1"
 
 
 def test_importing_the_export_into_its_own_plan_changes_nothing(plan_14th: Plan, boss: User) -> None:
@@ -117,7 +122,9 @@ def test_preview_writes_nothing_and_commit_writes_the_changes(plan_14th: Plan, b
     assert table_counts() == before
     report = importer.run_import(data, user=boss, filename="b.xlsx", commit=True, plan=plan_14th)
     assert report.committed
-    obs = Observation.objects.get(indicator__plan=plan_14th, indicator__name="地区生产总值增长", year=2022)
+    obs = Observation.objects.get(
+        series__indicators__plan=plan_14th, series__indicators__name="地区生产总值增长", year=2022
+    )
     assert (obs.value, obs.status, obs.history.first().history_change_reason) == (
         Decimal("4.2"),
         "approved",
@@ -337,6 +344,7 @@ def test_upload_preview_confirm(client: Client, plan_14th: Plan, boss: User) -> 
     response = _upload(client, target, export(plan_14th))
     body = response.content.decode()
     assert response.status_code == 200 and "确认导入" in body
+    assert "匹配已有统计指标：地区生产总值增长（%），沿用其已有数值。" in body  # the preview explains the matching
     assert Indicator.objects.filter(plan=target).count() == 0
     token = response.context["token"]
     response = client.post(f"/indicators/plan/{target.pk}/import/confirm/", {"token": token}, follow=True)
@@ -388,3 +396,20 @@ def test_all_problems_are_listed_at_once(plan_14th: Plan, boss: User) -> None:
     report = importer.run_import(data, user=boss, filename="x.xlsx", commit=True, plan=plan_14th)
     assert len(report.errors) == 2
     assert "含公式" in report.errors[0] and "不是数字" in report.errors[1]
+
+
+def test_import_into_another_region_creates_its_own_series(plan_14th: Plan, boss: User) -> None:
+    from indicators.models import Region, Series
+
+    other = Plan.objects.create(
+        region=Region.objects.create(name="宛城区", parent=plan_14th.region.parent),
+        name="宛城区“十四五”规划",
+        base_year=2020,
+        end_year=2025,
+    )
+    before = Series.objects.count()
+    report = importer.run_import(export(plan_14th), user=boss, filename="a.xlsx", commit=True, plan=other)
+    assert report.committed and report.counts["新建统计指标"] == 21 and report.counts["匹配统计指标"] == 0
+    assert "第4行：新建统计指标：地区生产总值增长（%）。" in report.series
+    assert Series.objects.count() == before + 21
+    assert Series.objects.filter(region=other.region).count() == 21

@@ -25,7 +25,7 @@ def _form(indicator: Indicator, **changes: object) -> dict:
         "name": indicator.name,
         "unit": indicator.unit,
         "attribute": indicator.attribute,
-        "department": indicator.department_id or "",
+        "series": indicator.series_id or "",
         "target_text": indicator.target_text,
         "target_kind": indicator.target_kind,
         "target_value": indicator.target_value or "",

@@ -6,6 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
+from indicators import services
 from indicators.models import (
     OBSERVATION_DUPLICATE,
     VALUE_REQUIRED,
@@ -22,21 +23,22 @@ from indicators.models import (
 def indicator(region: Region) -> Indicator:
     plan = Plan.objects.create(name="测试规划", region=region, base_year=2020, end_year=2025)
     category = Category.objects.create(plan=plan, name="经济发展", order=1)
-    return Indicator.objects.create(plan=plan, category=category, seq="1", name="地区生产总值增长", unit="%")
+    indicator = Indicator(plan=plan, category=category, seq="1", name="地区生产总值增长", unit="%")
+    return services.indicator_save(indicator=indicator, user=None)  # with its series
 
 
 def test_second_observation_for_same_period_is_refused(indicator: Indicator) -> None:
-    Observation.objects.create(indicator=indicator, year=2022, value=Decimal("4.0"), decimals=1)
+    Observation.objects.create(series=indicator.measured_series, year=2022, value=Decimal("4.0"), decimals=1)
     with pytest.raises(IntegrityError), transaction.atomic():
-        Observation.objects.create(indicator=indicator, year=2022, value=Decimal("4.2"), decimals=1)
+        Observation.objects.create(series=indicator.measured_series, year=2022, value=Decimal("4.2"), decimals=1)
     # a different period of the same year is another observation
-    Observation.objects.create(indicator=indicator, year=2022, part="H1", value=Decimal("3.0"))
-    assert indicator.observations.count() == 2
+    Observation.objects.create(series=indicator.measured_series, year=2022, part="H1", value=Decimal("3.0"))
+    assert indicator.measured_series.observations.count() == 2
 
 
 def test_duplicate_period_fails_validation_with_a_message(indicator: Indicator) -> None:
-    Observation.objects.create(indicator=indicator, year=2022, value=Decimal("4.0"))
-    duplicate = Observation(indicator=indicator, year=2022, value=Decimal("4.2"))
+    Observation.objects.create(series=indicator.measured_series, year=2022, value=Decimal("4.0"))
+    duplicate = Observation(series=indicator.measured_series, year=2022, value=Decimal("4.2"))
     with pytest.raises(ValidationError) as excinfo:
         duplicate.full_clean()
     assert OBSERVATION_DUPLICATE in str(excinfo.value)
@@ -44,16 +46,16 @@ def test_duplicate_period_fails_validation_with_a_message(indicator: Indicator) 
 
 def test_value_is_required_unless_no_data(indicator: Indicator) -> None:
     with pytest.raises(IntegrityError), transaction.atomic():
-        Observation.objects.create(indicator=indicator, year=2021, value=None, no_data=False)
+        Observation.objects.create(series=indicator.measured_series, year=2021, value=None, no_data=False)
     with pytest.raises(IntegrityError), transaction.atomic():
-        Observation.objects.create(indicator=indicator, year=2021, value=Decimal(1), no_data=True)
-    no_data = Observation.objects.create(indicator=indicator, year=2021, value=None, no_data=True)
+        Observation.objects.create(series=indicator.measured_series, year=2021, value=Decimal(1), no_data=True)
+    no_data = Observation.objects.create(series=indicator.measured_series, year=2021, value=None, no_data=True)
     assert no_data.display_value == "/"
 
 
 def test_missing_value_gives_the_chinese_message(indicator: Indicator) -> None:
     with pytest.raises(ValidationError) as excinfo:
-        Observation(indicator=indicator, year=2021).full_clean()
+        Observation(series=indicator.measured_series, year=2021).full_clean()
     assert VALUE_REQUIRED in str(excinfo.value)
 
 
@@ -76,7 +78,7 @@ def test_category_of_another_plan_is_refused(indicator: Indicator, region: Regio
 
 
 def test_observation_changes_are_kept_in_history(indicator: Indicator) -> None:
-    obs = Observation.objects.create(indicator=indicator, year=2022, value=Decimal("4.0"), decimals=1)
+    obs = Observation.objects.create(series=indicator.measured_series, year=2022, value=Decimal("4.0"), decimals=1)
     obs.value = Decimal("4.2")
     obs.save()
     assert [h.value for h in obs.history.order_by("history_date")] == [Decimal("4.0"), Decimal("4.2")]

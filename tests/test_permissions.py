@@ -29,9 +29,9 @@ class Cast:
 def cast(region: Region, stats_department: Department, hr_department: Department) -> Cast:
     small = build_small_plan(region, stats_department, hr_department)
     submitted = Observation.objects.create(
-        indicator=small.gdp, year=2023, value=Decimal("5.1"), decimals=1, status=ReviewStatus.SUBMITTED
+        series=small.gdp.measured_series, year=2023, value=Decimal("5.1"), decimals=1, status=ReviewStatus.SUBMITTED
     )
-    draft = Observation.objects.create(indicator=small.gdp, year=2024, value=Decimal("4.2"), decimals=1)
+    draft = Observation.objects.create(series=small.gdp.measured_series, year=2024, value=Decimal("4.2"), decimals=1)
     return Cast(small, submitted, draft)
 
 
@@ -39,7 +39,7 @@ def url_for(name: str, cast: Cast) -> str:
     plan, gdp = cast.small.plan.pk, cast.small.gdp.pk
     return {
         "entry": "/indicators/entry/",
-        "entry_edit": f"/indicators/entry/{gdp}/2023H1/",
+        "entry_edit": f"/indicators/entry/{cast.small.gdp.series_id}/2023H1/",
         "submit_all": "/indicators/entry/submit-all/",
         "review": "/indicators/review/",
         "submit": f"/indicators/observation/{cast.draft.pk}/submit/",

@@ -111,7 +111,7 @@ def test_add_indicators_with_targets_parsed_and_assign_departments(
     assert "已更新 2 项指标的责任单位。" in [str(m) for m in response.context["messages"]]
     gdp.refresh_from_db()
     assert gdp.department == hr_department
-    assert gdp.history.first().history_change_reason == "分配责任单位"
+    assert gdp.measured_series.history.first().history_change_reason == "分配责任单位"  # the series' department
     assert Indicator.objects.get(pk=group.pk).department is None
 
 
@@ -169,8 +169,13 @@ def test_plan_pages_query_counts(
     url = f"/indicators/plan/{plan_15th.pk}/"
     client.get(url)  # shows (and clears) the "plan created" message
     for number in range(1, 8):
-        Indicator.objects.create(plan=plan_15th, category=economy, name=f"指标{number}", department=stats_department)
+        services.indicator_save(
+            indicator=Indicator(plan=plan_15th, category=economy, name=f"指标{number}"),
+            user=None,
+            department=stats_department,
+        )
         # session, user, the plan with its region, groups, the region's departments, the plan's indicators
-        # (with category, parent, department), its categories
-        with django_assert_num_queries(7):  # type: ignore[operator]
+        # (with category, parent, series), their series' base-year figures (8, was 7 before the base-value
+        # column: the figure is read from the series, never retyped), its categories
+        with django_assert_num_queries(8):  # type: ignore[operator]
             assert client.get(url).status_code == 200

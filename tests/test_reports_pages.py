@@ -12,6 +12,7 @@ from django.contrib.auth.models import User
 from django.test import Client
 from openpyxl import load_workbook
 
+from indicators import services
 from indicators.assessment import latest_period_with_data
 from indicators.models import (
     AlternativeReading,
@@ -282,7 +283,7 @@ def test_dashboard(client: Client, plan_14th: Plan, leader: User) -> None:
 
 def test_dashboard_lists_binding_laggards_first(client: Client, plan_14th: Plan, leader: User) -> None:
     forest = Indicator.objects.get(plan=plan_14th, name="森林覆盖率")  # 约束性
-    Observation.objects.filter(indicator=forest, year=2023).update(value=Decimal("9.5"), decimals=1)
+    Observation.objects.filter(series=forest.measured_series, year=2023).update(value=Decimal("9.5"), decimals=1)
     client.force_login(leader)
     laggards = [t.name for t, _ in client.get(f"/?{AS_OF}").context["laggards"]]
     assert laggards[0] == "森林覆盖率" and len(laggards) == 5
@@ -306,16 +307,29 @@ def _big_plan(indicators: int) -> tuple[Plan, Indicator]:
     plan = build_plan(indicators)
     category = Category.objects.filter(plan=plan).first()
     assert category is not None
-    parent = Indicator.objects.create(plan=plan, category=category, seq="99", order=999, name="城镇就业", unit="")
+    parent = services.indicator_save(
+        indicator=Indicator(plan=plan, category=category, seq="99", order=999, name="城镇就业", unit=""),
+        user=None,
+        grouping=True,
+    )
     for i, (name, target) in enumerate((("新增就业", "3.5"), ("失业率", "＜5.5"))):
-        child = Indicator.objects.create(
-            plan=plan, category=category, parent=parent, order=1000 + i, name=name, unit="%", target_text=target
+        child = Indicator(
+            plan=plan, category=category, parent=parent, order=1000 + i, name=f"{name}{indicators}", unit="%"
         )
-        Observation.objects.create(indicator=child, year=2021, value=Decimal("1.0"), decimals=1, status="approved")
+        child.target_text = target
+        services.indicator_save(indicator=child, user=None)
+        Observation.objects.create(
+            series=child.measured_series, year=2021, value=Decimal("1.0"), decimals=1, status="approved"
+        )
     first = Indicator.objects.filter(plan=plan, parent=None).order_by("order").first()
     assert first is not None
     obs = Observation.objects.create(
-        indicator=first, year=2023, part="H1", value=Decimal("4.0"), decimals=1, status=ReviewStatus.APPROVED
+        series=first.measured_series,
+        year=2023,
+        part="H1",
+        value=Decimal("4.0"),
+        decimals=1,
+        status=ReviewStatus.APPROVED,
     )
     AlternativeReading.objects.create(observation=obs, value=Decimal("4.2"), decimals=1, source="另一来源")
     ManualVerdict.objects.create(indicator=first, year=2023, part="H1", status="behind", reason="测试")

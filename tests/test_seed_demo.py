@@ -19,7 +19,7 @@ def run(*args: str) -> str:
 @pytest.mark.django_db
 def test_without_debug_no_demo_accounts_are_created() -> None:
     out = run()
-    assert Indicator.objects.count() == 23
+    assert Indicator.objects.count() == 23 + 11  # 十四五 and the 2025 annual plan
     assert not User.objects.filter(username="admin").exists()
     assert "未创建演示账户" in out
 

@@ -32,6 +32,7 @@ from indicators.evaluation import (
     infer_frequency,
 )
 from indicators.models import Category, Indicator, Observation, Plan, Region, ReviewStatus
+from indicators.models import Series as StatisticalSeries
 from indicators.periods import Period, plan_periods
 from indicators.vocabulary import Status
 from reports import narrative
@@ -348,8 +349,10 @@ def _plan(region: Region, name: str = "测试规划") -> tuple[Plan, Category]:
 
 def _indicator(plan: Plan, category: Category, name: str, target: str, *, order: int, **values: str) -> Indicator:
     parsed = tk.parse_target(target, name, "%")
+    series, _ = StatisticalSeries.objects.get_or_create(region=plan.region, name=name, unit="%")
     indicator = Indicator.objects.create(
         plan=plan,
+        series=series,
         category=category,
         seq=str(order),
         order=order,
@@ -363,7 +366,7 @@ def _indicator(plan: Plan, category: Category, name: str, target: str, *, order:
     for code, text in values.items():
         period = P(code.removeprefix("y"))
         Observation.objects.create(
-            indicator=indicator,
+            series=series,
             year=period.year,
             part=period.part,
             value=D(text),
@@ -485,19 +488,22 @@ def test_dashboard_counts_stale_indicators_apart(client: Client, plan_14th: Plan
 
 
 def _retail_2022(plan: Plan) -> Observation:
-    return Observation.objects.get(indicator__plan=plan, indicator__name="社会消费品零售总额增长", year=2022, part="")
+    retail = Indicator.objects.get(plan=plan, name="社会消费品零售总额增长")
+    return Observation.objects.get(series=retail.series, year=2022, part="")
 
 
 def test_reviewer_chooses_the_other_reading_with_a_reason(client: Client, plan_14th: Plan, reviewer: User) -> None:
     observation = _retail_2022(plan_14th)
     body_reading = observation.alternatives.get(value=D("1.7"))
     client.force_login(reviewer)
-    page = client.get(f"/indicator/{observation.indicator_id}/?plan={plan_14th.pk}&as_of=2023H1").content.decode()
+    retail = Indicator.objects.get(plan=plan_14th, name="社会消费品零售总额增长")
+    page = client.get(f"/indicator/{retail.pk}/?plan={plan_14th.pk}&as_of=2023H1").content.decode()
     assert "改用此口径" in page and "则为低于预期" in page
     response = client.post(
-        f"/indicators/reading/{body_reading.pk}/choose/", {"reason": "以统计公报为准", "as_of": "2023H1"}
+        f"/indicators/reading/{body_reading.pk}/choose/",
+        {"reason": "以统计公报为准", "as_of": "2023H1", "indicator": retail.pk},
     )
-    assert response.status_code == 302
+    assert response.status_code == 302 and response["Location"].startswith(f"/indicator/{retail.pk}/")
     observation.refresh_from_db()
     assert observation.value == D("1.7") and observation.source == body_reading.source
     kept = observation.alternatives.get()

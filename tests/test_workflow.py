@@ -71,7 +71,7 @@ def test_full_cycle_draft_submitted_returned_submitted_approved(small: SmallPlan
 def test_transitions_from_the_wrong_status_are_refused(
     small: SmallPlan, clerk: User, reviewer: User, start: str, action: str, message: str
 ) -> None:
-    obs = Observation.objects.create(indicator=small.gdp, year=2023, value=Decimal(5), status=start)
+    obs = Observation.objects.create(series=small.gdp.measured_series, year=2023, value=Decimal(5), status=start)
     with pytest.raises(ValidationError) as excinfo:
         if action == "submit":
             services.observation_submit(observation=obs, user=clerk)
@@ -91,7 +91,7 @@ def test_return_needs_a_note(small: SmallPlan, clerk: User, reviewer: User) -> N
 
 
 def test_changing_an_approved_figure_needs_a_reason_and_sends_it_back_to_review(small: SmallPlan, clerk: User) -> None:
-    approved = small.gdp.observations.get(year=2022)
+    approved = small.gdp.measured_series.observations.get(year=2022)
     with pytest.raises(ValidationError) as excinfo:
         services.observation_record(indicator=small.gdp, period=Period(2022), value=Decimal("4.2"), user=clerk)
     assert excinfo.value.messages == [services.REASON_REQUIRED]
@@ -132,7 +132,7 @@ def test_second_save_with_a_stale_version_is_refused_and_shows_the_newer_value(
     message = excinfo.value.messages[0]
     assert "5.3" in message and "系统管理员" in message and "草稿" in message
     assert excinfo.value.current is not None and excinfo.value.current.version == 2
-    assert Observation.objects.get(indicator=small.gdp, year=2023).value == Decimal("5.3")
+    assert Observation.objects.get(series=small.gdp.measured_series, year=2023).value == Decimal("5.3")
 
 
 def test_creating_a_figure_someone_else_created_meanwhile_is_refused(
@@ -284,7 +284,7 @@ def test_submit_all_submits_drafts_of_own_department_only(
     record(small, clerk, "5.1")
     services.observation_record(indicator=small.jobs, period=Y2023, value=Decimal("0.8"), user=other_clerk)
     assert services.observation_submit_all(plan=small.plan, user=clerk) == 1
-    statuses = dict(Observation.objects.filter(year=2023).values_list("indicator__name", "status"))
+    statuses = dict(Observation.objects.filter(year=2023).values_list("series__name", "status"))
     assert statuses == {"地区生产总值增长": "submitted", "城镇新增就业人数": "draft"}
 
 

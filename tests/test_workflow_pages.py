@@ -133,12 +133,13 @@ def test_grid_query_count_does_not_grow_with_rows(
 ) -> None:
     small = build_small_plan(region, stats_department, hr_department, extra_indicators=extra)
     client.force_login(clerk)
-    # session, user, groups (role check), staff profile, plan list, the default plan, editable indicators,
-    # their observations, the plan's locks, then assess_plan twice (approved, with submitted figures):
-    # indicators, observations, assigned targets, manual verdicts each.
-    _grid_queries(client, django_assert_num_queries, 17)
+    # session, user, groups (role check), staff profile, plan list, editable indicators of the open plans
+    # (with series), their series' observations, the plans' locks, then per plan with rows assess_plan twice
+    # (approved, with submitted figures): indicators, observations, assigned targets, manual verdicts each.
+    # 16, one fewer than when the grid showed one plan: the grid no longer chooses a default plan.
+    _grid_queries(client, django_assert_num_queries, 16)
     grid = client.get("/indicators/entry/").context["grid"]
-    assert (grid.plan, len(grid.rows)) == (small.plan, 2 + extra)
+    assert (grid.plans, len(grid.rows)) == ([small.plan], 2 + extra)
 
 
 @pytest.mark.parametrize("extra", [0, 12])
@@ -153,7 +154,7 @@ def test_review_query_count_does_not_grow_with_rows(
 ) -> None:
     small = build_small_plan(region, stats_department, hr_department, extra_indicators=extra)
     Observation.objects.create(
-        indicator=small.gdp, year=2023, value=Decimal("5.1"), decimals=1, status=ReviewStatus.SUBMITTED
+        series=small.gdp.measured_series, year=2023, value=Decimal("5.1"), decimals=1, status=ReviewStatus.SUBMITTED
     )
     client.force_login(reviewer)
     # session, user, groups, plan list, the submitted figures (with indicator, plan, parent, department,
@@ -173,7 +174,10 @@ def test_admin_action_approves_through_the_service(client: Client, small: SmallP
     client.force_login(root)
     response = client.post(
         "/admin/indicators/observation/",
-        {"action": "approve_selected", "_selected_action": [obs.pk, small.gdp.observations.get(year=2021).pk]},
+        {
+            "action": "approve_selected",
+            "_selected_action": [obs.pk, small.gdp.measured_series.observations.get(year=2021).pk],
+        },
         follow=True,
     )
     texts = [str(m) for m in response.context["messages"]]
@@ -184,12 +188,12 @@ def test_admin_action_approves_through_the_service(client: Client, small: SmallP
 
 def test_admin_cannot_change_a_locked_figure(client: Client, small: SmallPlan, admin: User) -> None:
     services.period_lock(plan=small.plan, period=Period(2022), user=admin)
-    obs = small.gdp.observations.get(year=2022)
+    obs = small.gdp.measured_series.observations.get(year=2022)
     root = User.objects.create_superuser("root", password="pw-for-tests-1234")
     client.force_login(root)
     url = f"/admin/indicators/observation/{obs.pk}/change/"
     data = {
-        "indicator": small.gdp.pk,
+        "series": small.gdp.series_id,
         "year": 2022,
         "part": "",
         "value": "4.2",

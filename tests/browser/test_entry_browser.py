@@ -53,7 +53,9 @@ def test_clerk_enters_reviewer_approves_dashboard_updates(
     row = page.locator("tr", has_text=GDP).first
     assert "待审核" in row.inner_text()
     screenshot(page, "entry-grid-desktop")
-    observation = Observation.objects.get(indicator__plan=plan_14th, indicator__name=GDP, year=2023, part="")
+    observation = Observation.objects.get(
+        series__indicators__plan=plan_14th, series__indicators__name=GDP, year=2023, part=""
+    )
     assert observation.status == "submitted"
     _logout(page)
 

@@ -8,8 +8,17 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db.models import Q
+from django.utils import timezone
 
-from indicators.assessment import IndicatorAssessment, assess_plan, latest_period_with_data, summarize
+from indicators.annual_assessment import annual_result
+from indicators.assessment import (
+    IndicatorAssessment,
+    assess_plan,
+    default_plan,
+    latest_period_with_data,
+    summarize,
+)
 from indicators.evaluation import is_final, pct, rnd, time_progress
 from indicators.models import Plan, TargetKind
 from indicators.periods import Period, PeriodError
@@ -18,15 +27,14 @@ KIND_LABELS = dict(TargetKind.choices)
 
 
 def find_plan(ref: str | None) -> Plan:
-    """A plan by id or name; when none is named, the only plan there is."""
+    """A plan by id or name; when none is named, the plan the pages open on (``default_plan``)."""
     plans = Plan.objects.select_related("region")
     if ref is None:
-        found = list(plans[:2])
-        if len(found) != 1:
-            names = "、".join(p.name for p in plans) or "无"
-            raise CommandError(f"请用 --plan 指定规划（现有规划：{names}）。")
-        return found[0]
-    match = plans.filter(pk=int(ref)) if ref.isdigit() else plans.filter(name=ref)
+        chosen = default_plan(list(plans), timezone.localdate())
+        if chosen is None:
+            raise CommandError("尚未建立规划。请运行 python manage.py seed_demo 载入演示数据。")
+        return chosen
+    match = plans.filter(pk=int(ref)) if ref.isdigit() else plans.filter(Q(name=ref) | Q(short_name=ref))
     plan = match.first()
     if plan is None:
         raise CommandError(f"找不到规划“{ref}”。")
@@ -91,7 +99,12 @@ class Command(BaseCommand):
             as_of = latest
         rows = assess_plan(plan, as_of)
         if options["json"]:
-            self.stdout.write(json.dumps([as_json(r) for r in rows], ensure_ascii=False, indent=2))
+            data = [as_json(r) for r in rows]
+            if plan.is_annual:  # an annual plan's results also in its own wording (完成 / 基本完成 / 未完成)
+                for item, row in zip(data, rows, strict=True):
+                    result = annual_result(plan, row)
+                    item.update(annual_status=result.label, annual_status_code=result.completion.value)
+            self.stdout.write(json.dumps(data, ensure_ascii=False, indent=2))
             return
         self._table(plan, as_of, rows)
 
@@ -113,7 +126,9 @@ class Command(BaseCommand):
         for row in rows:
             indicator, verdict = row.indicator, row.verdict
             name = ("  └ " if indicator.parent_id else "") + indicator.name
-            final = row.label + ("（人工）" if verdict.manual else "")
+            final = (annual_result(plan, row).label if plan.is_annual else row.label) + (
+                "（人工）" if verdict.manual else ""
+            )
             data = verdict.data_period.label if verdict.data_period else "—"
             cells = [
                 indicator.seq,

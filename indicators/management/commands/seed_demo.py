@@ -44,6 +44,9 @@ class Command(BaseCommand):
         with_accounts = settings.DEBUG or options["demo_accounts"]
         with transaction.atomic():
             result = load_plan_fixture(FIXTURES / "wolong_14th_plan.json")
+            # the 2025 annual plan reads the 十四五 series (2024 GDP growth is entered once, for both)
+            for kind, count in load_plan_fixture(FIXTURES / "wolong_2025_annual_plan.json").created.items():
+                result.created[kind] = result.created.get(kind, 0) + count
             result.created.update(load_reports_fixtures(FIXTURES).created)
             result.created.update(load_projects_fixture(FIXTURES / "wolong_projects.json").created)
             accounts = self._accounts() if with_accounts else 0
