@@ -292,6 +292,17 @@ class Verdict:
     stale: bool = False  # data_period is older than expected_period (数据未更新)
     data_status: Status | None = None  # the computed verdict at data_period (kept when status is STALE)
     final: bool = False  # judged as a final evaluation (总结评估): data_period is the plan's last
+    frequency: str = ""  # the reporting frequency the expected period was read from
+    frequency_inferred: bool = False  # ... inferred from the values rather than set by staff
+
+    @property
+    def frequency_text(self) -> str:
+        """ "半年（按数据推断）"."""
+        if not self.frequency:
+            return ""
+        return FREQUENCY_LABELS.get(self.frequency, self.frequency) + (
+            "（按数据推断）" if self.frequency_inferred else ""
+        )
 
     @property
     def outlook_label(self) -> str:
@@ -424,7 +435,8 @@ def evaluate(series: Series, as_of: Period, settings: Settings = DEFAULT_SETTING
     points = _in_plan(series, as_of)
     data_period = points[-1].period if points else None
     horizon = min(as_of, Period(series.end_year))
-    expected = expected_period(series.frequency or infer_frequency(points), horizon)
+    frequency = series.frequency or infer_frequency(points)
+    expected = expected_period(frequency, horizon)
     stale = data_period is not None and data_period.end < expected.end
     tp = time_progress(series.base_year, series.end_year, data_period or as_of)
     final = data_period is not None and tp >= ONE
@@ -478,6 +490,8 @@ def evaluate(series: Series, as_of: Period, settings: Settings = DEFAULT_SETTING
         stale=stale,
         data_status=computed,
         final=final,
+        frequency=frequency,
+        frequency_inferred=not series.frequency,
     )
 
 

@@ -180,6 +180,7 @@ def _row(
         data_label=assessment.data_label,
         decisive=decisive,
         target_reading=target_reading(indicator),
+        frequency_text=verdict.frequency_text,
     )
 
 

@@ -73,6 +73,7 @@ class AppendixRow:
     data_label: str = ""  # the verdict at the data period
     decisive: tuple[str, ...] = ()  # other readings that would change the verdict ("按正文口径1.7则为低于预期")
     target_reading: str = ""  # which reading of the printed target the evaluation uses, and why
+    frequency_text: str = ""  # 报送频率: "半年（按数据推断）"
 
     @property
     def data_note(self) -> str:

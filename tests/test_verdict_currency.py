@@ -114,7 +114,9 @@ def test_a_yearly_figure_is_current_until_the_next_year_is_due() -> None:
 def test_a_frequency_set_by_staff_beats_the_inferred_one() -> None:
     # one stray 上半年 figure makes the series look half-yearly; staff say it is yearly
     yearly_with_a_half = series(tk.LEVEL, "14", {"2020": "9", "2021H1": "10", "2023": "12"}, frequency=YEARLY)
-    assert not evaluate(yearly_with_a_half, P("2024H1")).stale  # a yearly series at 2024H1 expects 2023
+    set_by_staff = evaluate(yearly_with_a_half, P("2024H1"))
+    assert not set_by_staff.stale  # a yearly series at 2024H1 expects 2023
+    assert set_by_staff.frequency_text == "年度"
     assert evaluate(replace(yearly_with_a_half, frequency=""), P("2024H1")).stale  # inferred: half-yearly
     assert evaluate(replace(yearly_with_a_half, frequency=HALF_YEARLY), P("2024H1")).stale
 
@@ -499,6 +501,7 @@ def test_reviewer_chooses_the_other_reading_with_a_reason(client: Client, plan_1
     retail = Indicator.objects.get(plan=plan_14th, name="社会消费品零售总额增长")
     page = client.get(f"/indicator/{retail.pk}/?plan={plan_14th.pk}&as_of=2023H1").content.decode()
     assert "改用此口径" in page and "则为低于预期" in page
+    assert "半年（按数据推断）" in page  # the reporting frequency the currency check used
     response = client.post(
         f"/indicators/reading/{body_reading.pk}/choose/",
         {"reason": "以统计公报为准", "as_of": "2023H1", "indicator": retail.pk},
