@@ -144,7 +144,10 @@ class Command(BaseCommand):
             self.stdout.write(line + (verdict.required_text or ""))
         s = summarize(rows)
         stale = f"，{s.stale}项数据未更新至{as_of.label}" if s.stale else ""
+        good, exceeded, behind = (
+            ("完成或超额完成", "超额完成", "未完成") if s.final else ("达到或超过预期", "超出预期", "低于预期")
+        )
         self.stdout.write(
-            f"\n共{s.total}项指标（约束性{s.binding}项、预期性{s.expected}项）：达到或超过预期{s.good}项"
-            f"（其中超出预期{s.exceeded}项），低于预期{s.behind}项，暂无数据{s.no_data}项，待研判{s.pending}项{stale}。"
+            f"\n共{s.total}项指标（约束性{s.binding}项、预期性{s.expected}项）：{good}{s.good}项"
+            f"（其中{exceeded}{s.exceeded}项），{behind}{s.behind}项，暂无数据{s.no_data}项，待研判{s.pending}项{stale}。"
         )
