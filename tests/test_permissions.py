@@ -138,6 +138,7 @@ def test_forbidden_and_not_found_pages_say_why_in_chinese(
     client.force_login(other_clerk)
     response = client.get(url_for("entry_edit", cast))
     assert response.status_code == 404
+    assert "未找到" in response.content.decode()  # the Chinese 404 page, not Django's English one
 
 
 def test_a_superuser_without_groups_counts_as_admin(client: Client, cast: Cast) -> None:
