@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from decimal import Decimal
 
 import pytest
@@ -14,34 +13,19 @@ from indicators.evaluation import (
     STATUS_RANK,
     ManualInput,
     Outlook,
-    Point,
-    Series,
     Settings,
     SettingsError,
-    Target,
     common_status,
     evaluate,
     time_progress,
 )
 from indicators.periods import Period
 from indicators.vocabulary import Status
+from tests.engine_support import series
 
 D = Decimal
 P = Period.parse
 H1_2023 = P("2023H1")
-
-
-def series(kind: str, target: str | None, values: Mapping[str, str | None], **kw: object) -> Series:
-    target_kw = {k: kw.pop(k) for k in ("direction", "approximate", "inclusive", "compound", "mode") if k in kw}
-    return Series(
-        name=str(kw.pop("name", "指标")),
-        unit=str(kw.pop("unit", "%")),
-        target=Target(kind, D(target) if target is not None else None, **target_kw),  # type: ignore[arg-type]
-        base_year=2020,
-        end_year=2025,
-        points=tuple(Point(P(code), D(v) if v is not None else None) for code, v in values.items()),
-        **kw,  # type: ignore[arg-type]
-    )
 
 
 @pytest.mark.parametrize(

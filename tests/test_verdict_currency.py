@@ -23,10 +23,8 @@ from indicators.evaluation import (
     QUARTERLY,
     YEARLY,
     Point,
-    Series,
     Settings,
     SettingsError,
-    Target,
     evaluate,
     expected_period,
     infer_frequency,
@@ -38,23 +36,11 @@ from indicators.vocabulary import Status
 from reports import narrative
 from reports.appendix import build_report
 from reports.workbook import SHEET_APPENDIX1, build_appendix_workbook, verdict_column
+from tests.engine_support import series
 
 D = Decimal
 P = Period.parse
 CONTRADICTION = ("低于预期", "预计能如期完成")
-
-
-def series(kind: str, target: str | None, values: dict[str, str | None], **kw: object) -> Series:
-    target_kw = {k: kw.pop(k) for k in ("direction", "approximate", "inclusive", "compound", "change") if k in kw}
-    return Series(
-        name=str(kw.pop("name", "指标")),
-        unit=str(kw.pop("unit", "%")),
-        target=Target(kind, D(target) if target is not None else None, **target_kw),  # type: ignore[arg-type]
-        base_year=2020,
-        end_year=2025,
-        points=tuple(Point(P(code), D(v) if v is not None else None) for code, v in values.items()),
-        **kw,  # type: ignore[arg-type]
-    )
 
 
 # --- data currency -----------------------------------------------------------------------------------------------
