@@ -452,6 +452,9 @@ def test_final_pages_say_final_evaluation(client: Client, finished_plan: Plan, l
         assert "中期完成情况" not in body
     body = client.get(f"/appendix/1/?plan={finished_plan.pk}&as_of=2025").content.decode()
     assert "超额完成" in body and "未完成" in body
+    body = client.get(f"/narrative/?plan={finished_plan.pk}&as_of=2025").content.decode()
+    assert "总结评估文字稿" in body and "中期评估" not in body
+    assert "超额完成规划目标" in body  # 城镇化率 beat its target
 
 
 def test_a_plan_without_data_shows_nothing_red(client: Client, leader: User, db: None) -> None:
