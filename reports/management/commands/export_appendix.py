@@ -41,6 +41,9 @@ class Command(BaseCommand):
         output = Path(options["output"])
         if output.parent and not output.parent.exists():
             raise CommandError(f"目录不存在：{output.parent}")
+        self.export(plan, as_of, output)
+
+    def export(self, plan: Plan, as_of: Period, output: Path) -> None:
         report = build_report(plan, as_of)
         build_appendix_workbook(report.appendix).save(output)
         self.stdout.write(f"已导出 {plan.name} 截至{as_of.label}的附件1（{len(report.appendix.rows)} 行）到 {output}")
