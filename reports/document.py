@@ -38,15 +38,19 @@ from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 from docx.text.run import Run
 
+from indicators.assessment import status_label
 from indicators.evaluation import time_progress
 from indicators.models import Plan
 from indicators.periods import Period
+from indicators.vocabulary import Status
 from projects.exports import HEADERS as PROJECT_HEADERS
 from projects.exports import SUBTOTAL_LABEL, DomainGroup, ExportRow, export_rows, group_by_domain
 from projects.models import Project
 from projects.rules import completion_percent, format_amount, sum_known
+from reports import docx_charts as charts
 from reports import narrative
 from reports.appendix import Report
+from reports.figures import STATUS_COLOURS
 from reports.rows import AppendixRow, percent
 from reports.workbook import (
     HEADER_ATTRIBUTE,
@@ -131,6 +135,7 @@ class Draft:
     region_name: str
     project_year: int
     projects: tuple[ExportRow, ...] = field(default=())
+    verdict_groups: tuple[tuple[str, str, int], ...] = field(default=())  # (status, the plan's label, count)
 
     @property
     def title(self) -> str:
@@ -157,7 +162,18 @@ def build_draft(report: Report) -> Draft:
         region_name=plan.region.name,
         project_year=as_of.year,
         projects=tuple(projects),
+        verdict_groups=verdict_groups(report),
     )
+
+
+# The report's verdict groups (完成市定目标 counts as 达到预期), in the dashboard's order.
+VERDICT_GROUPS = (Status.EXCEEDED, Status.ON_TRACK, Status.BEHIND, Status.NO_DATA, Status.PENDING)
+
+
+def verdict_groups(report: Report) -> tuple[tuple[str, str, int], ...]:
+    s = report.summary
+    counts = dict(zip(VERDICT_GROUPS, (s.exceeded, s.on_track, s.behind, s.no_data, s.pending), strict=True))
+    return tuple((str(status), status_label(report.plan, status), counts[status]) for status in VERDICT_GROUPS)
 
 
 def document_bytes(document: Document) -> bytes:
@@ -201,6 +217,10 @@ class _Styles:
         for style in (self.cell, self.cell_left, self.header):
             style.paragraph_format.first_line_indent = Pt(0)
             style.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE
+        self.figure = self._add("GwFigure", "图", layout.body_font, layout.body_size, center=True)
+        self.figure.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE  # an exact height would clip it
+        self.figure.paragraph_format.keep_with_next = True
+        self.caption = self._add("GwCaption", "图题", layout.heading2_font, layout.table_size + 1.5, center=True)
         self.page_number = self._add("GwPageNumber", "页码", layout.page_number_font, layout.page_number_size)
         self.page_number.paragraph_format.first_line_indent = Pt(0)
         self.page_number.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE
@@ -368,19 +388,55 @@ def _numeral(index: int) -> str:
     return CHINESE_NUMERALS[index] if index < len(CHINESE_NUMERALS) else str(index + 1)
 
 
-def progress_sentence(draft: Draft) -> str:
-    """时间进度 against 任务进度 (the dashboard's 双过半 bars, in words)."""
-    appendix = draft.report.appendix
+def progress_shares(draft: Draft) -> tuple[Decimal, Decimal] | None:
+    """(时间进度, 任务进度) in percent as the dashboard shows them; None for a plan without indicators."""
     summary = draft.report.summary
     if summary.total == 0:
+        return None
+    task = narrative.shares([summary.good, summary.behind, summary.no_data, summary.pending])[0]
+    return (draft.report.appendix.time_progress * 100).quantize(Decimal("0.1")), task
+
+
+def progress_sentence(draft: Draft) -> str:
+    """时间进度 against 任务进度 (the dashboard's 双过半 bars, in words)."""
+    shares = progress_shares(draft)
+    if shares is None:
         return ""
-    good_share = narrative.shares([summary.good, summary.behind, summary.no_data, summary.pending])[0]
-    time_share = (appendix.time_progress * 100).quantize(Decimal("0.1"))
-    comparison = "不低于" if good_share >= time_share else "低于"
+    time_share, task_share = shares
+    appendix, summary = draft.report.appendix, draft.report.summary
+    comparison = "不低于" if task_share >= time_share else "低于"
     return (
         f"截至{appendix.as_of.label}，规划实施时间进度为{percent(appendix.time_progress)}，"
-        f"{summary.total}项主要指标中{summary.good}项达到或超过预期进度，任务进度为{good_share}%，{comparison}时间进度。"
+        f"{summary.total}项主要指标中{summary.good}项达到或超过预期进度，任务进度为{task_share}%，{comparison}时间进度。"
     )
+
+
+def _figure(document: Document, styles: _Styles, spec: charts.ChartSpec, caption: str, height_mm: float) -> None:
+    paragraph = _para(document, "", styles.figure)
+    charts.add_chart(document, paragraph, spec, width_mm=150, height_mm=height_mm)
+    _para(document, caption, styles.caption)
+
+
+def _charts_of_progress(document: Document, draft: Draft, styles: _Styles) -> None:
+    shares = progress_shares(draft)
+    if shares is None:
+        return
+    time_share, task_share = shares
+    colour = _colour("on_track" if task_share >= time_share else "behind")
+    spec = charts.progress_chart(time_share, task_share, font=styles.layout.body_font, task_colour=colour)
+    _figure(document, styles, spec, "图1　时间进度与任务进度（“双过半”）", 50)
+
+
+def _chart_of_verdicts(document: Document, draft: Draft, styles: _Styles) -> None:
+    groups = [(label, count, _colour(status)) for status, label, count in draft.verdict_groups]
+    if not any(count for _, count, _ in groups):
+        return
+    spec = charts.verdict_chart(groups, font=styles.layout.body_font)
+    _figure(document, styles, spec, f"图2　主要指标{draft.verdict_header}", 80)
+
+
+def _colour(status: str) -> str:
+    return STATUS_COLOURS.get(status, "#999999").lstrip("#").upper()
 
 
 def _body(document: Document, draft: Draft, styles: _Styles) -> None:
@@ -394,9 +450,11 @@ def _body(document: Document, draft: Draft, styles: _Styles) -> None:
     overall = _para(document, "", styles.body)
     _run(overall, progress_sentence(draft))
     _todo(overall, TODO_OVERALL)
+    _charts_of_progress(document, draft, styles)
 
     _para(document, "（一）主要指标总体完成情况", styles.heading2)
     _para(document, draft.report.paragraph, styles.body)
+    _chart_of_verdicts(document, draft, styles)
     for index, (category, items) in enumerate(groupby(appendix.top, key=lambda t: t.category), start=1):
         heading = _para(document, f"{index}.{category}。", styles.heading3)
         _todo(heading, TODO_CATEGORY)

@@ -17,16 +17,20 @@ from django.test import Client
 from docx import Document as read_docx
 from docx.document import Document
 from docx.enum.section import WD_ORIENT
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml.ns import qn
 from docx.shared import Length, Pt
 from docx.table import Table
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from lxml import etree
+from openpyxl import load_workbook
 
 from indicators.models import Indicator, Plan
 from indicators.periods import Period
 from projects.models import Project
 from reports import document as doc
+from reports import docx_charts
 from reports.appendix import build_report
 from reports.models import ReasonNote
 from tests.builders import build_plan
@@ -318,3 +322,29 @@ def test_download_query_count_does_not_grow(
     assert response.status_code == 200
     document = read_docx(io.BytesIO(response.content))
     assert len(document.tables[0].rows) == 2 + indicators + 2  # headers, rows, the two sub-indicators
+
+
+def test_charts_are_native_word_charts_with_their_data(fixture_document: tuple[doc.Draft, Document]) -> None:
+    """The 双过半 bars and the verdict doughnut: editable charts (cached values plus an embedded workbook)."""
+    _, document = fixture_document
+    parts = [rel.target_part for rel in document.part.rels.values() if rel.reltype == RT.CHART]
+    assert len(parts) == 2
+    bars, doughnut = (etree.fromstring(p.blob) for p in parts)
+    ns = {"c": docx_charts.C}
+
+    def cached(chart: Any, what: str) -> list[str]:
+        return [v.text for v in chart.findall(f".//c:{what}//c:pt/c:v", ns)]
+
+    assert bars.find(".//c:barChart", ns) is not None
+    assert cached(bars, "cat") == ["时间进度", "任务进度"] and cached(bars, "val") == ["50", "63.1"]
+    assert doughnut.find(".//c:doughnutChart", ns) is not None
+    assert cached(doughnut, "cat") == ["超出预期", "达到预期", "低于预期", "暂无数据"]  # 待研判: none, left out
+    assert cached(doughnut, "val") == ["1", "11", "4", "3"]
+    embedded = [rel.target_part for rel in parts[1].rels.values() if rel.reltype == RT.PACKAGE]
+    sheet = load_workbook(io.BytesIO(embedded[0].blob)).active
+    assert sheet is not None
+    assert [tuple(r) for r in sheet.iter_rows(min_row=2, values_only=True)] == [
+        ("超出预期", 1), ("达到预期", 11), ("低于预期", 4), ("暂无数据", 3),
+    ]  # fmt: skip
+    texts = _texts(document)
+    assert "图1　时间进度与任务进度（“双过半”）" in texts and "图2　主要指标中期完成情况" in texts
