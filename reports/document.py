@@ -46,7 +46,7 @@ from indicators.vocabulary import Status
 from projects.exports import HEADERS as PROJECT_HEADERS
 from projects.exports import SUBTOTAL_LABEL, DomainGroup, ExportRow, export_rows, group_by_domain
 from projects.models import Project
-from projects.rules import completion_percent, format_amount, sum_known
+from projects.rules import completion_percent, format_amount, sum_known, summary_clause, summary_sentence
 from reports import docx_charts as charts
 from reports import narrative
 from reports.appendix import Report
@@ -489,19 +489,18 @@ def _body(document: Document, draft: Draft, styles: _Styles) -> None:
 
 
 def _projects_sentence(draft: Draft) -> str:
+    """In the reports' wording (``projects.rules``): "2023年，监测重大项目100个，总投资…亿元，…。详见附件3。"."""
     if not draft.projects:
         return ""
-    total = sum_known(p.total for p in draft.projects)
-    planned = sum_known(p.planned for p in draft.projects)
-    completed = sum_known(p.completed for p in draft.projects)
-    parts = [f"全区纳入监测的重大项目{len(draft.projects)}个"]
-    if total is not None:
-        parts.append(f"已登记总投资{format_amount(total)}亿元")
-    if planned is not None:
-        parts.append(f"{draft.project_year}年计划投资{format_amount(planned)}亿元")
-    if completed is not None:
-        parts.append(f"完成投资{format_amount(completed)}亿元")
-    return "，".join(parts) + "，详见附件3。"
+    clause = summary_clause(
+        "重大项目",
+        count=len(draft.projects),
+        total=sum_known(p.total for p in draft.projects),
+        planned=sum_known(p.planned for p in draft.projects),
+        completed=sum_known(p.completed for p in draft.projects),
+        verb="监测",
+    )
+    return summary_sentence(f"{draft.project_year}年", [clause]) + "详见附件3。"
 
 
 def _attachment_head(document: Document, styles: _Styles, number: int, title: str) -> None:

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
-from django.core.management import CommandError, call_command
+from django.core.management import call_command
 from django.test import Client
 from docx import Document as read_docx
 from docx.document import Document
@@ -205,7 +205,7 @@ def test_appendix_3_groups_projects_with_subtotals(plan_14th: Plan) -> None:
     assert total[1] == "合计"
     assert total[5] == "17.5"  # 7 × 2.5 亿元 planned
     assert sum(int(g.rsplit("（", 1)[1].rstrip("个）")) for g in groups) == 7
-    assert any("全区纳入监测的重大项目7个" in t for t in _texts(document))
+    assert any(t.startswith("2023年，监测重大项目7个，总投资") for t in _texts(document))
 
 
 @pytest.mark.parametrize(
@@ -272,20 +272,6 @@ def test_download_and_command_give_the_same_document(
     written = read_docx(str(out))
     assert _texts(written) == _texts(downloaded)
     assert [_grid(t) for t in written.tables] == [_grid(t) for t in downloaded.tables]
-
-
-@pytest.mark.parametrize(
-    ("args", "message"),
-    [
-        (["--as-of", "2023Z"], "期间格式不正确"),
-        (["--as-of", "2031"], "评估期2031年不在规划期（2021–2025年）内。"),
-        (["--plan", "十三五"], "未找到规划“十三五”"),
-    ],
-)
-def test_command_errors_are_chinese(plan_14th: Plan, tmp_path: Path, args: list[str], message: str) -> None:
-    with pytest.raises(CommandError, match=message):
-        call_command("export_report", *args, "-o", str(tmp_path / "x.docx"))
-    assert not (tmp_path / "x.docx").exists()
 
 
 def test_download_without_a_plan_says_so(client: Client, leader: User) -> None:

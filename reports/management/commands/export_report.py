@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from django.core.management.base import CommandParser
-
 from indicators.models import Plan
 from indicators.periods import Period
 from reports.appendix import build_report
@@ -17,11 +15,7 @@ class Command(ExportAppendix):
     """The same --plan and --as-of as export_appendix (and the same Chinese errors); a .docx instead."""
 
     help = "导出评估报告草稿（Word），与页面上的“下载报告草稿（Word）”相同。"
-
-    def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--plan", help="规划编号或名称（只有一个规划时可省略）")
-        parser.add_argument("--as-of", dest="as_of", help="评估期，如 2023H1、2025；默认为有数据的最近期间")
-        parser.add_argument("-o", "--output", required=True, help="输出的 .docx 文件路径")
+    output_help = "输出的 .docx 文件路径"
 
     def export(self, plan: Plan, as_of: Period, output: Path) -> None:
         draft = build_draft(build_report(plan, as_of))
