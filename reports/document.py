@@ -30,9 +30,10 @@ from docx.enum.table import WD_ALIGN_VERTICAL, WD_ROW_HEIGHT_RULE, WD_TABLE_ALIG
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_COLOR_INDEX, WD_LINE_SPACING
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
+from docx.oxml.simpletypes import ST_Merge
 from docx.oxml.xmlchemy import BaseOxmlElement
 from docx.section import Section
-from docx.shared import Mm, Pt
+from docx.shared import Length, Mm, Pt
 from docx.styles.style import ParagraphStyle
 from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
@@ -90,7 +91,7 @@ _APPENDIX1_WIDTHS = {"seq": 10, "category": 20, "group": 22, "name": 38, "attrib
 _VALUE_WIDTH = 19
 _VERDICT_WIDTH = 19
 _ROW_MM = 8
-_PROJECT_WIDTHS = (9, 64, 13, 15, 15, 17, 17, 14, 72)
+_PROJECT_WIDTHS = (9, 58, 13, 15, 20, 20, 20, 17, 58)
 
 
 def is_final_evaluation(plan: Plan, as_of: Period) -> bool:
@@ -372,7 +373,15 @@ def xml_safe(text: str) -> str:
 
 
 def _para(document: Document, text: str, style: ParagraphStyle) -> Paragraph:
-    return document.add_paragraph(xml_safe(text), style=style)
+    paragraph = document.add_paragraph(xml_safe(text))
+    _style(paragraph, style)
+    return paragraph
+
+
+def _style(paragraph: Paragraph, style: ParagraphStyle) -> None:
+    """By id: python-docx's ``paragraph.style = …`` searches all styles for the default one each time (seconds
+    for a table of 500 rows)."""
+    paragraph._p.get_or_add_pPr().style = style.style_id
 
 
 def _run(paragraph: Paragraph, text: str = "") -> Run:
@@ -538,7 +547,7 @@ def _row(table: Table, widths_mm: Sequence[float], *, header: bool = False) -> l
     if header:
         repeat = OxmlElement("w:tblHeader")  # repeated at the top of every page
         properties.append(repeat)
-    cells = list(row.cells)
+    cells = [_Cell(tc, table) for tc in row._tr.tc_lst]  # row.cells walks the whole table: quadratic
     for cell, width in zip(cells, widths_mm, strict=True):
         cell.width = Mm(width)
         cell.vertical_alignment = WD_ALIGN_VERTICAL.CENTER
@@ -547,7 +556,7 @@ def _row(table: Table, widths_mm: Sequence[float], *, header: bool = False) -> l
 
 def _write(cell: _Cell, text: str, style: ParagraphStyle, *, bold: bool = False) -> None:
     paragraph = cell.paragraphs[0]
-    paragraph.style = style
+    _style(paragraph, style)
     if text:
         run = _run(paragraph, text)
         if bold:
@@ -609,7 +618,7 @@ def _appendix1_row(cells: list[_Cell], row: AppendixRow, styles: _Styles, first_
         _write(cells[3], row.display_name, styles.cell_left)
     else:
         _write(cells[2], row.display_name, styles.cell_left)
-        cells[2].merge(cells[3])
+        _span_right(cells[2], cells[3])
     _write(cells[4], row.attribute, styles.cell)
     _write(cells[5], row.target_text, styles.cell)
     for i in range(len(row.cells)):
@@ -630,17 +639,37 @@ def _merge_runs(body: list[list[_Cell]], rows: Sequence[AppendixRow]) -> None:
         if group_id is not None:
             for column in (0, 2):
                 _merge_down(body[start : start + size], column)
+            _keep_together(body[start : start + size])
         start += size
 
 
 def _merge_down(rows: list[list[_Cell]], column: int) -> None:
-    """One cell down ``rows``, holding the first row's text (python-docx would join every cell's text)."""
+    """One cell down ``rows``, holding the first row's text. Written as w:vMerge directly: python-docx's
+    ``merge`` finds each cell's row by searching the table, quadratic in a long table."""
     if len(rows) < 2:
         return
+    rows[0][column]._tc.vMerge = ST_Merge.RESTART
     for cells in rows[1:]:
+        tc = cells[column]._tc
         for run in cells[column].paragraphs[0].runs:
             run._r.getparent().remove(run._r)
-    rows[0][column].merge(rows[-1][column])
+        tc.vMerge = ST_Merge.CONTINUE
+
+
+def _keep_together(rows: list[list[_Cell]]) -> None:
+    """A sub-indicator group stays on one page: every row but the last keeps with the next (Word's way)."""
+    for cells in rows[:-1]:
+        for cell in cells:
+            cell.paragraphs[0].paragraph_format.keep_with_next = True
+
+
+def _span_right(first: _Cell, *others: _Cell) -> None:
+    """``first`` spans the columns of ``others`` (cells of the same new row, left to right)."""
+    tc = first._tc
+    tc.grid_span = 1 + len(others)
+    tc.width = Length(sum((cell._tc.width or 0 for cell in others), tc.width or 0))
+    for cell in others:
+        cell._tc.getparent().remove(cell._tc)
 
 
 def _appendix2(document: Document, draft: Draft, styles: _Styles) -> None:
@@ -672,7 +701,7 @@ def _appendix3_table(document: Document, draft: Draft, styles: _Styles, layout: 
     for index, group in enumerate(groups):
         cells = _row(table, widths)
         _write(cells[0], f"{_numeral(index)}、{group.label}（{len(group.rows)}个）", styles.cell_left, bold=True)
-        cells[0].merge(cells[-1])
+        _span_right(*cells)
         for seq, project in enumerate(group.rows, start=1):
             cells = _row(table, widths)
             note = f"{project.latest_note_date:%Y-%m-%d} {project.latest_note}" if project.latest_note_date else ""

@@ -136,6 +136,8 @@ def test_appendix_1_cells_are_merged_as_in_the_report(fixture_document: tuple[do
     assert table.cell(first + 7, 0)._tc is table.cell(first + 8, 0)._tc
     assert table.cell(first + 7, 2)._tc is table.cell(first + 8, 2)._tc
     assert table.cell(first + 7, 2).text == "城镇就业"
+    kept = [table.cell(first + r, 4).paragraphs[0].paragraph_format.keep_with_next for r in (6, 7, 8)]
+    assert kept == [None, True, None]  # a group's rows stay on one page
     # a top-level indicator's name spans the two name columns
     assert table.cell(first, 2)._tc is table.cell(first, 3)._tc
     # the headers: 实际值 across the period columns, 中期完成情况 down both header rows
