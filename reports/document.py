@@ -52,7 +52,7 @@ from reports import docx_charts as charts
 from reports import narrative
 from reports.appendix import Report
 from reports.figures import STATUS_COLOURS
-from reports.rows import AppendixRow, percent
+from reports.rows import AppendixRow, ReasonEntry, percent
 from reports.workbook import (
     HEADER_ATTRIBUTE,
     HEADER_CATEGORY,
@@ -672,16 +672,31 @@ def _span_right(first: _Cell, *others: _Cell) -> None:
         cell._tc.getparent().remove(cell._tc)
 
 
+def reason_facts(reason: ReasonEntry, sentence: str) -> str:
+    """附件2's facts in the report's prose: the indicator's sentence (as in the body), then its completion against
+    time progress and what the remaining years require, e.g. "…完成进度36.1%（时序进度50.0%），后三年需年均增长8.2%。".
+    The engine's method notes (shown on the 附件2 page) stay out of the document."""
+    progress = []
+    if reason.completion is not None and reason.time_progress is not None:
+        progress.append(f"完成进度{reason.completion_percent}（时序进度{reason.time_progress_percent}）")
+    if reason.required_text:
+        progress.append(reason.required_text)
+    if not sentence:
+        return reason.facts
+    return sentence + ("，".join(progress) + "。" if progress else "")
+
+
 def _appendix2(document: Document, draft: Draft, styles: _Styles) -> None:
     appendix = draft.report.appendix
     if not appendix.reasons:
         _para(document, NO_REASONS.format(label=appendix.as_of.label), styles.body)
         return
+    sentences = {top.indicator_id: top.sentence for top in appendix.top}
     for index, reason in enumerate(appendix.reasons):
         paragraph = _para(document, "", styles.body)
         head = _run(paragraph, f"{_numeral(index)}、{reason.name}。")
         _set_fonts(head._r.get_or_add_rPr(), styles.layout.heading1_font)
-        _run(paragraph, reason.facts)
+        _run(paragraph, reason_facts(reason, sentences.get(reason.indicator_id, "")))
         _run(paragraph, REASON_LEAD)
         if reason.text.strip():
             _run(paragraph, reason.text.strip())
