@@ -300,6 +300,17 @@ def test_report_pages_offer_the_draft_and_printing(client: Client, leader: User,
         assert "css/print.css" in html, url
 
 
+def test_appendix_2_prints_the_reasons_an_editor_sees_in_text_boxes(
+    client: Client, reviewer: User, plan_14th: Plan
+) -> None:
+    gdp = Indicator.objects.get(plan=plan_14th, name="地区生产总值增长")
+    ReasonNote.objects.create(plan=plan_14th, indicator=gdp, year=2023, part="H1", text="受宏观经济下行压力影响。")
+    client.force_login(reviewer)
+    html = client.get("/appendix/2/?as_of=2023H1").content.decode()
+    assert "<textarea" in html  # the reviewer edits …
+    assert '<p class="reason-text print-only">受宏观经济下行压力影响。</p>' in html  # … and prints the text
+
+
 # Queries of the download: session, user; the plan list, the default plan (no ?plan); build_report's six
 # (indicators, observations, assigned targets, manual verdicts, alternative readings, reason notes);
 # 附件3's projects of the region (one query with the year's investment and the latest note as subqueries).
