@@ -273,6 +273,12 @@ def _default_fonts(document: Document, font: str) -> None:
     rpr = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr")) if defaults is not None else None
     if rpr is not None:
         _set_fonts(rpr, font)
+        # Chinese text: Word and WPS then apply Chinese line breaking and punctuation rules to it
+        lang = rpr.find(qn("w:lang"))
+        if lang is None:
+            lang = OxmlElement("w:lang")
+            rpr.append(lang)  # w:lang is the last of a run's properties but w:eastAsianLayout and later ones
+        lang.set(qn("w:eastAsia"), "zh-CN")
 
 
 def build_document(draft: Draft, layout: Layout | None = None) -> Document:
