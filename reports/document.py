@@ -44,8 +44,16 @@ from indicators.evaluation import time_progress
 from indicators.models import Plan
 from indicators.periods import Period
 from indicators.vocabulary import Status
+from projects.exports import (
+    CHINESE_NUMERALS,
+    GRAND_TOTAL_LABEL,
+    SUBTOTAL_LABEL,
+    DomainGroup,
+    ExportRow,
+    export_rows,
+    group_by_domain,
+)
 from projects.exports import HEADERS as PROJECT_HEADERS
-from projects.exports import SUBTOTAL_LABEL, DomainGroup, ExportRow, export_rows, group_by_domain
 from projects.models import Project
 from projects.rules import completion_percent, format_amount, sum_known, summary_clause, summary_sentence
 from reports import docx_charts as charts
@@ -66,14 +74,12 @@ DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 MIDTERM = "中期评估"
 FINAL = "总结评估"
-DRAFT_MARK = "（草稿）"
+SUBTITLE = "（草稿·数据截至{label}）"
 APPENDIX2_TITLE = "部分规划指标未达时序进度的原因分析"
 APPENDIX3_TITLE = "规划期重大项目进展情况"
-PROJECT_TOTAL_LABEL = "合计"
 NO_REASONS = "截至{label}，没有低于预期的指标。"
 NO_PROJECTS = "暂无重大项目数据。"
 REASON_LEAD = "主要原因："
-CHINESE_NUMERALS = "一二三四五六七八九十"
 
 # What only a writer can write; highlighted in the draft so none is left in the final text.
 TODO = "【待撰写：{what}】"
@@ -277,7 +283,7 @@ def _default_fonts(document: Document, font: str) -> None:
         lang = rpr.find(qn("w:lang"))
         if lang is None:
             lang = OxmlElement("w:lang")
-            rpr.append(lang)  # w:lang is the last of a run's properties but w:eastAsianLayout and later ones
+            rpr.append(lang)  # python-docx's template has one; w:lang comes late among a run's properties
         lang.set(qn("w:eastAsia"), "zh-CN")
 
 
@@ -298,7 +304,7 @@ def build_document(draft: Draft, layout: Layout | None = None) -> Document:
 
     _new_section(document, layout, landscape=True)
     _attachment_head(document, styles, 1, f"{appendix.title}（截至{appendix.as_of.label}）")
-    _appendix1_table(document, draft, styles, layout)
+    _appendix1_table(document, draft, styles)
 
     _new_section(document, layout, landscape=False)
     _attachment_head(document, styles, 2, APPENDIX2_TITLE)
@@ -306,7 +312,7 @@ def build_document(draft: Draft, layout: Layout | None = None) -> Document:
 
     _new_section(document, layout, landscape=True)
     _attachment_head(document, styles, 3, f"{draft.region_name}{APPENDIX3_TITLE}（{draft.project_year}年）")
-    _appendix3_table(document, draft, styles, layout)
+    _appendix3_table(document, draft, styles)
     return document
 
 
@@ -352,21 +358,22 @@ def _page_numbers(section: Section, styles: _Styles) -> None:
 
 
 def _page_field(paragraph: Paragraph) -> None:
+    """A PAGE field: begin, instruction, separate, the shown number (Word updates it), end."""
     run = paragraph.add_run()
-    for kind, text in (("begin", None), (None, " PAGE "), ("separate", None), (None, "1"), ("end", None)):
-        if kind is not None:
-            char = OxmlElement("w:fldChar")
-            char.set(qn("w:fldCharType"), kind)
-            run._r.append(char)
-        elif text == " PAGE ":
-            instruction = OxmlElement("w:instrText")
-            instruction.set(qn("xml:space"), "preserve")
-            instruction.text = text
-            run._r.append(instruction)
+    for element, value in (
+        ("w:fldChar", "begin"),
+        ("w:instrText", " PAGE "),
+        ("w:fldChar", "separate"),
+        ("w:t", "1"),
+        ("w:fldChar", "end"),
+    ):
+        node = OxmlElement(element)
+        if element == "w:fldChar":
+            node.set(qn("w:fldCharType"), value)
         else:
-            placeholder = OxmlElement("w:t")
-            placeholder.text = text
-            run._r.append(placeholder)
+            node.set(qn("xml:space"), "preserve")
+            node.text = value
+        run._r.append(node)
 
 
 # Characters XML 1.0 cannot hold (control characters); a name typed or imported with one would otherwise fail the
@@ -457,7 +464,7 @@ def _colour(status: str) -> str:
 def _body(document: Document, draft: Draft, styles: _Styles) -> None:
     appendix = draft.report.appendix
     _para(document, draft.title, styles.title)
-    _para(document, f"{DRAFT_MARK[:-1]}·数据截至{appendix.as_of.label}）", styles.subtitle)
+    _para(document, SUBTITLE.format(label=appendix.as_of.label), styles.subtitle)
     _para(document, "", styles.body)
     _todo(_para(document, "", styles.body), TODO_PREFACE)
 
@@ -575,7 +582,7 @@ def _usable_width(document: Document) -> float:
     return float(usable) / Mm(1)
 
 
-def _appendix1_table(document: Document, draft: Draft, styles: _Styles, layout: Layout) -> None:
+def _appendix1_table(document: Document, draft: Draft, styles: _Styles) -> None:
     appendix = draft.report.appendix
     periods = len(appendix.columns)
     w = _APPENDIX1_WIDTHS
@@ -710,7 +717,7 @@ def _appendix2(document: Document, draft: Draft, styles: _Styles) -> None:
             _todo(paragraph, TODO_REASON)
 
 
-def _appendix3_table(document: Document, draft: Draft, styles: _Styles, layout: Layout) -> None:
+def _appendix3_table(document: Document, draft: Draft, styles: _Styles) -> None:
     if not draft.projects:
         _para(document, NO_PROJECTS, styles.body)
         return
@@ -732,7 +739,7 @@ def _appendix3_table(document: Document, draft: Draft, styles: _Styles, layout: 
             _amount_cells(cells, project.total, project.planned, project.completed, project.completion, styles)
             _write(cells[8], note, styles.cell_left)
         _total_row(table, widths, f"{group.label}{SUBTOTAL_LABEL}", group, styles)
-    _total_row(table, widths, PROJECT_TOTAL_LABEL, groups, styles)
+    _total_row(table, widths, GRAND_TOTAL_LABEL, groups, styles)
 
 
 def _total_row(
