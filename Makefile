@@ -16,12 +16,17 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-# Debian's Chromium and a CJK font for the end-to-end tests (Playwright's own browser download
-# does not work on these machines). Installed only when missing; needs root, as on the CI machines.
+# Debian's Chromium and a CJK font for the end-to-end tests (Playwright's own browser download does not
+# work on these machines), and poppler-utils (pdftoppm, pdftotext) with which they read the pages they print
+# to PDF. Installed only when missing; needs root, as on the CI machines.
 browser-deps:
 	@if [ ! -x /usr/bin/chromium ] || ! fc-list 2>/dev/null | grep -qi "wenquanyi\|wqy"; then \
 		echo "Installing chromium and fonts-wqy-microhei from Debian ..."; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-microhei >/dev/null; \
+	fi
+	@if ! command -v pdftoppm >/dev/null || ! command -v pdftotext >/dev/null; then \
+		echo "Installing poppler-utils from Debian ..."; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils >/dev/null; \
 	fi
 
 run: install

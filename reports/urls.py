@@ -10,6 +10,7 @@ urlpatterns = [
     path("appendix/1/xlsx/", views.appendix1_xlsx, name="appendix1_xlsx"),
     path("appendix/2/", views.appendix2, name="appendix2"),
     path("narrative/", views.narrative_page, name="narrative"),
+    path("report/docx/", views.report_docx, name="report_docx"),
     path("indicator/<int:pk>/", views.indicator, name="indicator"),
     path("context/", views.context, name="context"),
     path("annual/", annual_views.annual_latest, name="annual_latest"),

@@ -22,6 +22,7 @@ from indicators.vocabulary import Status
 from reports import figures, narrative
 from reports.appendix import BEHIND_STATUSES, Report, alternatives_of, build_report, make_appendix
 from reports.context import context_tables
+from reports.document import DOCX, Draft, build_document, build_draft, document_bytes
 from reports.filters import FILTER_INVALID, AppendixFilterForm
 from reports.permissions import FORBIDDEN_EDIT_REASON, can_edit_reasons
 from reports.selection import Selection, in_plan, select
@@ -145,6 +146,22 @@ def workbook_response(report: Report) -> HttpResponse:
     build_appendix_workbook(report.appendix).save(response)
     name = workbook_filename(report)
     response["Content-Disposition"] = f"attachment; filename=\"appendix1.xlsx\"; filename*=UTF-8''{quote(name)}"
+    return response
+
+
+def report_docx(request: HttpRequest) -> HttpResponse:
+    """The evaluation report draft (Word) of the selected plan and as-of."""
+    _, report = _report(request)
+    if report is None:
+        messages.error(request, NO_PLAN)
+        return redirect("reports:home")
+    return document_response(build_draft(report))
+
+
+def document_response(draft: Draft) -> HttpResponse:
+    response = HttpResponse(document_bytes(build_document(draft)), content_type=DOCX)
+    name = quote(draft.filename)
+    response["Content-Disposition"] = f"attachment; filename=\"report.docx\"; filename*=UTF-8''{name}"
     return response
 
 

@@ -137,9 +137,13 @@ def test_command_defaults_and_plan_by_id(plan_14th: Plan, tmp_path: Path) -> Non
         (["--plan", "十三五"], "未找到规划“十三五”"),
     ],
 )
-def test_command_errors_are_chinese(plan_14th: Plan, tmp_path: Path, args: list[str], message: str) -> None:
+@pytest.mark.parametrize("command", ["export_appendix", "export_report"])  # the report draft: issue 11
+def test_command_errors_are_chinese(
+    plan_14th: Plan, tmp_path: Path, args: list[str], message: str, command: str
+) -> None:
     with pytest.raises(CommandError, match=message):
-        call_command("export_appendix", *args, "-o", str(tmp_path / "x.xlsx"))
+        call_command(command, *args, "-o", str(tmp_path / "x.out"))
+    assert not (tmp_path / "x.out").exists()
 
 
 def test_command_needs_plan_when_there_are_several(plan_14th: Plan, tmp_path: Path) -> None:

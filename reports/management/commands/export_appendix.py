@@ -21,11 +21,12 @@ AS_OF_OUTSIDE = "评估期{label}不在规划期（{start}–{end}年）内。"
 
 class Command(BaseCommand):
     help = "按官方版式导出附件1（含附件2与数据来源）Excel 文件，与页面上的“下载 Excel”相同。"
+    output_help = "输出的 .xlsx 文件路径"
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--plan", help="规划编号或名称（只有一个规划时可省略）")
         parser.add_argument("--as-of", dest="as_of", help="评估期，如 2023、2023H1；默认为有数据的最近期间")
-        parser.add_argument("-o", "--output", required=True, help="输出的 .xlsx 文件路径")
+        parser.add_argument("-o", "--output", required=True, help=self.output_help)
 
     def handle(self, *args: Any, **options: Any) -> None:
         plan = self._plan(options.get("plan"))
@@ -41,6 +42,9 @@ class Command(BaseCommand):
         output = Path(options["output"])
         if output.parent and not output.parent.exists():
             raise CommandError(f"目录不存在：{output.parent}")
+        self.export(plan, as_of, output)
+
+    def export(self, plan: Plan, as_of: Period, output: Path) -> None:
         report = build_report(plan, as_of)
         build_appendix_workbook(report.appendix).save(output)
         self.stdout.write(f"已导出 {plan.name} 截至{as_of.label}的附件1（{len(report.appendix.rows)} 行）到 {output}")

@@ -1,0 +1,23 @@
+"""Write the evaluation report draft (Word; the same file as the pages' "下载报告草稿（Word）") to a path."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from indicators.models import Plan
+from indicators.periods import Period
+from reports.appendix import build_report
+from reports.document import build_document, build_draft
+from reports.management.commands.export_appendix import Command as ExportAppendix
+
+
+class Command(ExportAppendix):
+    """The same --plan and --as-of as export_appendix (and the same Chinese errors); a .docx instead."""
+
+    help = "导出评估报告草稿（Word），与页面上的“下载报告草稿（Word）”相同。"
+    output_help = "输出的 .docx 文件路径"
+
+    def export(self, plan: Plan, as_of: Period, output: Path) -> None:
+        draft = build_draft(build_report(plan, as_of))
+        build_document(draft).save(str(output))
+        self.stdout.write(f"已导出《{draft.title}》（草稿，数据截至{as_of.label}）到 {output}")
