@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from decimal import Decimal
 
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -49,6 +50,38 @@ class Report:
     appendix: Appendix
     summary: PlanSummary
     paragraph: str
+
+
+@dataclass(frozen=True)
+class Progress:
+    """时间进度 against 任务进度 (双过半), in percent, as the dashboard and the report draft show it.
+
+    Task progress is the share of good verdicts among the indicators whose data are up to date (a stale one is
+    neither good nor lagging); it is only judged when the plan has data and at least half the indicators are up
+    to date, so old figures never raise a 落后 alarm."""
+
+    time_pct: Decimal
+    task_pct: Decimal
+    has_data: bool
+    judged: bool
+    current: int  # indicators whose data are up to date
+
+    @property
+    def on_time(self) -> bool:
+        return self.task_pct >= self.time_pct
+
+
+def progress_of(report: Report) -> Progress:
+    summary, appendix = report.summary, report.appendix
+    has_data = any(t.data_period is not None for t in appendix.top)
+    current = summary.total - summary.stale
+    return Progress(
+        time_pct=(appendix.time_progress * 100).quantize(Decimal("0.1")),
+        task_pct=narrative.shares([summary.good, summary.behind, summary.no_data, summary.pending])[0],
+        has_data=has_data,
+        judged=has_data and summary.total > 0 and 2 * current >= summary.total,
+        current=current,
+    )
 
 
 def build_report(plan: Plan, as_of: Period, *, include_pending: bool = False) -> Report:

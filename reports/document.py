@@ -39,8 +39,8 @@ from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 from docx.text.run import Run
 
-from indicators.assessment import status_label
-from indicators.evaluation import time_progress
+from indicators.assessment import plan_settings
+from indicators.evaluation import is_final
 from indicators.models import Plan
 from indicators.periods import Period
 from indicators.vocabulary import Status
@@ -57,8 +57,7 @@ from projects.exports import HEADERS as PROJECT_HEADERS
 from projects.models import Project
 from projects.rules import completion_percent, format_amount, sum_known, summary_clause, summary_sentence
 from reports import docx_charts as charts
-from reports import narrative
-from reports.appendix import Report
+from reports.appendix import Report, progress_of
 from reports.figures import STATUS_COLOURS
 from reports.rows import AppendixRow, ReasonEntry, percent
 from reports.workbook import (
@@ -101,11 +100,8 @@ _PROJECT_WIDTHS = (9, 58, 13, 15, 20, 20, 20, 17, 58)
 
 
 def is_final_evaluation(plan: Plan, as_of: Period) -> bool:
-    """A final evaluation (总结评估) once the as-of closes the plan period (time progress 100 %).
-
-    Until the engine says which evaluation an as-of is, this one function decides it for the documents.
-    """
-    return time_progress(plan.base_year, plan.end_year, as_of) >= 1
+    """A final evaluation (总结评估) once the as-of closes the plan period: the engine's rule."""
+    return is_final(plan.base_year, plan.end_year, as_of)
 
 
 def evaluation_kind(plan: Plan, as_of: Period) -> str:
@@ -150,7 +146,7 @@ class Draft:
 
     @property
     def verdict_header(self) -> str:
-        return "中期完成情况" if self.kind == MIDTERM else f"{self.kind}完成情况"
+        return self.report.appendix.verdict_header  # as on the page and in the workbook
 
     @property
     def filename(self) -> str:
@@ -174,13 +170,14 @@ def build_draft(report: Report) -> Draft:
 
 
 # The report's verdict groups (完成市定目标 counts as 达到预期), in the dashboard's order.
-VERDICT_GROUPS = (Status.EXCEEDED, Status.ON_TRACK, Status.BEHIND, Status.NO_DATA, Status.PENDING)
+VERDICT_GROUPS = (Status.EXCEEDED, Status.ON_TRACK, Status.BEHIND, Status.NO_DATA, Status.PENDING, Status.STALE)
 
 
 def verdict_groups(report: Report) -> tuple[tuple[str, str, int], ...]:
     s = report.summary
-    counts = dict(zip(VERDICT_GROUPS, (s.exceeded, s.on_track, s.behind, s.no_data, s.pending), strict=True))
-    return tuple((str(status), status_label(report.plan, status), counts[status]) for status in VERDICT_GROUPS)
+    counts = dict(zip(VERDICT_GROUPS, (s.exceeded, s.on_track, s.behind, s.no_data, s.pending, s.stale), strict=True))
+    wording = plan_settings(report.plan).stage(report.appendix.final)
+    return tuple((str(status), wording.label(status), counts[status]) for status in VERDICT_GROUPS)
 
 
 def document_bytes(document: Document) -> bytes:
@@ -412,24 +409,31 @@ def _numeral(index: int) -> str:
 
 def progress_shares(draft: Draft) -> tuple[Decimal, Decimal] | None:
     """(时间进度, 任务进度) in percent as the dashboard shows them; None for a plan without indicators."""
-    summary = draft.report.summary
-    if summary.total == 0:
+    progress = progress_of(draft.report)
+    if not progress.judged:
         return None
-    task = narrative.shares([summary.good, summary.behind, summary.no_data, summary.pending])[0]
-    return (draft.report.appendix.time_progress * 100).quantize(Decimal("0.1")), task
+    return progress.time_pct, progress.task_pct
 
 
 def progress_sentence(draft: Draft) -> str:
     """时间进度 against 任务进度 (the dashboard's 双过半 bars, in words)."""
-    shares = progress_shares(draft)
-    if shares is None:
-        return ""
-    time_share, task_share = shares
     appendix, summary = draft.report.appendix, draft.report.summary
-    comparison = "不低于" if task_share >= time_share else "低于"
+    progress = progress_of(draft.report)
+    opening = f"截至{appendix.as_of.label}，规划实施时间进度为{percent(appendix.time_progress)}，"
+    stale = f"{summary.stale}项指标数据尚未更新至{appendix.as_of.label}，" if summary.stale else ""
+    if summary.total == 0:
+        return ""
+    if not progress.has_data:
+        return opening + "各项指标尚无已审核的数据，暂不判断任务进度。"
+    if not progress.judged:
+        return opening + stale + "超过半数，暂不计算任务进度。"
+    comparison = "不低于" if progress.on_time else "低于"
+    good = "完成或超额完成规划目标" if appendix.final else "达到或超过预期进度"
+    counted = f"数据已更新的{progress.current}项" if summary.stale else f"{summary.total}项"
     return (
-        f"截至{appendix.as_of.label}，规划实施时间进度为{percent(appendix.time_progress)}，"
-        f"{summary.total}项主要指标中{summary.good}项达到或超过预期进度，任务进度为{task_share}%，{comparison}时间进度。"
+        opening
+        + stale
+        + f"{counted}主要指标中{summary.good}项{good}，任务进度为{progress.task_pct}%，{comparison}时间进度。"
     )
 
 

@@ -5,7 +5,6 @@ except the 附件2 主要原因 (``appendix2`` POST; see reports/models.py for w
 from __future__ import annotations
 
 from collections import Counter
-from decimal import Decimal
 from typing import Any
 from urllib.parse import quote
 
@@ -19,8 +18,8 @@ from indicators.models import Indicator, ManualVerdict
 from indicators.periods import Period, PeriodError
 from indicators.roles import is_reviewer
 from indicators.vocabulary import Status
-from reports import figures, narrative
-from reports.appendix import BEHIND_STATUSES, Report, alternatives_of, build_report, make_appendix
+from reports import figures
+from reports.appendix import BEHIND_STATUSES, Report, alternatives_of, build_report, make_appendix, progress_of
 from reports.context import context_tables
 from reports.document import DOCX, Draft, build_document, build_draft, document_bytes
 from reports.filters import FILTER_INVALID, AppendixFilterForm
@@ -61,12 +60,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     wording = plan_settings(report.plan).stage(appendix.final)
     group_labels = [(str(s), wording.label(s)) for s in GROUPS]
     counts = [summary.exceeded, summary.on_track, summary.behind, summary.no_data, summary.pending, summary.stale]
-    # Task progress counts the indicators whose data are up to date: a stale one is neither good nor lagging.
-    good_share = narrative.shares([summary.good, summary.behind, summary.no_data, summary.pending])[0]
-    time_pct = (appendix.time_progress * 100).quantize(Decimal("0.1"))
-    has_data = any(t.data_period is not None for t in appendix.top)
-    # Double half (双过半) is only judged when at least half the indicators are up to date.
-    judged = has_data and 2 * (summary.total - summary.stale) >= summary.total
+    progress = progress_of(report)
+    good_share, time_pct = progress.task_pct, progress.time_pct
     by_category: Counter[tuple[str, str]] = Counter((t.category, str(GROUP_OF[Status(t.status)])) for t in appendix.top)
     laggards = [t for t in appendix.top if t.status in BEHIND_STATUSES]
     laggards.sort(key=lambda t: t.attribute != "约束性")  # binding first, print order kept otherwise
@@ -75,10 +70,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "summary": summary,
         "time_pct": time_pct,
         "task_pct": good_share,
-        "has_data": has_data,
-        "current": summary.total - summary.stale,
-        "judged": judged,
-        "double_half": good_share >= time_pct,
+        "has_data": progress.has_data,
+        "current": progress.current,
+        "judged": progress.judged,
+        "double_half": progress.on_time,
         "stale_items": [t for t in appendix.top if t.status == Status.STALE],
         "good_label": "完成或超额完成" if appendix.final else "达到或超过预期",
         "behind_label": wording.label(Status.BEHIND),

@@ -230,7 +230,7 @@ def test_the_plans_last_year_gives_a_final_evaluation(db: None) -> None:
     assert texts[0] == "测试规划实施情况总结评估报告"
     cells = [cell for table in document.tables for row in _grid(table) for cell in row]
     assert not any("中期" in text for text in texts + cells)  # no 中期 left anywhere, headers included
-    assert _grid(document.tables[0])[0][-1] == "总结评估完成情况"
+    assert _grid(document.tables[0])[0][-1] == "完成情况"
     assert "2020年" in _grid(document.tables[0])[1]
     assert any(t.startswith("（草稿·数据截至2025年）") for t in texts)
 

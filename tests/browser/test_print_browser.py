@@ -41,7 +41,8 @@ def rows_printed_whole(texts: list[str]) -> int:
     for text in texts:
         for line in text.splitlines():
             words = [w for w in line.split() if w != "（人工研判）"]
-            if len(words) > 2 and words[-1] in VERDICT_LABELS:
+            # the verdict, or the 注 printed under it in the same cell (the label then sits on the line above)
+            if len(words) > 2 and (words[-1] in VERDICT_LABELS or any(w.startswith("注：") for w in words)):
                 count += 1
     return count
 
@@ -107,9 +108,13 @@ def test_appendix_1_prints_on_landscape_pages_with_every_row(
     assert page.locator("button[data-print]").inner_text() == "打印"
     images, texts = print_to_pdf(page, "print-appendix1")
 
-    assert len(images) == 2  # 21 rows and the summary paragraph on two landscape A4 pages
+    # 21 rows on two landscape A4 pages (with the 注 naming readings that would change a verdict), then the
+    # summary paragraph, which moves to a third page
+    assert len(images) == 3
     for image in images:
         assert image.is_a4 and image.width > image.height  # A4 landscape
+    assert "总体完成情况" in texts[-1] and "实际值" not in texts[-1]
+    texts = texts[:2]  # the table's pages
     everything = "".join(texts)
     for _seq, _category, key, *_ in APPENDIX_1:
         assert key.rpartition("/")[2][:6] in everything, key  # every row printed (long names wrap)
