@@ -31,6 +31,7 @@ def _latest() -> list[tuple[str, str]]:
     """Every app's newest migration: 0005 runs, and the database is left as the other tests expect it."""
     return MigrationExecutor(connection).loader.graph.leaf_nodes()
 
+
 OBSERVATION_FIELDS = (
     "id", "year", "part", "value", "decimals", "no_data", "source", "note", "status", "review_note",
     "approved_value", "approved_decimals", "approved_no_data", "version", "warning",
