@@ -250,6 +250,13 @@ def indicator(request: HttpRequest, pk: int) -> HttpResponse:
             time_progress=appendix.time_progress,
         )
         charts.append((row, figures.render(fig, div_id=f"chart-{row.indicator_id}")))
+    # The same series read by other plans (十四五 → 十五五, the annual plans), with their targets and spans.
+    other_plans = list(
+        Indicator.objects.filter(series_id__in=[p.indicator.series_id for p in parts if p.indicator.series_id])
+        .exclude(plan=item.plan)
+        .select_related("plan")
+        .order_by("plan__base_year", "plan__end_year", "pk")
+    )
     names = {p.indicator.pk: p.indicator.name for p in (assessment, *assessment.children)}
     history = [
         {
@@ -275,6 +282,7 @@ def indicator(request: HttpRequest, pk: int) -> HttpResponse:
         charts=charts,
         appendix=appendix,
         history=history,
+        other_plans=other_plans,
         verdict_html=verdict_badge(top.status, top.label, manual=top.manual, reason=assessment.verdict.manual_reason),
         can_choose_reading=is_reviewer(request.user),
     )

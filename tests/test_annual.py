@@ -269,3 +269,18 @@ def test_a_manual_verdict_is_worded_not_overruled() -> None:
         manual=True,
     )
     assert found == Completion.DONE
+
+
+def test_indicator_page_names_the_other_plans_reading_the_series(
+    plans: tuple[Plan, Plan], client: Client, leader: User
+) -> None:
+    five_year, annual = plans
+    gdp = Indicator.objects.get(plan=five_year, name="地区生产总值增长")
+    growth = Indicator.objects.get(plan=annual, name="经济增长")
+    client.force_login(leader)
+    body = client.get(f"/indicator/{gdp.pk}/?as_of=2023H1").content.decode()
+    assert (
+        f'href="/indicator/{growth.pk}/">卧龙区2025年国民经济和社会发展计划（2024–2025年）经济增长 目标 6.5以上' in body
+    )
+    body = client.get(f"/indicator/{growth.pk}/").content.decode()
+    assert "卧龙区“十四五”规划（2020–2025年）地区生产总值增长 目标 7.5" in body
