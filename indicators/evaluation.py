@@ -45,7 +45,8 @@ Rules per target kind
     ceiling / floor          the latest comparable value against the bound (``＜``/``＞`` strict, ``以下``/``以上``
                              inclusive). Met → 达到预期 (a plan may label "crossed during the plan" as 超出预期
                              through ``bound_crossed_status``). Base inside the bound and latest outside → 低于预期.
-                             Neither inside → progress towards the bound judged like a level target.
+                             Neither inside → progress towards the bound judged like a level target, except for a
+                             rate of change (增长6.5%以上), which meets its bound or not.
     assigned (按市下达目标)    each year's value against the target assigned for that year: all met →
                              完成市定目标, any missed → 未完成市定目标; no assigned targets → 待研判 (manual).
     linked (与经济增长同步)    held to the linked indicator's numeric growth target when it has one (income growth
@@ -1040,7 +1041,10 @@ def _bound(ctx: _Context, points: list[Point]) -> _Result:
             required_text=f"需{'降至' if s.target.kind == tk.CEILING else '提高到'}{sign}{num(bound)}",
             outlook=Outlook.SOME_DIFFICULTY,
         )
-    if bound == base.value or latest.period == base.period:
+    rate = tk.is_growth_rate(s.name, s.unit) or tk.is_reduction_rate(s.name, s.unit)
+    if bound == base.value or latest.period == base.period or rate:
+        # A rate of change (经济增长6.5%以上) meets its bound in the year or not: there is no "progress" from the
+        # base year's rate towards it.
         return _Result(Status.BEHIND, rule + skip_note + f"最新可比数据{num(latest.value)}未满足要求，进展低于预期。")
     completion = (latest.value - base.value) / (bound - base.value)
     status = _on_track_status(ctx, completion, ctx.tp)

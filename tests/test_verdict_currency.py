@@ -518,3 +518,11 @@ def test_choosing_a_reading_needs_a_reason_and_a_reviewer(
     assert "改用其他口径数值必须写明理由" in response.content.decode()
     observation.refresh_from_db()
     assert observation.value == D("9.8")
+
+
+def test_a_bound_on_a_rate_of_change_is_met_or_not() -> None:
+    """经济增长6.5%以上 with 4.2 % the year before and 5.6 % now: behind, not "on track" towards 6.5 from 4.2."""
+    growth = series(tk.FLOOR, "6.5", {"2020": "4.2", "2021H1": "5.6"}, name="经济增长", inclusive=True)
+    assert evaluate(growth, P("2021H1")).status == Status.BEHIND
+    level = series(tk.FLOOR, "35", {"2020": "30", "2022": "33"}, name="粮食产量", unit="万吨")
+    assert evaluate(level, P("2022")).status == Status.ON_TRACK  # a level still moves towards its bound
