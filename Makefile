@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 RUN_ENV := DEBUG=1
 
-.PHONY: run test install browser-deps lint typecheck pytest bench clean
+.PHONY: run serve test install browser-deps lint typecheck pytest bench loadtest clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -29,6 +29,13 @@ run: install
 	$(RUN_ENV) $(BIN)/python manage.py seed_demo
 	@echo "打开 http://127.0.0.1:8000 ，用上面的演示账户登录。"
 	$(RUN_ENV) $(BIN)/python manage.py runserver 127.0.0.1:8000
+
+# Production: the environment gives SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL, … (README, 部署); gunicorn reads
+# GUNICORN_BIND and GUNICORN_WORKERS (gunicorn.conf.py).
+serve: install
+	$(BIN)/python manage.py migrate --no-input
+	$(BIN)/python manage.py collectstatic --no-input --verbosity 0
+	$(BIN)/gunicorn --config gunicorn.conf.py
 
 lint: install
 	$(BIN)/ruff check .

@@ -9,6 +9,7 @@ from decimal import Decimal
 import plotly.graph_objects as go
 
 from projects.rules import format_amount
+from reports.embed import chart_html
 
 PLOTLY_CONFIG = {"displaylogo": False, "responsive": True}
 PLANNED_COLOR = "#9fb7d9"
@@ -56,4 +57,4 @@ def investment_figure(rows: Sequence[YearAmounts]) -> go.Figure:
 
 
 def figure_html(fig: go.Figure) -> str:
-    return fig.to_html(full_html=False, include_plotlyjs=False, config=PLOTLY_CONFIG)
+    return chart_html(fig.to_plotly_json(), PLOTLY_CONFIG)

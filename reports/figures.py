@@ -13,6 +13,7 @@ import plotly.graph_objects as go
 
 from indicators.periods import Period
 from reports.context import ContextTableRows
+from reports.embed import chart_html
 from reports.rows import AppendixRow, ValueCell
 
 FONT = "Microsoft YaHei, PingFang SC, WenQuanYi Micro Hei, Noto Sans CJK SC, sans-serif"
@@ -33,8 +34,8 @@ STATUS_COLOURS = {
 
 
 def render(fig: go.Figure, *, div_id: str | None = None) -> str:
-    """The figure as an HTML fragment that uses the page's own copy of plotly.js."""
-    return str(fig.to_html(full_html=False, include_plotlyjs=False, config=CONFIG, div_id=div_id))
+    """The figure as an HTML fragment drawn by the page's own plotly.js (no inline script: see reports.embed)."""
+    return chart_html(fig.to_plotly_json(), CONFIG, div_id=div_id)
 
 
 def _layout(fig: go.Figure, *, title: str = "", height: int = 340, unit: str = "") -> go.Figure:

@@ -1,0 +1,37 @@
+"""Under the Content-Security-Policy the charts still draw and the browser reports no violation."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from indicators.models import Plan
+from tests.browser.conftest import assert_no_js_errors, login, screenshot
+
+pytestmark = pytest.mark.browser
+
+
+def test_charts_draw_and_selectors_work_under_the_policy(
+    browser_page: Any, live_server: Any, plan_14th: Plan, leader: Any
+) -> None:
+    page = browser_page
+    console: list[str] = []
+    page.on("console", lambda message: console.append(message.text))
+    login(page, live_server, "leader")
+
+    response = page.goto(f"{live_server.url}/?as_of=2023H1")
+    assert "script-src 'self'" in response.headers["content-security-policy"]
+    page.wait_for_selector("#chart-progress svg.main-svg")
+    assert page.locator(".plotly-graph-div svg.main-svg").count() >= 3
+    screenshot(page, "csp-dashboard")
+
+    # the period selector submits on change through static/js/app.js, not an inline handler
+    with page.expect_navigation():
+        page.select_option("select[name=as_of]", "2022")
+    assert "as_of=2022" in page.url
+    page.wait_for_selector("#chart-progress svg.main-svg")
+
+    violations = [text for text in console if "Content Security Policy" in text]
+    assert not violations, violations
+    assert_no_js_errors(page)
