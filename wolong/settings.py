@@ -198,7 +198,9 @@ AXES_FAILURE_LIMIT = env_int(ENV, "LOGIN_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env_int(ENV, "LOGIN_LOCKOUT_HOURS", default=1)
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-AXES_RESET_ON_SUCCESS = True
+# A successful login does not clear the counts: it would clear every count of its address, so an attacker
+# with one valid account could log in between guesses at other accounts and never be locked.
+AXES_RESET_ON_SUCCESS = False
 AXES_CLIENT_IP_CALLABLE = "wolong.client_ip.client_ip"
 CLIENT_IP_HEADER = header_meta_key(ENV, "CLIENT_IP_HEADER")
 TRUSTED_PROXIES = env_list(ENV, "TRUSTED_PROXIES", default=["127.0.0.1", "::1"])
