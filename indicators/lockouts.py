@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from datetime import timedelta
 
 from axes.models import AccessAttempt
 from axes.utils import reset
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Max, Sum
+from django.db.models import Max, QuerySet, Sum
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -38,15 +39,15 @@ class FailureCount:
     locked: bool
 
 
-def _recent() -> object:
+def _recent() -> QuerySet[AccessAttempt]:
     cooloff = settings.AXES_COOLOFF_TIME
-    return AccessAttempt.objects.filter(attempt_time__gte=timezone.now() - timezone.timedelta(hours=cooloff))
+    return AccessAttempt.objects.filter(attempt_time__gte=timezone.now() - timedelta(hours=cooloff))
 
 
 def _counts(field: str) -> list[FailureCount]:
     rows = (
         _recent()
-        .filter(**{f"{field}__isnull": False})  # type: ignore[attr-defined]
+        .filter(**{f"{field}__isnull": False})
         .values(field)
         .annotate(failures=Sum("failures_since_start"), last=Max("attempt_time"))
         .order_by("-failures", field)

@@ -3,6 +3,8 @@ from a configured proxy, and an admin unlocks from the 登录锁定 page."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.contrib.auth.models import User
 from django.db import connection
@@ -18,11 +20,11 @@ LOCKED = "已暂时锁定"
 LIMIT = 5
 
 
-def _login(client: Client, username: str, password: str, **meta: str) -> str:
+def _login(client: Client, username: str, password: str, **meta: Any) -> str:
     return client.post("/accounts/login/", {"username": username, "password": password}, **meta).content.decode()
 
 
-def _logged_in(client: Client, username: str, **meta: str) -> bool:
+def _logged_in(client: Client, username: str, **meta: Any) -> bool:
     response = client.post("/accounts/login/", {"username": username, "password": PASSWORD}, **meta)
     return response.status_code == 302
 
