@@ -205,6 +205,10 @@ AXES_CLIENT_IP_CALLABLE = "wolong.client_ip.client_ip"
 CLIENT_IP_HEADER = header_meta_key(ENV, "CLIENT_IP_HEADER")
 TRUSTED_PROXIES = env_list(ENV, "TRUSTED_PROXIES", default=["127.0.0.1", "::1"])
 
+# Four eyes: the approver of a figure (indicator or project) is never its last editor. Only a one-person
+# test installation turns this off.
+FOUR_EYES = env_bool(ENV, "FOUR_EYES", default=True)
+
 # Chinese only, whatever the browser asks for (no LocaleMiddleware): the users are Chinese civil servants and
 # a half-English page (Django's own messages) would be worse than none.
 LANGUAGE_CODE = "zh-hans"

@@ -1,4 +1,4 @@
-"""Under the Content-Security-Policy the charts still draw and the browser reports no violation."""
+"""Production hardening seen in the browser: charts under the CSP, lifting a lockout, a refused lost update."""
 
 from __future__ import annotations
 
@@ -51,4 +51,31 @@ def test_admin_lifts_a_lockout_in_the_browser(browser_page: Any, live_server: An
     with page.expect_navigation():
         page.click("table.lockouts >> text=解除锁定")
     assert "已解除账户“clerk”的登录锁定。" in page.inner_text("main")
+    assert_no_js_errors(page)
+
+
+def test_second_clerk_sees_the_newer_investment_instead_of_overwriting_it(
+    browser_page: Any, live_server: Any, clerk: Any, region: Any
+) -> None:
+    from decimal import Decimal
+
+    from projects import services
+    from projects.models import ProjectInvestment
+    from tests.projects_factories import make_project
+
+    project = make_project(region, "卧龙艾草产业园")
+    ProjectInvestment.objects.create(project=project, year=2024, planned=Decimal(10), completed=Decimal(8))
+    page = browser_page
+    login(page, live_server, "clerk")
+    page.goto(f"{live_server.url}/projects/{project.pk}/investment/?year=2024")
+    # meanwhile someone else saves the same year
+    services.investment_record(
+        project=project, year=2024, planned=Decimal(12), completed=Decimal(8), user=None, reason="核定"
+    )
+    page.fill("#id_planned", "11")
+    page.fill("#id_reason", "调整")
+    with page.expect_navigation():
+        page.click("button.primary")
+    assert "未保存：2024年投资在您打开页面后已被" in page.inner_text("main")
+    screenshot(page, "investment-conflict")
     assert_no_js_errors(page)
