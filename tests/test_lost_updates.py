@@ -81,9 +81,7 @@ def test_second_project_save_is_refused_with_the_newer_values(
     assert (project.name, project.location) == ("卧龙艾草产业园（一期）", "")
 
     # the form now carries the newer version: saving again is a deliberate overwrite
-    again = second.post(
-        url, _project_post(project, _hidden(page, "version"), name="卧龙艾草产业园", location="蒲山镇")
-    )
+    again = second.post(url, _project_post(project, _hidden(page, "version"), name="卧龙艾草产业园", location="蒲山镇"))
     assert again.status_code == 302
     project.refresh_from_db()
     assert (project.name, project.location) == ("卧龙艾草产业园", "蒲山镇")
@@ -101,9 +99,7 @@ def _investment_post(year: int, seen_year: str, version: str, planned: str, **ex
     }
 
 
-def test_second_investment_save_of_the_same_year_is_refused(
-    project: Project, clerk: User, second_clerk: User
-) -> None:
+def test_second_investment_save_of_the_same_year_is_refused(project: Project, clerk: User, second_clerk: User) -> None:
     first, second = _session(clerk), _session(second_clerk)
     url = f"/projects/{project.pk}/investment/?year=2024"
     page_first, page_second = first.get(url).content.decode(), second.get(url).content.decode()
