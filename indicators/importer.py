@@ -56,6 +56,7 @@ from indicators.periods import Period, PeriodError
 from indicators.targets import parse_target
 from indicators.values import MAX_DECIMALS, VALUE_NOT_A_NUMBER, ValueInputError, parse_value
 from indicators.vocabulary import Status
+from indicators.xlsx_guard import SheetTooLargeError, check_sizes
 from reports.workbook import (
     COL_ATTRIBUTE,
     COL_CATEGORY,
@@ -277,6 +278,10 @@ def _open(data: bytes) -> Workbook:
         with zipfile.ZipFile(buffer) as archive:
             if sum(info.file_size for info in archive.infolist()) > MAX_UNPACKED_BYTES:
                 raise ImportFileError(FILE_TOO_LARGE)
+            try:  # before openpyxl builds a cell object for each of possibly millions of cells
+                check_sizes(archive, max_rows=MAX_ROWS, max_columns=MAX_COLUMNS)
+            except SheetTooLargeError as error:
+                raise ImportFileError(str(error)) from None
         buffer.seek(0)
         return load_workbook(buffer, data_only=False)
     except ImportFileError:
