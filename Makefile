@@ -26,6 +26,7 @@ browser-deps:
 
 run: install
 	$(RUN_ENV) $(BIN)/python manage.py migrate --no-input
+	$(RUN_ENV) $(BIN)/python manage.py createcachetable
 	$(RUN_ENV) $(BIN)/python manage.py seed_demo
 	@echo "打开 http://127.0.0.1:8000 ，用上面的演示账户登录。"
 	$(RUN_ENV) $(BIN)/python manage.py runserver 127.0.0.1:8000
@@ -34,6 +35,7 @@ run: install
 # GUNICORN_BIND and GUNICORN_WORKERS (gunicorn.conf.py).
 serve: install
 	$(BIN)/python manage.py migrate --no-input
+	$(BIN)/python manage.py createcachetable
 	$(BIN)/python manage.py collectstatic --no-input --verbosity 0
 	$(BIN)/gunicorn --config gunicorn.conf.py
 

@@ -174,6 +174,15 @@ TEMPLATES = [
 WSGI_APPLICATION = "wolong.wsgi.application"
 
 DATABASES = {"default": database_config(ENV, BASE_DIR)}
+# Optional streaming replica for the read-only report pages (wolong/replica.py; README, 扩展).
+if ENV.get("DATABASE_REPLICA_URL", "").strip():
+    DATABASES["replica"] = database_config({**ENV, "DATABASE_URL": ENV["DATABASE_REPLICA_URL"]}, BASE_DIR)
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["wolong.replica.ReplicaRouter"]
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+        "wolong.replica.ReplicaMiddleware",
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
@@ -229,6 +238,18 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = True
+
+# Import previews wait for their confirm in the database, not on one server's disk (several app servers may
+# share the load). The table is made by `manage.py createcachetable` (make serve, make run; tests do it).
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "imports": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "wolong_import_previews",
+        "TIMEOUT": 24 * 3600,
+        "OPTIONS": {"MAX_ENTRIES": 500},
+    },
+}
 
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 
