@@ -4,7 +4,8 @@ openpyxl builds a Python object per cell, so a small upload that expands to mill
 takes gigabytes and minutes to load before its size can be judged. Here each worksheet (and the shared
 strings) is read straight from the archive through expat in small chunks, counting rows and cells and
 stopping at the first one over the limit: bounded time and memory whatever the file claims. A document
-type declaration is refused outright (entity expansion, external entities), as no Excel file has one.
+type declaration in any XML part is refused outright (entity expansion, external entities), as no Excel
+file has one: whichever XML parser openpyxl then uses never sees one.
 """
 
 from __future__ import annotations
@@ -71,6 +72,10 @@ class _StringCounter:
                 raise SheetTooLargeError(TOO_MANY_STRINGS.format(limit=self.limit))
 
 
+def _ignore(name: str, attrs: dict[str, str]) -> None:
+    return None
+
+
 def _refuse_doctype(*args: object) -> None:
     raise SheetTooLargeError(HAS_DOCTYPE)
 
@@ -96,7 +101,9 @@ def check_sizes(archive: zipfile.ZipFile, *, max_rows: int, max_columns: int) ->
         for name in names:
             if SHEET_PATH.match(name):
                 _stream(archive, name, _Counter(max_rows, max_columns).start)
-        if SHARED_STRINGS in names:
-            _stream(archive, SHARED_STRINGS, _StringCounter(max_rows * max_columns).start)
+            elif name == SHARED_STRINGS:
+                _stream(archive, name, _StringCounter(max_rows * max_columns).start)
+            elif name.endswith((".xml", ".rels")):
+                _stream(archive, name, _ignore)  # only for the DOCTYPE refusal
     except expat.ExpatError:
         return

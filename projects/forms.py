@@ -105,11 +105,15 @@ class InvestmentForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
 
     def expected_version(self) -> int | None:
-        """The version the user saw of the year they save; 0 when they switched to a year they never saw."""
+        """The version the user saw of the year they save (0: none yet), or None when they typed another year.
+
+        Typing a year that has figures deliberately changes them (the page says so); changing approved
+        amounts then needs a reason, as always.
+        """
         data = self.cleaned_data
-        if data.get("seen_year") is None or data.get("version") is None:
+        if data.get("seen_year") is None or data.get("version") is None or data["year"] != data["seen_year"]:
             return None
-        return int(data["version"]) if data["year"] == data["seen_year"] else 0
+        return int(data["version"])
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

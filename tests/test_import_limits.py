@@ -14,7 +14,7 @@ from indicators import importer
 from indicators.models import Plan
 from indicators.xlsx_guard import HAS_DOCTYPE
 from tests.test_import import _upload, table_counts
-from tests.xlsx_bombs import doctype_workbook, expanding_workbook, million_row_workbook
+from tests.xlsx_bombs import doctype_in_workbook_part, doctype_workbook, expanding_workbook, million_row_workbook
 
 SECONDS = 2.0
 PEAK_BYTES = 200 * 1024 * 1024
@@ -31,6 +31,7 @@ CASES = [
         id="1,000,000-row sheet",
     ),
     pytest.param(doctype_workbook, HAS_DOCTYPE, id="document type declaration"),
+    pytest.param(doctype_in_workbook_part, HAS_DOCTYPE, id="external entity in workbook.xml"),
 ]
 
 

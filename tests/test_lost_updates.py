@@ -128,13 +128,15 @@ def test_two_clerks_entering_a_new_year_second_is_refused(project: Project, cler
     assert Figure.of(ProjectInvestment.objects.get(project=project, year=2025)).current_values == (D("5"), D("8"))
 
 
-def test_switching_the_year_counts_as_not_having_seen_it(project: Project, clerk: User) -> None:
-    """A form opened for 2025 but saved as 2024 never showed 2024's figures: refused, then shown."""
+def test_typing_another_year_is_a_deliberate_change_governed_by_the_reason_rule(project: Project, clerk: User) -> None:
+    """The form opened for 2025 but saved as 2024 changes 2024 knowingly: no conflict, but a reason is needed."""
     client = _session(clerk)
     url = f"/projects/{project.pk}/investment/?year=2025"
-    response = client.post(url, _investment_post(2024, "2025", "0", "9"))
-    assert "未保存：2024年投资已由" in response.content.decode()
-    assert ProjectInvestment.objects.get(project=project, year=2024).status == ReviewStatus.APPROVED
+    response = client.post(url, _investment_post(2024, "2025", "0", "9", reason=""))
+    page = response.content.decode()
+    assert "未保存" not in page and services.REASON_REQUIRED in page
+    assert client.post(url, _investment_post(2024, "2025", "0", "9")).status_code == 302
+    assert Figure.of(ProjectInvestment.objects.get(project=project, year=2024)).current_values == (D("9"), D("8"))
 
 
 def test_every_write_advances_the_version(project: Project, clerk: User, reviewer: User) -> None:

@@ -77,3 +77,16 @@ def doctype_workbook() -> bytes:
                 body = body.replace(b"<worksheet", b'<!DOCTYPE w [<!ENTITY a "aaaaaaaaaa">]><worksheet', 1)
             target.writestr(info, body)
     return out.getvalue()
+
+
+def doctype_in_workbook_part() -> bytes:
+    """An external entity in xl/workbook.xml (not a sheet): refused before any parser reads it."""
+    data = _with_sheet(iter([b"<row><c/></row>"]))
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            body = source.read(info.filename)
+            if info.filename == "xl/workbook.xml":
+                body = body.replace(b"<workbook", b'<!DOCTYPE w [<!ENTITY x SYSTEM "file:///etc/passwd">]><workbook', 1)
+            target.writestr(info, body)
+    return out.getvalue()
