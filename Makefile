@@ -54,5 +54,9 @@ test: lint typecheck pytest
 bench: install
 	for f in bench/*.py; do DEBUG=1 $(BIN)/python $$f || exit 1; done
 
+# 20 users against gunicorn (2 workers) on loopback; needs the local PostgreSQL (bench/loadtest.sh).
+loadtest: install
+	bench/loadtest.sh
+
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache staticfiles artifacts

@@ -4,7 +4,7 @@ For each URL: the median time of the whole request through the test client, and 
 the very SQL statements that request ran (captured, then re-executed with a plain cursor and fetchall). The
 ratio says how much the page costs beyond fetching its rows. Results go in bench/RESULTS.md.
 
-Run: ``DEBUG=1 .venv/bin/python bench/bench_ratio.py`` (SQLite in memory), or with
+Runs with production settings (DEBUG off). Run: ``.venv/bin/python bench/bench_ratio.py`` (SQLite in memory), or with
 ``DATABASE_URL=postgres://…/somedb`` to measure on PostgreSQL (a throw-away test_somedb is created).
 """
 
@@ -20,7 +20,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "wolong.settings")
-os.environ.setdefault("DEBUG", "1")
+# Production settings (DEBUG off: cached templates), plain http for the test client.
+os.environ["DEBUG"] = "0"
+os.environ.setdefault("SECRET_KEY", "bench-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz")
+os.environ.setdefault("HTTPS", "0")
 os.environ.setdefault("ALLOWED_HOSTS", "testserver")
 os.environ.setdefault("DB_CONN_MAX_AGE", "0")
 
