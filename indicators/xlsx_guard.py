@@ -23,6 +23,7 @@ TOO_MANY_ROWS = "工作簿中有工作表超过 {limit} 行（{where}），不�
 TOO_MANY_COLUMNS = (
     "工作簿中有工作表超过 {limit} 列（{where}），不像是规划指标表，未导入。请删去多余的列或工作表后再上传。"
 )
+TOO_MANY_CELLS = "工作簿中的单元格超过 {limit} 个，不像是规划指标表，未导入。请删去多余的行、列或工作表后再上传。"
 TOO_MANY_STRINGS = "工作簿中的文字超过 {limit} 段，不像是规划指标表，未导入。"
 HAS_DOCTYPE = "文件中含有文档类型声明（DOCTYPE），Excel 不会生成这样的文件，未导入。"
 
@@ -39,12 +40,13 @@ def _column_number(letters: str) -> int:
 
 
 class _Counter:
-    """Expat handlers counting ``row`` and ``c`` elements of one worksheet."""
+    """Expat handlers counting ``row`` and ``c`` elements of one worksheet; ``cells`` is shared by all sheets."""
 
-    def __init__(self, max_rows: int, max_columns: int) -> None:
+    def __init__(self, max_rows: int, max_columns: int, cells: list[int]) -> None:
         self.max_rows, self.max_columns = max_rows, max_columns
         self.row = 0  # the current row number (``r`` attribute, or one after the last)
         self.column = 0
+        self.cells = cells  # [count so far, limit]
 
     def start(self, name: str, attrs: dict[str, str]) -> None:
         local = name.rsplit(":", 1)[-1]
@@ -54,6 +56,9 @@ class _Counter:
             if self.row > self.max_rows:
                 raise SheetTooLargeError(TOO_MANY_ROWS.format(limit=self.max_rows, where=f"第{self.row}行"))
         elif local == "c":
+            self.cells[0] += 1
+            if self.cells[0] > self.cells[1]:
+                raise SheetTooLargeError(TOO_MANY_CELLS.format(limit=self.cells[1]))
             match = _CELL_REF.match(attrs.get("r", ""))
             self.column = _column_number(match.group(1)) if match else self.column + 1
             if self.column > self.max_columns:
@@ -91,18 +96,20 @@ def _stream(archive: zipfile.ZipFile, name: str, start: object) -> None:
         parser.Parse(b"", True)
 
 
-def check_sizes(archive: zipfile.ZipFile, *, max_rows: int, max_columns: int) -> None:
-    """Raise ``SheetTooLargeError`` when any worksheet goes past ``max_rows`` rows or ``max_columns`` columns.
+def check_sizes(archive: zipfile.ZipFile, *, max_rows: int, max_columns: int, max_cells: int) -> None:
+    """Raise ``SheetTooLargeError`` when a worksheet goes past ``max_rows`` rows or ``max_columns`` columns, or
+    all worksheets together hold more than ``max_cells`` cells (or shared strings).
 
     Malformed XML is left to openpyxl, which reports it as a broken file.
     """
     names = archive.namelist()
+    cells = [0, max_cells]
     try:
         for name in names:
             if SHEET_PATH.match(name):
-                _stream(archive, name, _Counter(max_rows, max_columns).start)
+                _stream(archive, name, _Counter(max_rows, max_columns, cells).start)
             elif name == SHARED_STRINGS:
-                _stream(archive, name, _StringCounter(max_rows * max_columns).start)
+                _stream(archive, name, _StringCounter(max_cells).start)
             elif name.endswith((".xml", ".rels")):
                 _stream(archive, name, _ignore)  # only for the DOCTYPE refusal
     except expat.ExpatError:

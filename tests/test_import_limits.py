@@ -27,8 +27,13 @@ CASES = [
     ),
     pytest.param(
         million_row_workbook,
-        "工作簿中有工作表超过 2000 行（第2001行），不像是规划指标表，未导入。",
+        "工作簿中有工作表超过 40000 行（第40001行），不像是规划指标表，未导入。",
         id="1,000,000-row sheet",
+    ),
+    pytest.param(
+        lambda: expanding_workbook(cells=14_000_000, per_row=200),
+        "工作簿中的单元格超过 300000 个，不像是规划指标表，未导入。",
+        id="14 million cells within 200 columns",
     ),
     pytest.param(doctype_workbook, HAS_DOCTYPE, id="document type declaration"),
     pytest.param(doctype_in_workbook_part, HAS_DOCTYPE, id="external entity in workbook.xml"),
@@ -73,3 +78,21 @@ def test_upload_is_refused_in_chinese_and_nothing_written(
     body = response.content.decode()
     assert message in body and "确认导入" not in body
     assert table_counts() == before
+
+
+def test_a_long_sources_sheet_is_not_mistaken_for_a_bomb() -> None:
+    """数据来源 has a row per value: 3,000 rows of ten cells pass the streaming check."""
+    import io
+    import zipfile
+
+    from indicators.xlsx_guard import check_sizes
+    from tests.xlsx_bombs import _with_sheet
+
+    rows = (b"<row>" + b"<c/>" * 10 + b"</row>" for _ in range(3000))
+    with zipfile.ZipFile(io.BytesIO(_with_sheet(rows))) as archive:
+        check_sizes(
+            archive,
+            max_rows=importer.MAX_ROWS_ANY_SHEET,
+            max_columns=importer.MAX_COLUMNS,
+            max_cells=importer.MAX_CELLS,
+        )
