@@ -52,7 +52,7 @@ pytest: install browser-deps
 test: lint typecheck pytest
 
 bench: install
-	for f in bench/*.py; do DEBUG=1 $(BIN)/python $$f || exit 1; done
+	for f in bench/bench_*.py; do DEBUG=1 $(BIN)/python $$f || exit 1; done
 
 # 20 users against gunicorn (2 workers) on loopback; needs the local PostgreSQL (bench/loadtest.sh).
 loadtest: install
