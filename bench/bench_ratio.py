@@ -1,12 +1,13 @@
 """Every page and export against its raw fetch, on the demo data (the real 十四五 plan and projects).
 
-For each URL: the best time (of REPEAT runs) of the whole request through the test client, and the best time of running
-the very SQL statements that request ran (captured, then re-executed with a plain cursor and fetchall). The
-ratio says how much the page costs beyond fetching its rows. "page CPU ms" is the best process CPU time of the
-request: on a shared machine it varies far less than wall time, so it is the figure to compare versions by. Results go in bench/RESULTS.md.
+For each URL: the best time (of REPEAT runs) of the whole request through the test client, and the best time
+of running the very SQL statements that request ran (captured, then re-executed with a plain cursor and
+fetchall). The ratio says how much the page costs beyond fetching its rows. "page CPU ms" is the best process
+CPU time of the request: on a shared machine it varies far less than wall time, so it is the figure to compare
+versions by. Results go in bench/RESULTS.md.
 
-Runs with production settings (DEBUG off). Run: ``.venv/bin/python bench/bench_ratio.py`` (SQLite in memory), or with
-``DATABASE_URL=postgres://…/somedb`` to measure on PostgreSQL (a throw-away test_somedb is created).
+Runs with production settings (DEBUG off). Run: ``.venv/bin/python bench/bench_ratio.py`` (SQLite in memory),
+or with ``DATABASE_URL=postgres://…/somedb`` to measure on PostgreSQL (a throw-away test_somedb is created).
 """
 
 from __future__ import annotations
