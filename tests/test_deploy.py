@@ -31,6 +31,7 @@ OURS = {
     "PROXY_SSL_HEADER",
     "ADMINS",
     "LOG_FILE",
+    "DJANGO_ALLOW_ASYNC_UNSAFE",  # set by the browser tests' conftest for their own process
 }
 
 
