@@ -57,25 +57,8 @@ AUTO_APPROVED = "审核通过"
 AUTO_RETURNED = "退回修改：{note}"
 
 
-# The project fields a user edits on the project form (projects.forms.ProjectForm), compared on a conflict.
-ProjectFormFields = (
-    "name",
-    "region",
-    "plan",
-    "domain",
-    "level",
-    "stage",
-    "batch",
-    "batch_round",
-    "total_investment",
-    "start_year",
-    "end_year",
-    "responsible_unit",
-    "location",
-    "scale",
-    "source",
-    "note",
-)
+# Project fields that the review workflow or Django keeps, not the project form: left out of a conflict message.
+_NOT_ON_FORM = {"id", "total_pending", "total_status", "total_review_note", "total_entered_by"}
 
 
 class ChangedSinceShownError(ValidationError):
@@ -120,7 +103,7 @@ def _project_now(current: Project, posted: Project) -> str:
     """The saved values the user's form would overwrite (those that differ), or the total when none differ."""
     shown = []
     total = Figure.of(current).current_values[0]
-    for field in ProjectFormFields:
+    for field in (f.name for f in Project._meta.concrete_fields if f.editable and f.name not in _NOT_ON_FORM):
         # region and plan by id: comparing the objects would load them
         attr = f"{field}_id" if field in ("region", "plan") else field
         new, old = getattr(posted, attr), getattr(current, attr)

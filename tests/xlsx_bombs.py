@@ -62,31 +62,25 @@ def million_row_workbook(rows: int = 1_000_000) -> bytes:
     return _with_sheet(chunks())
 
 
-def doctype_workbook() -> bytes:
-    """A sheet with an internal DTD (entity expansion): no Excel writes one."""
-
-    def rows() -> Iterator[bytes]:
-        yield b"<row><c/></row>"
-
-    data = _with_sheet(rows())
+def _replaced(data: bytes, part: str, old: bytes, new: bytes) -> bytes:
+    """``data`` with the first ``old`` in the archive member ``part`` replaced by ``new``."""
     out = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
         for info in source.infolist():
             body = source.read(info.filename)
-            if info.filename == "xl/worksheets/sheet1.xml":
-                body = body.replace(b"<worksheet", b'<!DOCTYPE w [<!ENTITY a "aaaaaaaaaa">]><worksheet', 1)
-            target.writestr(info, body)
+            target.writestr(info, body.replace(old, new, 1) if info.filename == part else body)
     return out.getvalue()
+
+
+def doctype_workbook() -> bytes:
+    """A sheet with an internal DTD (entity expansion): no Excel writes one."""
+    data = _with_sheet(iter([b"<row><c/></row>"]))
+    dtd = b'<!DOCTYPE w [<!ENTITY a "aaaaaaaaaa">]><worksheet'
+    return _replaced(data, "xl/worksheets/sheet1.xml", b"<worksheet", dtd)
 
 
 def doctype_in_workbook_part() -> bytes:
     """An external entity in xl/workbook.xml (not a sheet): refused before any parser reads it."""
     data = _with_sheet(iter([b"<row><c/></row>"]))
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for info in source.infolist():
-            body = source.read(info.filename)
-            if info.filename == "xl/workbook.xml":
-                body = body.replace(b"<workbook", b'<!DOCTYPE w [<!ENTITY x SYSTEM "file:///etc/passwd">]><workbook', 1)
-            target.writestr(info, body)
-    return out.getvalue()
+    dtd = b'<!DOCTYPE w [<!ENTITY x SYSTEM "file:///etc/passwd">]><workbook'
+    return _replaced(data, "xl/workbook.xml", b"<workbook", dtd)
