@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 RUN_ENV := DEBUG=1
 
-.PHONY: run test install browser-deps lint typecheck pytest bench clean
+.PHONY: run serve test install browser-deps lint typecheck pytest bench loadtest clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -31,9 +31,18 @@ browser-deps:
 
 run: install
 	$(RUN_ENV) $(BIN)/python manage.py migrate --no-input
+	$(RUN_ENV) $(BIN)/python manage.py createcachetable
 	$(RUN_ENV) $(BIN)/python manage.py seed_demo
 	@echo "打开 http://127.0.0.1:8000 ，用上面的演示账户登录。"
 	$(RUN_ENV) $(BIN)/python manage.py runserver 127.0.0.1:8000
+
+# Production: the environment gives SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL, … (README, 部署); gunicorn reads
+# GUNICORN_BIND and GUNICORN_WORKERS (gunicorn.conf.py).
+serve: install
+	$(BIN)/python manage.py migrate --no-input
+	$(BIN)/python manage.py createcachetable
+	$(BIN)/python manage.py collectstatic --no-input --verbosity 0
+	$(BIN)/gunicorn --config gunicorn.conf.py
 
 lint: install
 	$(BIN)/ruff check .
@@ -48,7 +57,11 @@ pytest: install browser-deps
 test: lint typecheck pytest
 
 bench: install
-	for f in bench/*.py; do DEBUG=1 $(BIN)/python $$f || exit 1; done
+	for f in bench/bench_*.py; do DEBUG=1 $(BIN)/python $$f || exit 1; done
+
+# 20 users against gunicorn (2 workers) on loopback; needs the local PostgreSQL (bench/loadtest.sh).
+loadtest: install
+	bench/loadtest.sh
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache staticfiles artifacts

@@ -57,6 +57,7 @@ from indicators.periods import Period, PeriodError
 from indicators.targets import is_economic_growth, parse_target
 from indicators.values import MAX_DECIMALS, VALUE_NOT_A_NUMBER, ValueInputError, parse_value
 from indicators.vocabulary import Status
+from indicators.xlsx_guard import SheetTooLargeError, check_sizes
 from reports.workbook import (
     COL_ATTRIBUTE,
     COL_CATEGORY,
@@ -86,6 +87,10 @@ MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 MAX_UNPACKED_BYTES = 60 * 1024 * 1024  # a 5 MB .xlsx that unpacks to more is a zip bomb, not a table
 MAX_ROWS = 2000
 MAX_COLUMNS = 200
+# Checked while streaming, before openpyxl loads anything (indicators.xlsx_guard): any sheet (数据来源 has a
+# row per value), and all cells together (about 130 MB once loaded).
+MAX_ROWS_ANY_SHEET = 40_000
+MAX_CELLS = 300_000
 NO_DATA_MARKS = frozenset({"/", "／"})
 
 FILE_EMPTY = "文件是空的，请选择填好的 Excel 文件。"
@@ -281,6 +286,10 @@ def _open(data: bytes) -> Workbook:
         with zipfile.ZipFile(buffer) as archive:
             if sum(info.file_size for info in archive.infolist()) > MAX_UNPACKED_BYTES:
                 raise ImportFileError(FILE_TOO_LARGE)
+            try:  # before openpyxl builds a cell object for each of possibly millions of cells
+                check_sizes(archive, max_rows=MAX_ROWS_ANY_SHEET, max_columns=MAX_COLUMNS, max_cells=MAX_CELLS)
+            except SheetTooLargeError as error:
+                raise ImportFileError(str(error)) from None
         buffer.seek(0)
         return load_workbook(buffer, data_only=False)
     except ImportFileError:

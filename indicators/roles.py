@@ -15,7 +15,8 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
@@ -30,6 +31,7 @@ FORBIDDEN_ENTER = "您的角色不能录入数据（只有录入员和管理员�
 FORBIDDEN_REVIEW = "只有审核员和管理员可以审核数据、作出人工研判。"
 FORBIDDEN_ADMIN = "只有管理员可以维护规划、指标、目标、期间锁定和导入数据。"
 NOT_FOUND_SCOPE = "未找到该指标，或它不属于您所在单位。"
+SELF_APPROVAL = "不能审核通过自己最后录入或修改的数值：请由另一位审核员或管理员审核。"
 
 
 class Need(StrEnum):
@@ -165,3 +167,12 @@ def get_observation_for_user(user: Any, pk: int, *, need: Need = Need.READ) -> O
         raise Http404("未找到该数值。") from None
     check_indicator(user, observation.series, need)
     return observation
+
+
+def check_four_eyes(user: Any, editor_id: int | None) -> None:
+    """Four eyes: nobody approves a figure they last entered or changed (``FOUR_EYES``, on by default).
+
+    ``user=None`` is the command line (imports, fixtures), which approves nothing by hand.
+    """
+    if settings.FOUR_EYES and user is not None and editor_id is not None and editor_id == user.pk:
+        raise ValidationError(SELF_APPROVAL, code="self_approval")

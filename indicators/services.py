@@ -362,6 +362,8 @@ def _transition(
     if row.status not in allowed_from:
         raise ValidationError(wrong_status, code="wrong_status")
     row.series = observation.series  # keep the caller's select_related objects
+    if to == ReviewStatus.APPROVED:
+        roles.check_four_eyes(user, row.entered_by_id)
     row.status = to
     if to == ReviewStatus.APPROVED:
         _forget_approved(row)

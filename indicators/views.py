@@ -6,17 +6,15 @@ from __future__ import annotations
 import datetime
 import io
 import secrets
-import tempfile
-import time
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
 from django.contrib import messages
+from django.core.cache import caches
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Exists, OuterRef
@@ -944,19 +942,16 @@ def plan_locks(request: HttpRequest, pk: int) -> HttpResponse:
 
 IMPORT_EXPIRED = "导入已过期或已完成，请重新上传文件。"
 _STASH_KEY = "indicator_imports"
-_STASH_DIR = Path(tempfile.gettempdir()) / "wolong-imports"
 _STASH_MAX_AGE = 24 * 3600  # seconds
 
 
 def _stash(request: HttpRequest, plan: Plan, filename: str, data: bytes, as_of: Period | None) -> str:
-    """Keep the previewed file until it is confirmed: in a temp file, its token in the session."""
-    _STASH_DIR.mkdir(mode=0o700, exist_ok=True)
-    stale = time.time() - _STASH_MAX_AGE
-    for old in _STASH_DIR.glob("*.xlsx"):  # previews never confirmed
-        if old.stat().st_mtime < stale:
-            old.unlink(missing_ok=True)
+    """Keep the previewed file until it is confirmed: in the database (cache "imports"), its token in the session.
+
+    Never on the local disk: with several app servers the confirm may reach another one.
+    """
     token = secrets.token_urlsafe(16)
-    (_STASH_DIR / f"{token}.xlsx").write_bytes(data)
+    caches["imports"].set(f"preview:{token}", data, timeout=_STASH_MAX_AGE)
     stash = request.session.get(_STASH_KEY, {})
     stash[token] = {"plan": plan.pk, "filename": filename, "as_of": as_of.code if as_of else ""}
     request.session[_STASH_KEY] = stash
@@ -967,11 +962,12 @@ def _unstash(request: HttpRequest, plan: Plan, token: str) -> tuple[bytes, str, 
     stash = request.session.get(_STASH_KEY, {})
     entry = stash.pop(token, None) if token.replace("-", "").replace("_", "").isalnum() else None
     request.session[_STASH_KEY] = stash
-    path = _STASH_DIR / f"{token}.xlsx"
-    if entry is None or entry["plan"] != plan.pk or not path.is_file():
+    if entry is None or entry["plan"] != plan.pk:
         return None
-    data = path.read_bytes()
-    path.unlink(missing_ok=True)
+    data = caches["imports"].get(f"preview:{token}")
+    caches["imports"].delete(f"preview:{token}")
+    if data is None:
+        return None
     return data, entry["filename"], Period.parse(entry["as_of"]) if entry["as_of"] else None
 
 

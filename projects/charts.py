@@ -6,9 +6,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-import plotly.graph_objects as go
-
 from projects.rules import format_amount
+from reports.chart import Chart
+from reports.embed import chart_html
 
 PLOTLY_CONFIG = {"displaylogo": False, "responsive": True}
 PLANNED_COLOR = "#9fb7d9"
@@ -24,10 +24,10 @@ class YearAmounts:
     completed: Decimal | None
 
 
-def investment_figure(rows: Sequence[YearAmounts]) -> go.Figure:
+def investment_figure(rows: Sequence[YearAmounts]) -> Chart:
     """Planned vs completed investment by year, as grouped bars (亿元)."""
     years = [f"{row.year}年" for row in rows]
-    fig = go.Figure()
+    fig = Chart()
     for name, values, color in (
         ("年度计划投资", [row.planned for row in rows], PLANNED_COLOR),
         ("完成投资", [row.completed for row in rows], COMPLETED_COLOR),
@@ -55,5 +55,5 @@ def investment_figure(rows: Sequence[YearAmounts]) -> go.Figure:
     return fig
 
 
-def figure_html(fig: go.Figure) -> str:
-    return fig.to_html(full_html=False, include_plotlyjs=False, config=PLOTLY_CONFIG)
+def figure_html(fig: Chart) -> str:
+    return chart_html(fig.to_plotly_json(), PLOTLY_CONFIG)

@@ -20,7 +20,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from projects.models import DOMAIN_ORDER, Domain, Level, ProgressNote, Project, Stage
 from projects.rules import completion_percent, sum_known
-from reports.workbook import set_text
+from reports.workbook import merge, set_text
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CHINESE_NUMERALS = "一二三四五六七八九十"
@@ -147,7 +147,7 @@ def build_workbook(rows: list[ExportRow], *, year: int, region_name: str) -> Wor
     group_fill = PatternFill("solid", fgColor="EEF1F5")
     ncols = len(HEADERS)
 
-    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=ncols)
+    merge(ws, start_row=1, start_column=1, end_row=1, end_column=ncols)
     title = ws.cell(row=1, column=1, value=f"{region_name}规划期重大项目进展情况（{year}年）")
     title.font = Font(bold=True, size=14)
     title.alignment = center
@@ -162,7 +162,7 @@ def build_workbook(rows: list[ExportRow], *, year: int, region_name: str) -> Wor
     r = 3
     groups = group_by_domain(rows)
     for index, group in enumerate(groups):
-        ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=ncols)
+        merge(ws, start_row=r, start_column=1, end_row=r, end_column=ncols)
         head = ws.cell(row=r, column=1, value=f"{_numeral(index)}、{group.label}（{len(group.rows)}个）")
         head.font = bold
         head.fill = group_fill

@@ -58,6 +58,8 @@ class ProjectForm(forms.ModelForm):
     start_year = _year_field("开工年份", required=False)
     end_year = _year_field("建成年份", required=False)
     reason = forms.CharField(label=REASON_LABEL, required=False, help_text=REASON_HELP, max_length=REASON_MAX)
+    # The version of the project the form showed (empty for a new project): a save by someone else since is refused.
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
 
     class Meta:
         model = Project
@@ -98,6 +100,20 @@ class InvestmentForm(forms.Form):
     source = forms.CharField(label="来源", required=False, max_length=300)
     note = forms.CharField(label="说明", required=False, widget=forms.Textarea(attrs={"rows": 2}))
     reason = forms.CharField(label=REASON_LABEL, required=False, help_text=REASON_HELP, max_length=REASON_MAX)
+    # The year the form was opened for and that year's version (0: no figures yet).
+    seen_year = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+
+    def expected_version(self) -> int | None:
+        """The version the user saw of the year they save (0: none yet), or None when they typed another year.
+
+        Typing a year that has figures deliberately changes them (the page says so); changing approved
+        amounts then needs a reason, as always.
+        """
+        data = self.cleaned_data
+        if data.get("seen_year") is None or data.get("version") is None or data["year"] != data["seen_year"]:
+            return None
+        return int(data["version"])
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

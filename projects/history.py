@@ -14,7 +14,7 @@ from projects.rules import format_amount
 
 KIND_LABELS = {"+": "新建", "~": "修改", "-": "删除"}
 # Who entered a figure is the history's own user column; repeating it as a field change adds nothing.
-_SKIP = {"id", "created_at", "updated_at", "project", "entered_by", "total_entered_by"}
+_SKIP = {"id", "created_at", "updated_at", "version", "project", "entered_by", "total_entered_by"}
 TOTAL_FIELDS = ("total_investment", "total_pending", "total_status", "total_review_note")
 
 

@@ -154,6 +154,8 @@ class Project(models.Model):
     note = models.TextField("说明", blank=True)
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
+    # Optimistic locking, as for indicator figures: +1 on every write; a form posts the version it showed.
+    version = models.PositiveIntegerField("版本", default=1, editable=False)
 
     history = HistoricalRecords()
     objects = ProjectQuerySet.as_manager()
@@ -265,6 +267,7 @@ class ProjectInvestment(models.Model):
     source = models.CharField("来源", max_length=300, blank=True)
     note = models.TextField("说明", blank=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
+    version = models.PositiveIntegerField("版本", default=1, editable=False)  # as Project.version
 
     history = HistoricalRecords()
     objects = InvestmentQuerySet.as_manager()

@@ -23,13 +23,15 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from indicators.models import ReviewStatus
-from indicators.roles import Need
+from indicators.roles import Need, check_four_eyes
 from indicators.services import clean_reason, short_reason
 from projects import access
 from projects.figures import Figure, FigureKind
 from projects.models import NOTE_TEXT_REQUIRED, ProgressNote, Project, ProjectInvestment
+from projects.rules import format_amount
 
 REASON_REQUIRED = "修改已审核通过的投资数额时，必须填写修改原因。"
 INVESTMENT_EMPTY = "请至少填写年度计划投资或完成投资中的一项。"
@@ -38,6 +40,12 @@ APPROVE_WRONG_STATUS = "只有待审核的数值可以审核通过。"
 RETURN_WRONG_STATUS = "只有待审核的数值可以退回。"
 RETURN_NOTE_REQUIRED = "退回时请写明退回原因，录入员会看到。"
 CHANGED_SINCE_SEEN = "未处理：该数值在您打开页面后已被修改，请核对最新数值后再审核。"
+CHANGED_BY_OTHER = (
+    "未保存：{what}在您打开页面后已被{who}于{when}修改，现在是：{now}。请核对；如仍要保存您填写的内容，请再次点击保存。"
+)
+ENTERED_BY_OTHER = (
+    "未保存：{what}已由{who}于{when}录入，现在是：{now}。请核对；如仍要保存您填写的内容，请再次点击保存。"
+)
 
 # Reasons written to the history when the user gives none.
 AUTO_ENTERED = "录入"
@@ -47,6 +55,72 @@ AUTO_SUBMITTED = "提交审核"
 AUTO_AND_SUBMITTED = "并提交审核"
 AUTO_APPROVED = "审核通过"
 AUTO_RETURNED = "退回修改：{note}"
+
+
+# Project fields that the review workflow or Django keeps, not the project form: left out of a conflict message.
+_NOT_ON_FORM = {"id", "total_pending", "total_status", "total_review_note", "total_entered_by"}
+
+
+class ChangedSinceShownError(ValidationError):
+    """Someone saved the project or figure after the form was shown; ``version`` is the newer version."""
+
+    def __init__(self, message: str, version: int) -> None:
+        super().__init__(message, code="conflict")
+        self.version = version
+
+
+def _last_change(obj: Project | ProjectInvestment) -> tuple[str, str]:
+    """Who saved ``obj`` last and when, for the conflict message."""
+    latest = obj.history.select_related("history_user").first()
+    author = latest.history_user if latest is not None else None
+    who = (author.get_full_name() or author.username) if author else "他人"
+    return who, timezone.localtime(obj.updated_at).strftime("%Y-%m-%d %H:%M")
+
+
+def _figure_now(figure: Figure) -> str:
+    values = "，".join(
+        f"{label} {format_amount(value)} 亿元"
+        for (label, _, _), value in zip(figure.fields.pairs, figure.current_values, strict=True)
+    )
+    return f"{values}（{figure.status_label}）"
+
+
+def _version_check(
+    obj: Project | ProjectInvestment, expected: int | None, *, what: str, now: Callable[[], str]
+) -> None:
+    """``expected`` is the version the form showed (0: the form showed nothing there yet); None skips the check.
+
+    ``now`` describes the saved values for the message, called only on a conflict.
+    """
+    if expected is None or obj.version == expected:
+        return
+    who, when = _last_change(obj)
+    message = (ENTERED_BY_OTHER if expected == 0 else CHANGED_BY_OTHER).format(what=what, who=who, when=when, now=now())
+    raise ChangedSinceShownError(message, obj.version)
+
+
+def _project_now(current: Project, posted: Project) -> str:
+    """The saved values the user's form would overwrite (those that differ), or the total when none differ."""
+    shown = []
+    total = Figure.of(current).current_values[0]
+    for field in (f.name for f in Project._meta.concrete_fields if f.editable and f.name not in _NOT_ON_FORM):
+        # region and plan by id: comparing the objects would load them
+        attr = f"{field}_id" if field in ("region", "plan") else field
+        new, old = getattr(posted, attr), getattr(current, attr)
+        if field == "total_investment":
+            old = total
+        if new == old:
+            continue
+        label = getattr(Project._meta.get_field(field), "verbose_name", field)
+        display = getattr(current, f"get_{field}_display", None)
+        if field == "total_investment":
+            value = f"{format_amount(old)} 亿元"
+        elif field in ("region", "plan"):
+            value = str(getattr(current, field) or "")
+        else:
+            value = display() if callable(display) else old
+        shown.append(f"{label} {value or '（空）'}")
+    return "；".join(shown) or f"总投资 {format_amount(total)} 亿元"
 
 
 def _audit(instance: Any, user: Any, reason: str) -> None:
@@ -92,26 +166,26 @@ def _enter(figure: Figure, values: tuple[Decimal | None, ...], *, user: Any, rea
 
 
 @transaction.atomic
-def project_save(*, project: Project, user: Any, reason: str = "", submit: bool = False) -> Project:
+def project_save(
+    *, project: Project, user: Any, reason: str = "", submit: bool = False, expected_version: int | None = None
+) -> Project:
     """Create or update a project. Its total investment is a figure: a new value waits for review.
 
     ``project.total_investment`` carries the total the user entered; the approved total stays until approved.
+    ``expected_version`` is the version the form showed: a project saved by someone else since is refused.
     """
     _check(user, Need.ENTER)
     reason = clean_reason(reason)
     entered = project.total_investment
     if project.pk:
-        saved = (
-            Project.objects.select_for_update()
-            .filter(pk=project.pk)
-            .values("total_investment", "total_pending", "total_status", "total_review_note", "total_entered_by")
-            .get()
-        )
-        project.total_investment = saved["total_investment"]
-        project.total_pending = saved["total_pending"]
-        project.total_status = saved["total_status"]
-        project.total_review_note = saved["total_review_note"]
-        project.total_entered_by_id = saved["total_entered_by"]
+        saved = Project.objects.select_for_update().get(pk=project.pk)
+        _version_check(saved, expected_version, what="该项目", now=lambda: _project_now(saved, project))
+        project.version = saved.version + 1
+        project.total_investment = saved.total_investment
+        project.total_pending = saved.total_pending
+        project.total_status = saved.total_status
+        project.total_review_note = saved.total_review_note
+        project.total_entered_by_id = saved.total_entered_by_id
     else:
         project.total_investment, project.total_pending = None, None
         project.total_status = ReviewStatus.APPROVED
@@ -134,13 +208,20 @@ def investment_record(
     source: str = "",
     note: str = "",
     submit: bool = False,
+    expected_version: int | None = None,
 ) -> ProjectInvestment:
-    """Enter one year's planned and completed investment (亿元); it counts once a reviewer approves it."""
+    """Enter one year's planned and completed investment (亿元); it counts once a reviewer approves it.
+
+    ``expected_version`` is the version of that year the form showed, 0 when it showed no figures for it.
+    """
     _check(user, Need.ENTER)
     if planned is None and completed is None:
         raise ValidationError(INVESTMENT_EMPTY)
     reason = clean_reason(reason)
     row = ProjectInvestment.objects.select_for_update().filter(project=project, year=year).first()
+    if row is not None:
+        seen = row
+        _version_check(seen, expected_version, what=f"{year}年投资", now=lambda: _figure_now(Figure.of(seen)))
     if row is None:
         # Nothing approved yet: the row exists only to hold the figures waiting for review.
         row = ProjectInvestment(project=project, year=year, status=ReviewStatus.DRAFT)
@@ -154,6 +235,8 @@ def investment_record(
         default = default or AUTO_CHANGED
     if not default and row.pk:
         return row
+    if row.pk:
+        row.version += 1
     row.full_clean()
     _audit(row, user, reason or default)
     row.save()
@@ -187,6 +270,7 @@ def _transition(
     if seen is not None and seen != current.token:
         raise ValidationError(CHANGED_SINCE_SEEN, code="changed")
     apply(current)
+    current.obj.version += 1
     current.obj.full_clean()
     _audit(current.obj, user, reason)
     current.obj.save()
@@ -217,6 +301,7 @@ def figure_approve(*, figure: Figure, user: Any, seen: str | None = None) -> Fig
     """The waiting values become the approved ones; ``seen`` is the token of the values the reviewer saw."""
 
     def apply(current: Figure) -> None:
+        check_four_eyes(user, current.entered_by_id)
         f = current.fields
         for _, approved, pending in f.pairs:
             setattr(current.obj, approved, getattr(current.obj, pending))

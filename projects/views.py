@@ -220,7 +220,11 @@ def project_edit(request: HttpRequest, pk: int) -> HttpResponse:
     project = get_project_for_user(request.user, pk, write=True)
     total = Figure.of(project)
     # The form shows the total the clerk last entered, which may still be waiting for review.
-    form = ProjectForm(request.POST or None, instance=project, initial={"total_investment": total.current_values[0]})
+    form = ProjectForm(
+        request.POST or None,
+        instance=project,
+        initial={"total_investment": total.current_values[0], "version": project.version},
+    )
     return _save_project(request, form, project, title=f"修改：{project.name}", total=total)
 
 
@@ -231,8 +235,14 @@ def _save_project(
         submit = "submit" in request.POST
         try:
             saved = services.project_save(
-                project=form.instance, user=request.user, reason=form.cleaned_data.get("reason", ""), submit=submit
+                project=form.instance,
+                user=request.user,
+                reason=form.cleaned_data.get("reason", ""),
+                submit=submit,
+                expected_version=form.cleaned_data.get("version"),
             )
+        except services.ChangedSinceShownError as exc:
+            _conflict(form, exc)
         except ValidationError as exc:
             _attach(form, exc)
         else:
@@ -265,9 +275,12 @@ def investment_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "completed": completed,
             "source": existing.source,
             "note": existing.note,
+            "seen_year": existing.year,
+            "version": existing.version,
         }
     else:
-        initial = {"year": timezone.localdate().year}
+        year = int(year_param) if year_param.isdigit() else timezone.localdate().year
+        initial = {"year": year, "seen_year": year, "version": 0}
     form = InvestmentForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -282,7 +295,10 @@ def investment_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 source=data["source"],
                 note=data["note"],
                 submit="submit" in request.POST,
+                expected_version=form.expected_version(),
             )
+        except services.ChangedSinceShownError as exc:
+            _conflict(form, exc, seen_year=data["year"])
         except ValidationError as exc:
             _attach(form, exc)
         else:
@@ -409,6 +425,16 @@ def figure_return(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     else:
         messages.success(request, f"已退回修改：{figure.project.name} {figure.label}。")
     return _back(request, figure)
+
+
+def _conflict(form: Any, exc: services.ChangedSinceShownError, *, seen_year: int | None = None) -> None:
+    """Show the newer values; the form now carries the newer version, so saving again is a deliberate overwrite."""
+    form.add_error(None, exc)
+    newer = form.data.copy()
+    newer["version"] = str(exc.version)
+    if seen_year is not None:
+        newer["seen_year"] = str(seen_year)
+    form.data = newer
 
 
 def _attach(form: Any, exc: ValidationError) -> None:

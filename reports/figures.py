@@ -9,10 +9,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from decimal import Decimal
 
-import plotly.graph_objects as go
-
 from indicators.periods import Period
+from reports.chart import Chart, trace
 from reports.context import ContextTableRows
+from reports.embed import chart_html
 from reports.rows import AppendixRow, ValueCell
 
 FONT = "Microsoft YaHei, PingFang SC, WenQuanYi Micro Hei, Noto Sans CJK SC, sans-serif"
@@ -33,12 +33,12 @@ STATUS_COLOURS = {
 }
 
 
-def render(fig: go.Figure, *, div_id: str | None = None) -> str:
-    """The figure as an HTML fragment that uses the page's own copy of plotly.js."""
-    return str(fig.to_html(full_html=False, include_plotlyjs=False, config=CONFIG, div_id=div_id))
+def render(fig: Chart, *, div_id: str | None = None) -> str:
+    """The figure as an HTML fragment drawn by the page's own plotly.js (no inline script: see reports.embed)."""
+    return chart_html(fig.to_plotly_json(), CONFIG, div_id=div_id)
 
 
-def _layout(fig: go.Figure, *, title: str = "", height: int = 340, unit: str = "") -> go.Figure:
+def _layout(fig: Chart, *, title: str = "", height: int = 340, unit: str = "") -> Chart:
     fig.update_layout(
         title={"text": title, "x": 0.02, "font": {"size": 15}} if title else None,
         font={"family": FONT, "size": 13},
@@ -58,14 +58,15 @@ def _floats(values: Sequence[Decimal]) -> list[float]:
     return [float(v) for v in values]
 
 
-def context_figure(block: ContextTableRows) -> go.Figure:
+def context_figure(block: ContextTableRows) -> Chart:
     """图1–图4: lines over years, or bars per region for a single year."""
-    fig = go.Figure()
+    fig = Chart()
     unit = f"（{block.unit}）" if block.unit else ""
     if block.chart_kind == "line":
         for i, series in enumerate(block.chart):
             fig.add_trace(
-                go.Scatter(
+                trace(
+                    "scatter",
                     x=list(series.years),
                     y=_floats(series.values),
                     name=series.region,
@@ -79,7 +80,8 @@ def context_figure(block: ContextTableRows) -> go.Figure:
         names = [s.region for s in block.chart]
         values = [float(s.values[-1]) if s.values else None for s in block.chart]
         fig.add_trace(
-            go.Bar(
+            trace(
+                "bar",
                 x=names,
                 y=values,
                 marker={"color": [PALETTE[0]] + [PALETTE[1]] * (len(names) - 1)},
@@ -95,11 +97,12 @@ def context_figure(block: ContextTableRows) -> go.Figure:
 # ---- dashboard ------------------------------------------------------------------------------------
 
 
-def progress_figure(time_pct: Decimal, task_pct: Decimal) -> go.Figure:
+def progress_figure(time_pct: Decimal, task_pct: Decimal) -> Chart:
     """时间进度 against 任务进度 (share of indicators on track): 双过半 at a glance."""
     task_colour = STATUS_COLOURS["on_track"] if task_pct >= time_pct else STATUS_COLOURS["behind"]
-    fig = go.Figure(
-        go.Bar(
+    fig = Chart(
+        trace(
+            "bar",
             y=["时间进度", "任务进度"],
             x=[float(time_pct), float(task_pct)],
             orientation="h",
@@ -121,15 +124,17 @@ def progress_figure(time_pct: Decimal, task_pct: Decimal) -> go.Figure:
     return fig
 
 
-def verdict_donut(groups: Sequence[tuple[str, str, int]]) -> go.Figure:
+def verdict_donut(groups: Sequence[tuple[str, str, int]]) -> Chart:
     """Counts per verdict: (status, label, count)."""
     shown = [(s, label, n) for s, label, n in groups if n]
-    fig = go.Figure(
-        go.Pie(
+    fig = Chart(
+        trace(
+            "pie",
             labels=[label for _, label, _ in shown],
             values=[n for _, _, n in shown],
             marker={"colors": [STATUS_COLOURS.get(s, "#999999") for s, _, _ in shown]},
             hole=0.55,
+            automargin=True,  # room for the outside labels of small slices
             sort=False,
             direction="clockwise",
             textinfo="label+value",
@@ -147,15 +152,16 @@ def verdict_donut(groups: Sequence[tuple[str, str, int]]) -> go.Figure:
 
 def category_bars(
     categories: Sequence[str], groups: Sequence[tuple[str, str]], counts: dict[tuple[str, str], int]
-) -> go.Figure:
+) -> Chart:
     """Verdicts by category as stacked horizontal bars; ``counts[(category, status)]``."""
-    fig = go.Figure()
+    fig = Chart()
     for status, label in groups:
         values = [counts.get((c, status), 0) for c in categories]
         if not any(values):
             continue
         fig.add_trace(
-            go.Bar(
+            trace(
+                "bar",
                 y=list(categories),
                 x=values,
                 name=label,
@@ -192,11 +198,11 @@ def indicator_figure(
     end_year: int,
     as_of: Period,
     time_progress: Decimal,
-) -> go.Figure:
+) -> Chart:
     """Actual values, the straight path from base to target, the target line and time progress."""
     unit = row.unit
     points = [c for c in row.cells if c is not None and c.value is not None]
-    fig = go.Figure()
+    fig = Chart()
     cumulative = kind == "cumulative"
     if cumulative:
         points = [c for c in points if c.period.year > base_year]
@@ -207,7 +213,8 @@ def indicator_figure(
         labels = [c.shown for c in points]
         name = "实际值"
     fig.add_trace(
-        go.Scatter(
+        trace(
+            "scatter",
             x=[_x(c.period) for c in points],
             y=ys,
             name=name,
@@ -227,7 +234,8 @@ def indicator_figure(
         x0, y0 = start
         end_value = target if kind != "annual_increment" else y0 + target * (end_year - x0)
         fig.add_trace(
-            go.Scatter(
+            trace(
+                "scatter",
                 x=[x0, float(end_year)],
                 y=[y0, end_value],
                 name="规划路径（匀速）",
@@ -270,7 +278,7 @@ def indicator_figure(
 
 
 def _growth_segments(
-    fig: go.Figure,
+    fig: Chart,
     row: AppendixRow,
     points: Sequence[ValueCell],
     base_year: int,
@@ -282,7 +290,8 @@ def _growth_segments(
     if row.average_so_far is not None:
         average = float(row.average_so_far)
         fig.add_trace(
-            go.Scatter(
+            trace(
+                "scatter",
                 x=[float(base_year), _x(as_of)],
                 y=[average, average],
                 name=f"已实现年均 {average:.1f}{unit}",
@@ -295,7 +304,8 @@ def _growth_segments(
         required = float(row.required_rate)
         last_full = max((c.period.year for c in points if not c.period.is_partial), default=base_year)
         fig.add_trace(
-            go.Scatter(
+            trace(
+                "scatter",
                 x=[float(last_full), float(end_year)],
                 y=[required, required],
                 name=f"后续需年均 {required:.1f}{unit}",

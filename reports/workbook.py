@@ -30,14 +30,18 @@ Text that starts like a formula (= + - @, tab, CR) is stored as text, never as a
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from copy import copy
 from functools import cache
 from itertools import groupby
 from typing import Any
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import MergedCell
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.cell_range import CellRange
+from openpyxl.worksheet.merge import MergedCellRange
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -128,6 +132,26 @@ def set_text(cell: Any, text: str) -> Any:
     return cell
 
 
+def merge(sheet: Worksheet, *, start_row: int, start_column: int, end_row: int, end_column: int) -> None:
+    """``sheet.merge_cells`` without its border pass: each covered cell keeps the style it already has.
+
+    openpyxl replaces the covered cells by unstyled ones and then copies the anchor's borders onto the
+    edges cell by cell, which was most of the export's styling time; our cells are styled before merging.
+    """
+    coord = CellRange(min_row=start_row, min_col=start_column, max_row=end_row, max_col=end_column).coord
+    merged = MergedCellRange(sheet, coord)
+    sheet.merged_cells.add(merged)
+    cells = sheet._cells
+    for row, column in merged.cells:
+        if (row, column) == (start_row, start_column):
+            continue
+        covered = MergedCell(sheet, row, column)
+        old = cells.get((row, column))
+        if old is not None:
+            covered._style = copy(old._style)  # type: ignore[attr-defined,union-attr]
+        cells[(row, column)] = covered
+
+
 def build_appendix_workbook(appendix: Appendix) -> Workbook:
     workbook = Workbook()
     for style in _named_styles():
@@ -148,7 +172,7 @@ def verdict_column(appendix: Appendix) -> int:
 def _appendix1(sheet: Worksheet, appendix: Appendix) -> None:
     last = verdict_column(appendix)
     top, second = HEADER_ROWS
-    sheet.merge_cells(start_row=TITLE_ROW, start_column=1, end_row=TITLE_ROW, end_column=last)
+    merge(sheet, start_row=TITLE_ROW, start_column=1, end_row=TITLE_ROW, end_column=last)
     sheet.cell(TITLE_ROW, 1).style = TITLE
     set_text(sheet.cell(TITLE_ROW, 1), f"附件1：{appendix.title}（{appendix.stage}，截至{appendix.as_of.label}）")
     sheet.row_dimensions[TITLE_ROW].height = 30
@@ -160,14 +184,14 @@ def _appendix1(sheet: Worksheet, appendix: Appendix) -> None:
         (last, appendix.verdict_header),
     ):
         set_text(sheet.cell(top, column), text)
-        sheet.merge_cells(start_row=top, start_column=column, end_row=second, end_column=column)
+        merge(sheet, start_row=top, start_column=column, end_row=second, end_column=column)
     set_text(sheet.cell(top, COL_GROUP), HEADER_INDICATOR)
-    sheet.merge_cells(start_row=top, start_column=COL_GROUP, end_row=second, end_column=COL_NAME)
+    merge(sheet, start_row=top, start_column=COL_GROUP, end_row=second, end_column=COL_NAME)
     set_text(sheet.cell(top, COL_TARGET), HEADER_TARGET)
     set_text(sheet.cell(second, COL_TARGET), appendix.target_header)
     set_text(sheet.cell(top, COL_FIRST_VALUE), HEADER_VALUES)
     if len(appendix.columns) > 1:
-        sheet.merge_cells(start_row=top, start_column=COL_FIRST_VALUE, end_row=top, end_column=last - 1)
+        merge(sheet, start_row=top, start_column=COL_FIRST_VALUE, end_row=top, end_column=last - 1)
     for i, period in enumerate(appendix.columns):
         set_text(sheet.cell(second, COL_FIRST_VALUE + i), period.label)
     for header_row in HEADER_ROWS:
@@ -216,7 +240,7 @@ def _data_row(sheet: Worksheet, r: int, row: AppendixRow, appendix: Appendix) ->
         set_text(sheet.cell(r, COL_NAME), row.display_name)
     else:
         set_text(sheet.cell(r, COL_GROUP), row.display_name)
-        sheet.merge_cells(start_row=r, start_column=COL_GROUP, end_row=r, end_column=COL_NAME)
+        merge(sheet, start_row=r, start_column=COL_GROUP, end_row=r, end_column=COL_NAME)
     set_text(sheet.cell(r, COL_ATTRIBUTE), row.attribute)
     set_text(sheet.cell(r, COL_TARGET), row.target_text)
     for i, value_cell in enumerate(row.cells):
@@ -259,16 +283,14 @@ def _merge_runs(sheet: Worksheet, rows: Sequence[AppendixRow]) -> None:
     for _, run in groupby(rows, key=lambda row: row.category):
         size = len(list(run))
         if size > 1:
-            sheet.merge_cells(
-                start_row=start, start_column=COL_CATEGORY, end_row=start + size - 1, end_column=COL_CATEGORY
-            )
+            merge(sheet, start_row=start, start_column=COL_CATEGORY, end_row=start + size - 1, end_column=COL_CATEGORY)
         start += size
     start = FIRST_DATA_ROW
     for group_id, run in groupby(rows, key=lambda row: row.group_id):
         size = len(list(run))
         if group_id is not None and size > 1:
             for column in (COL_SEQ, COL_GROUP):
-                sheet.merge_cells(start_row=start, start_column=column, end_row=start + size - 1, end_column=column)
+                merge(sheet, start_row=start, start_column=column, end_row=start + size - 1, end_column=column)
         start += size
 
 
@@ -288,7 +310,7 @@ def _table(sheet: Worksheet, first_row: int, headers: Iterable[str], widths: Seq
 
 
 def _appendix2(sheet: Worksheet, appendix: Appendix) -> None:
-    sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(REASON_HEADERS))
+    merge(sheet, start_row=1, start_column=1, end_row=1, end_column=len(REASON_HEADERS))
     sheet.cell(1, 1).style = TITLE
     set_text(sheet.cell(1, 1), f"附件2：部分规划指标未达时序进度的原因分析（截至{appendix.as_of.label}）")
     sheet.row_dimensions[1].height = 30

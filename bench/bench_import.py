@@ -1,0 +1,60 @@
+"""Time of an Excel import that writes many values: a plan of N indicators exported (3 yearly values each)
+and imported into an empty plan (indicators, targets and values created, every write through the services
+with its history row). Prints seconds, values per second and queries per value.
+
+Run: ``.venv/bin/python bench/bench_import.py [N]`` (default 1000 indicators = 3,000 values), SQLite in
+memory, or with DATABASE_URL=postgres://…/somedb (a throw-away test_somedb is created).
+"""
+
+from __future__ import annotations
+
+import io
+import sys
+import time
+
+import bench_ratio  # noqa: F401  (configures Django with production settings)
+from django.db import connection
+from django.test.utils import setup_test_environment
+
+
+def main() -> None:
+    size = int(sys.argv[1]) if len(sys.argv) > 1 else 1000
+    setup_test_environment()
+    old_name = connection.creation.create_test_db(verbosity=0)
+    try:
+        from indicators.importer import run_import
+        from indicators.models import Observation, Plan
+        from indicators.periods import Period
+        from reports.appendix import build_report
+        from reports.workbook import build_appendix_workbook
+        from tests.builders import build_plan
+
+        source = build_plan(size, name="基准来源")
+        buffer = io.BytesIO()
+        build_appendix_workbook(build_report(source, Period(2022)).appendix).save(buffer)
+        target = Plan.objects.create(
+            name="基准导入", short_name="基准导入", region=source.region, base_year=2020, end_year=2025
+        )
+        before = Observation.objects.count()
+        count = [0]
+
+        def counted(execute, sql, params, many, context):  # type: ignore[no-untyped-def]
+            count[0] += 1
+            return execute(sql, params, many, context)
+
+        with connection.execute_wrapper(counted):
+            start = time.perf_counter()
+            report = run_import(buffer.getvalue(), user=None, filename="bench.xlsx", commit=True, plan=target)
+            seconds = time.perf_counter() - start
+        assert report.committed, report.errors[:3]
+        values = Observation.objects.count() - before
+        print(
+            f"{connection.vendor}: {size} indicators, {values} values imported in {seconds:.1f} s "
+            f"({values / seconds:.0f} values/s, {count[0] / values:.1f} queries per value)"
+        )
+    finally:
+        connection.creation.destroy_test_db(old_name, verbosity=0)
+
+
+if __name__ == "__main__":
+    main()
