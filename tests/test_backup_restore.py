@@ -80,9 +80,9 @@ def test_dump_and_restore_give_identical_verdicts_and_workbook(tmp_path: Path) -
         results = {}
         for name in (source, restored):
             url = _url(settings, name)
-            verdicts = json.loads(_manage(url, "evaluate", "--as-of", AS_OF, "--json"))
+            verdicts = json.loads(_manage(url, "evaluate", "--plan", "十四五", "--as-of", AS_OF, "--json"))
             workbook = tmp_path / f"{name}.xlsx"
-            _manage(url, "export_appendix", "--as-of", AS_OF, "-o", str(workbook))
+            _manage(url, "export_appendix", "--plan", "十四五", "--as-of", AS_OF, "-o", str(workbook))
             results[name] = (verdicts, _workbook_parts(workbook))
     finally:
         subprocess.run(["dropdb", "--if-exists", "--force", restored], env=env, check=False, timeout=60)
