@@ -172,3 +172,60 @@ def test_assess_plans_judges_each_plan_as_assess_plan_does_in_four_queries(
         one = assess_plan(plan, Period(2022), include_pending=True)
         assert [a.verdict for a in preview[plan.pk]] == [a.verdict for a in one]
     assert assess_plans([], Period(2022)) == {}
+
+
+def _evaluate(*args: str) -> str:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("evaluate", *args, stdout=out)
+    return out.getvalue()
+
+
+def test_evaluate_region_judges_every_plan_below_with_the_region_on_each_row(db: None) -> None:
+    import json
+
+    city = _city(3)
+    rows = json.loads(_evaluate("--region", "测试市", "--as-of", "2022", "--json"))
+    assert {r["region"] for r in rows} == {"测试省测试市测试101县", "测试省测试市测试102县", "测试省测试市测试103县"}
+    forest = {r["region"][-6:]: r["status"] for r in rows if r["name"] == "森林覆盖率"}
+    assert forest == {"测试101县": "达到预期", "测试102县": "低于预期", "测试103县": "达到预期"}
+    text = _evaluate("--region", str(city.pk), "--as-of", "2022")
+    assert text.count("【测试省测试市") == 3
+    one = json.loads(_evaluate("--region", "测试102县", "--plan", "测试102县十四五规划", "--as-of", "2022", "--json"))
+    assert {r["plan"] for r in one} == {"测试102县十四五规划"}
+
+
+def test_evaluate_refuses_an_ambiguous_name_and_lists_the_candidates(db: None) -> None:
+    from django.core.management import CommandError
+
+    province = Region.objects.create(name="测试省")
+    for city_name in ("甲市", "乙市"):
+        city = Region.objects.create(name=city_name, parent=province)
+        county = Region.objects.create(name="城区", parent=city)
+        Plan.objects.create(name="十四五规划", short_name="十四五", region=county, base_year=2020, end_year=2025)
+    with pytest.raises(
+        CommandError, match=r"行政区划“城区”有多个，请写全称或编号：\d+=测试省甲市城区、\d+=测试省乙市城区"
+    ):
+        _evaluate("--region", "城区", "--as-of", "2022")
+    with pytest.raises(
+        CommandError, match=r"规划“十四五”有多个.*测试省甲市城区 · 十四五规划、\d+=测试省乙市城区 · 十四五规划"
+    ):
+        _evaluate("--plan", "十四五", "--as-of", "2022")
+    assert "十四五规划" in _evaluate("--region", "测试省乙市城区", "--plan", "十四五", "--as-of", "2022")
+    with pytest.raises(CommandError, match="评估多个规划时请用 --as-of"):
+        _evaluate("--region", "测试省")
+    with pytest.raises(CommandError, match="找不到行政区划“无此区”"):
+        _evaluate("--region", "无此区", "--as-of", "2022")
+
+
+def test_evaluate_region_runs_the_same_queries_at_2_and_at_50_counties(db: None) -> None:
+    counts = []
+    for n, size in enumerate((2, 50)):
+        city = _city(size, f"命令{n}市")
+        with CaptureQueriesContext(connection) as context:
+            _evaluate("--region", str(city.pk), "--as-of", "2022", "--json")
+        counts.append(len(context.captured_queries))
+    assert counts == [6, 6]  # the regions, the plans, assess_plans' four
