@@ -229,3 +229,21 @@ def test_evaluate_region_runs_the_same_queries_at_2_and_at_50_counties(db: None)
             _evaluate("--region", str(city.pk), "--as-of", "2022", "--json")
         counts.append(len(context.captured_queries))
     assert counts == [6, 6]  # the regions, the plans, assess_plans' four
+
+
+def test_export_appendix_takes_region_with_plan_and_refuses_an_ambiguous_plan(db: None, tmp_path: object) -> None:
+    from io import StringIO
+    from pathlib import Path
+
+    from django.core.management import CommandError, call_command
+
+    _city(2)
+    for plan in Plan.objects.all():
+        plan.short_name = "十四五"
+        plan.save()
+    output = Path(str(tmp_path)) / "a.xlsx"
+    with pytest.raises(CommandError, match="规划“十四五”有多个，请用 --region 指明行政区划"):
+        call_command("export_appendix", "--plan", "十四五", "-o", str(output), stdout=StringIO())
+    out = StringIO()
+    call_command("export_appendix", "--region", "测试102县", "--plan", "十四五", "-o", str(output), stdout=out)
+    assert "测试102县十四五规划" in out.getvalue() and output.exists()
