@@ -9,15 +9,27 @@ apart. Binding indicators (约束性) come first.
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import Counter, OrderedDict, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.db import connection
 from django.db.models import Max
 
 from indicators.assessment import STATUS_GROUP, IndicatorAssessment, assess_plans, summarize
-from indicators.models import Attribute, Indicator, Observation, Plan, Region, ReviewStatus
+from indicators.models import (
+    AssignedTarget,
+    Attribute,
+    Indicator,
+    ManualVerdict,
+    Observation,
+    PeriodLock,
+    Plan,
+    Region,
+    ReviewStatus,
+    Series,
+)
 from indicators.periods import Period
 from indicators.vocabulary import Status
 
@@ -164,6 +176,43 @@ def _cell(assessment: IndicatorAssessment, plan: Plan) -> Cell:
         period=last.period.label if last is not None else "",
         completion=verdict.completion,
     )
+
+
+# Precomputed roll-ups, per process, keyed by everything a verdict depends on (see ``data_version``): any
+# approval, import, target, manual verdict, lock or series change gives a new key, so a stale entry is never read.
+_CACHE: OrderedDict[tuple[object, ...], Rollup] = OrderedDict()
+CACHE_SIZE = 4
+
+
+def data_version() -> tuple[object, ...]:
+    """One query: the newest change of everything a verdict reads. Every write through the services leaves a
+    history record (simple_history) or bumps ``updated_at``; bulk loads add rows (counted)."""
+    tables = [
+        m.history.model._meta.db_table
+        for m in (Observation, Indicator, AssignedTarget, ManualVerdict, PeriodLock, Series)
+    ]
+    parts = [f"(SELECT MAX(history_id) FROM {table})" for table in tables]
+    obs, ind = Observation._meta.db_table, Indicator._meta.db_table
+    parts += [f"(SELECT COUNT(*) FROM {obs})", f"(SELECT MAX(updated_at) FROM {obs})", f"(SELECT MAX(id) FROM {ind})"]
+    parts += [f"(SELECT COUNT(*) FROM {ind})"]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(parts))
+        return tuple(cursor.fetchone() or ())
+
+
+def cached_rollup(region: Region, regions: dict[int, Region], plans: Sequence[Plan], as_of: Period) -> Rollup:
+    """``build_rollup`` through the per-process cache: one query when nothing changed since the last build."""
+    settings = tuple((p.pk, p.base_year, p.end_year, repr(p.evaluation_settings), repr(p.annual_labels)) for p in plans)
+    names = tuple((r.pk, r.name, r.parent_id) for r in regions.values())
+    key = (region.pk, as_of, settings, hash(names), data_version())
+    if key in _CACHE:
+        _CACHE.move_to_end(key)
+        return _CACHE[key]
+    rollup = build_rollup(region, regions, plans, as_of)
+    _CACHE[key] = rollup
+    while len(_CACHE) > CACHE_SIZE:
+        _CACHE.popitem(last=False)
+    return rollup
 
 
 def build_rollup(region: Region, regions: dict[int, Region], plans: Sequence[Plan], as_of: Period) -> Rollup:

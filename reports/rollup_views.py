@@ -13,7 +13,7 @@ from indicators.models import Plan, Region
 from indicators.periods import Period, PeriodError
 from indicators.roles import check_region, scoped
 from reports import figures
-from reports.rollup import Rollup, build_rollup, cycles, latest_year, plans_below
+from reports.rollup import Rollup, cached_rollup, cycles, latest_year, plans_below
 from reports.rollup_render import build_rollup_workbook, indicator_chart
 from reports.selection import region_tree
 
@@ -24,7 +24,8 @@ AS_OF_INVALID = "评估期“{value}”无法识别（请写作 2023、2023H1 �
 
 def _rollup(request: HttpRequest, pk: int) -> tuple[Rollup | None, dict[str, Any]]:
     """Queries: the user's home region and the region tree (scope), the tree for the chooser, the plans below,
-    the latest year with figures (only without ``as_of``), then ``assess_plans``' four."""
+    the latest year with figures (only without ``as_of``), the data version, then ``assess_plans``' four — or
+    nothing more when the same roll-up was built since the last change (``cached_rollup``)."""
     check_region(request.user, pk)
     regions, choices = region_tree(request.user)
     region = regions.get(pk)
@@ -60,7 +61,7 @@ def _rollup(request: HttpRequest, pk: int) -> tuple[Rollup | None, dict[str, Any
         as_of = Period(min(max(year or timezone.localdate().year, cycle[0] + 1), cycle[1]))
     context["warnings"] = [w.replace("{default}", as_of.label) for w in context["warnings"]]
     context.update(cycle=cycle, as_of=as_of)
-    return build_rollup(region, regions, plans, as_of), context
+    return cached_rollup(region, regions, plans, as_of), context
 
 
 def _sort(request: HttpRequest, rollup: Rollup) -> tuple[str, bool]:

@@ -137,9 +137,10 @@ def test_a_region_without_lower_plans_says_so(client: Client, city_user: User) -
 
 
 # Queries of the page: session, user, the user's groups (navigation), the user's home region, the region tree
-# (scope), the region tree (chooser), the plans below, then assess_plans' four (indicators, observations,
-# assigned targets, manual verdicts). The Excel renders no navigation: no groups. Without as_of: + latest year.
-@pytest.mark.parametrize(("url", "expected"), [("/region/{}/?as_of=2022", 11), ("/region/{}/xlsx/?as_of=2022", 10)])
+# (scope), the region tree (chooser), the plans below, the data version (cache key), then assess_plans' four
+# (indicators, observations, assigned targets, manual verdicts). The Excel renders no navigation: no groups.
+# Without as_of: + latest year.
+@pytest.mark.parametrize(("url", "expected"), [("/region/{}/?as_of=2022", 12), ("/region/{}/xlsx/?as_of=2022", 11)])
 def test_query_count_is_the_same_at_2_and_at_50_counties(
     client: Client, city_user: User, url: str, expected: int
 ) -> None:
@@ -247,3 +248,37 @@ def test_export_appendix_takes_region_with_plan_and_refuses_an_ambiguous_plan(db
     out = StringIO()
     call_command("export_appendix", "--region", "测试102县", "--plan", "十四五", "-o", str(output), stdout=out)
     assert "测试102县十四五规划" in out.getvalue() and output.exists()
+
+
+def test_the_precomputed_rollup_is_reused_until_a_figure_is_approved_or_a_verdict_set(
+    client: Client, city_user: User
+) -> None:
+    from indicators import services
+    from tests.conftest import make_user
+
+    city = _city(2)
+    _login(client, city_user, city)
+    url = f"/region/{city.pk}/?as_of=2022&sort=0"
+
+    def forest_labels() -> tuple[list[str], int]:
+        with CaptureQueriesContext(connection) as context:
+            rows = client.get(url).context["rows"]
+        return [r.cells[0].label for r in rows], len(context.captured_queries)
+
+    labels, cold = forest_labels()
+    assert labels == ["低于预期", "达到预期"]
+    again, warm = forest_labels()
+    assert again == labels and warm == cold - 4  # assess_plans' four queries saved
+    lagging = Indicator.objects.get(plan__region__name="测试102县", name="森林覆盖率")
+    admin = make_user("cache_admin", "管理员", None)
+    figure = services.observation_record(
+        indicator=lagging, period=Period(2022), value=Decimal("34.5"), user=admin, reason="更正", submit=True
+    ).observation
+    assert forest_labels()[0] == ["低于预期", "达到预期"]  # awaiting review: the approved 30.5 still counts
+    services.observation_approve(observation=figure, user=admin)
+    assert forest_labels()[0] == ["达到预期", "达到预期"]
+    reviewer = make_user("cache_reviewer", "审核员", None)
+    services.manual_verdict_set(indicator=lagging, as_of=Period(2022), status="behind", reason="口径", user=reviewer)
+    assert forest_labels()[0] == ["低于预期", "达到预期"]
+    services.indicator_target_set(indicator=lagging, target_text="34", user=admin, reason="调整")
+    assert forest_labels()[0] == ["低于预期", "达到预期"]  # the manual verdict still stands
