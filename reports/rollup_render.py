@@ -11,35 +11,13 @@ from openpyxl.utils import get_column_letter
 
 from reports.figures import STATUS_COLOURS, _layout
 from reports.rollup import Column, Rollup, Row
+from reports.workbook import _STATUS_FILLS, set_text
 
 SHEET_MATRIX = "汇总"
 SHEET_UNMATCHED = "未匹配指标"
 FIXED_HEADERS = ("行政区划", "规划", "达到或超过预期占比（%）", "约束性指标低于预期（项）")
-# Light fills for the verdict colours (the text says the verdict too: never colour alone).
-FILLS = {
-    "exceeded": "DDE9F7",
-    "ahead": "DDE9F7",
-    "on_track": "E3F4E6",
-    "assigned_met": "E3F4E6",
-    "behind": "FBE4E2",
-    "assigned_missed": "FBE4E2",
-    "no_data": "ECEFF3",
-    "pending": "FFF3D6",
-    "stale": "ECE6F5",
-}
-
-
-def _text(value: str) -> str:
-    """Text that would start a formula is stored as text."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") and not _is_number(value) else value
-
-
-def _is_number(value: str) -> bool:
-    try:
-        float(value)
-    except ValueError:
-        return False
-    return True
+# The verdict fills of 附件1, plus the statuses only a roll-up shows (the text says the verdict too).
+FILLS = {**_STATUS_FILLS, "ahead": _STATUS_FILLS["exceeded"], "stale": "ECE6F5"}
 
 
 def indicator_chart(rollup: Rollup, column: Column, rows: Sequence[Row]) -> go.Figure:
@@ -74,19 +52,19 @@ def build_rollup_workbook(rollup: Rollup, rows: Sequence[Row]) -> Workbook:
     sheet.cell(1, 1, title).font = Font(bold=True, size=13)
     headers = [*FIXED_HEADERS, *(f"{c.title}{'［约束性］' if c.binding else ''}" for c in rollup.columns)]
     for n, text in enumerate(headers, start=1):
-        cell = sheet.cell(2, n, text)
+        cell = set_text(sheet.cell(2, n), text)
         cell.font = Font(bold=True)
         cell.alignment = Alignment(wrap_text=True, vertical="center")
     for r, row in enumerate(rows, start=3):
-        sheet.cell(r, 1, _text(row.region.name))
-        sheet.cell(r, 2, _text(row.plan.name))
+        set_text(sheet.cell(r, 1), row.region.name)
+        set_text(sheet.cell(r, 2), row.plan.name)
         sheet.cell(r, 3, float(row.share))
         sheet.cell(r, 4, row.binding_behind)
         for c, item in enumerate(row.cells, start=len(FIXED_HEADERS) + 1):
             if item is None:
                 sheet.cell(r, c, "—")
                 continue
-            target = sheet.cell(r, c, f"{item.value}（{item.label}）")
+            target = set_text(sheet.cell(r, c), f"{item.value}（{item.label}）")
             fill = FILLS.get(item.status)
             if fill:
                 target.fill = PatternFill("solid", fgColor=fill)
@@ -98,5 +76,5 @@ def build_rollup_workbook(rollup: Rollup, rows: Sequence[Row]) -> Workbook:
         other.cell(1, n, text).font = Font(bold=True)
     for r, unmatched in enumerate(rollup.unmatched, start=2):
         for n, text in enumerate((unmatched.region, unmatched.plan, unmatched.name, unmatched.unit), start=1):
-            other.cell(r, n, _text(text))
+            set_text(other.cell(r, n), text)
     return book
