@@ -94,6 +94,25 @@ class Selection:
         return urlencode(params)
 
 
+def common_ancestor(members: list[Region], regions: dict[int, Region]) -> Region | None:
+    """The lowest region above or at every member (None when they lie in different trees)."""
+
+    def path(region: Region) -> list[int]:
+        chain = [region.pk]
+        while region.parent_id is not None:
+            region = regions[region.parent_id]
+            chain.append(region.pk)
+        return chain[::-1]
+
+    paths = [path(m) for m in members]
+    shared = None
+    for level in zip(*paths, strict=False):
+        if len(set(level)) != 1:
+            break
+        shared = level[0]
+    return regions.get(shared) if shared is not None else None
+
+
 def default_as_of(plan: Plan) -> Period:
     """The latest period with approved data, or the first year of the plan when there is none."""
     return latest_period_with_data(plan) or Period(plan.base_year + 1)
@@ -135,6 +154,10 @@ def select(request: HttpRequest, *, fixed_plan: Plan | None = None) -> Selection
     if region is None and user is not None:
         home = home_region_id(user)
         region = regions.get(home) if home in in_scope else None  # a city without plans shows its chooser
+    if region is None and len(with_plans) > 1:
+        # No home region and plans in several regions (a province): land where they meet, not on the first
+        # county by name, and without scanning every plan's figures for a default.
+        region = common_ancestor([regions[pk] for pk in with_plans], regions)
     plans = tuple(p for p in all_plans if region is None or p.region_id == region.pk)
     if plan is None and region is not None and not plans:
         shown = [w.replace("{region}", str(region)) for w in warnings]

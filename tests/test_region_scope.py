@@ -120,3 +120,13 @@ def test_scope_is_a_region_subtree(counties: dict[str, SmallPlan], city_leader: 
     root = make_user("root", None, None, is_superuser=True)
     assert roles.scope_region_ids(root) is None
     assert set(roles.scoped(Plan.objects.all(), city_leader)) == {counties["卧龙区"].plan, counties["宛城区"].plan}
+
+
+def test_a_user_without_home_region_lands_where_the_plans_meet(
+    client: Client, counties: dict[str, SmallPlan], leader: User
+) -> None:
+    client.force_login(leader)
+    page = client.get("/")
+    selection = page.context["selection"]
+    assert selection.plan is None and selection.region.name == "河南省"  # 南阳市's and 信阳市's counties
+    assert "河南省尚无规划" in page.content.decode() and 'class="rollup-link"' in page.content.decode()
