@@ -183,6 +183,7 @@ def _appendix2_save(request: HttpRequest) -> HttpResponse:
     indicator = Indicator.objects.select_related("plan").filter(pk=_int(request.POST.get("indicator"))).first()
     if indicator is None or indicator.parent_id is not None:
         raise Http404("未找到该指标。")
+    check_region(request.user, indicator.plan.region_id)
     plan = indicator.plan
     back = reverse("reports:appendix2")
     try:

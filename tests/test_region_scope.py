@@ -130,3 +130,15 @@ def test_a_user_without_home_region_lands_where_the_plans_meet(
     selection = page.context["selection"]
     assert selection.plan is None and selection.region.name == "河南省"  # 南阳市's and 信阳市's counties
     assert "河南省尚无规划" in page.content.decode() and 'class="rollup-link"' in page.content.decode()
+
+
+def test_a_reviewer_cannot_write_a_reason_for_another_countys_indicator(
+    client: Client, counties: dict[str, SmallPlan], county2_reviewer: User
+) -> None:
+    from reports.models import ReasonNote
+
+    theirs = counties["卧龙区"].gdp
+    client.force_login(county2_reviewer)
+    response = client.post("/appendix/2/", {"indicator": theirs.pk, "as_of": "2022", "text": "原因"})
+    assert response.status_code == 404
+    assert not ReasonNote.objects.exists()
