@@ -93,6 +93,7 @@ def rollup_page(request: HttpRequest, pk: int) -> HttpResponse:
         if chosen is not None
         else "",
         periods=[Period(y) for y in range(rollup.cycle[0] + 1, rollup.cycle[1] + 1)],
+        as_code=rollup.as_of.code,  # thousands of cell links: a plain path, no reverse() per cell
     )
     return render(request, "reports/rollup.html", context)
 
