@@ -22,6 +22,9 @@ def test_city_user_sorts_the_rollup_and_opens_a_lagging_county(browser_page: Any
     page = browser_page
     login(page, live_server, "city_user")
     assert "测试市尚无规划" in page.inner_text("main")  # lands on the home region, which has no plan of its own
+    page.fill("input.region-filter", "103")  # the searchable chooser narrows to 测试103县
+    assert page.locator("#region-select").input_value() == str(Region.objects.get(name="测试103县").pk)
+    screenshot(page, "rollup_city_landing", full_page=False)
     with page.expect_navigation():
         page.click("a.rollup-link")
     assert "下级规划指标完成情况汇总" in page.inner_text("h1")
