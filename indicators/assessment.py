@@ -1,5 +1,7 @@
 """Thin Django wrappers around the pure evaluation rules: load a plan in a fixed number of queries, judge it.
 
+``assess_plans`` judges many plans (a region's roll-up) in the same four queries, whatever the number of plans.
+
 Queries of ``assess_plan`` (always five, whatever the number of indicators):
 1. the plan's indicators with category, parent, series (and its department) and linked indicator;
 2. their series' observations up to the as-of year (approved, or approved and submitted in preview);
@@ -16,7 +18,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import F, Max, Q
+from django.db.models import F, Max, Q, QuerySet
 
 from indicators import targets as tk
 from indicators.evaluation import (
@@ -176,30 +178,81 @@ def assess_indicator(indicator: Indicator, as_of: Period, *, include_pending: bo
     return next(r for r in results if r.indicator.pk == indicator.pk)
 
 
-def _assess(
-    plan: Plan, indicators: list[Indicator], as_of: Period, *, include_pending: bool
-) -> list[IndicatorAssessment]:
-    settings = plan_settings(plan)
-    ids = [i.pk for i in indicators]
-    # The figures belong to the series; each indicator reads its series' figures (two indicators may share one).
+def assess_plans(
+    plans: Sequence[Plan], as_of: Period, *, include_pending: bool = False
+) -> dict[int, list[IndicatorAssessment]]:
+    """Many plans at once (a region's roll-up), in four queries whatever the number of plans:
+    the indicators, their series' observations, the assigned targets and the manual verdicts. Each plan is
+    judged exactly as ``assess_plan`` judges it; the result maps plan id → assessments in print order."""
+    by_plan: dict[int, list[Indicator]] = {p.pk: [] for p in plans}
+    if not plans:
+        return {}
+    plan_ids = list(by_plan)
+    of_plans = Indicator.objects.filter(plan_id__in=plan_ids)
+    for indicator in of_plans.select_related("category", "parent", "series__department", "linked_indicator").order_by(
+        "plan_id", "category__order", "order", "pk"
+    ):
+        by_plan[indicator.plan_id].append(indicator)
+    observations = Observation.objects.filter(series_id__in=of_plans.values("series"), year__lte=as_of.year)
+    by_series = _counted_by_series(observations, as_of, include_pending=include_pending)
+    assigned: dict[int, list[AssignedTarget]] = defaultdict(list)
+    for target in AssignedTarget.objects.filter(indicator__plan_id__in=plan_ids):
+        assigned[target.indicator_id].append(target)
+    manual = {
+        m.indicator_id: m
+        for m in ManualVerdict.objects.filter(indicator__plan_id__in=plan_ids, year=as_of.year, part=as_of.part)
+    }
+    return {p.pk: _judge(p, by_plan[p.pk], as_of, by_series, assigned, manual) for p in plans}
+
+
+def _counted_by_series(
+    observations: QuerySet[Observation], as_of: Period, *, include_pending: bool
+) -> dict[int, list[Observation]]:
+    """The figures that count up to ``as_of``, per series, in period order."""
     by_series: dict[int, list[Observation]] = defaultdict(list)
-    series_ids = {i.series_id for i in indicators if i.series_id}
-    for obs in Observation.objects.filter(series_id__in=series_ids, year__lte=as_of.year).order_by("year", "part"):
+    for obs in observations.order_by("year", "part"):
         counted = counted_observation(obs, include_pending=include_pending)
         if counted is not None and obs.period <= as_of:
             by_series[obs.series_id].append(counted)
     for rows in by_series.values():
         rows.sort(key=lambda o: o.period.sort_key)
-    by_indicator: dict[int, list[Observation]] = defaultdict(list)
-    for indicator in indicators:
-        if indicator.series_id:  # a shared series may run past this plan's end (十五五's figures)
-            by_indicator[indicator.pk] = [o for o in by_series[indicator.series_id] if o.year <= plan.end_year]
+    return by_series
+
+
+def _assess(
+    plan: Plan, indicators: list[Indicator], as_of: Period, *, include_pending: bool
+) -> list[IndicatorAssessment]:
+    ids = [i.pk for i in indicators]
+    # The figures belong to the series; each indicator reads its series' figures (two indicators may share one).
+    series_ids = {i.series_id for i in indicators if i.series_id}
+    by_series = _counted_by_series(
+        Observation.objects.filter(series_id__in=series_ids, year__lte=as_of.year),
+        as_of,
+        include_pending=include_pending,
+    )
     assigned: dict[int, list[AssignedTarget]] = defaultdict(list)
     for target in AssignedTarget.objects.filter(indicator_id__in=ids):
         assigned[target.indicator_id].append(target)
     manual = {
         m.indicator_id: m for m in ManualVerdict.objects.filter(indicator_id__in=ids, year=as_of.year, part=as_of.part)
     }
+    return _judge(plan, indicators, as_of, by_series, assigned, manual)
+
+
+def _judge(
+    plan: Plan,
+    indicators: list[Indicator],
+    as_of: Period,
+    by_series: dict[int, list[Observation]],
+    assigned: dict[int, list[AssignedTarget]],
+    manual: dict[int, ManualVerdict],
+) -> list[IndicatorAssessment]:
+    """Judge one plan's indicators from figures, targets and manual verdicts already loaded (no queries)."""
+    settings = plan_settings(plan)
+    by_indicator: dict[int, list[Observation]] = defaultdict(list)
+    for indicator in indicators:
+        if indicator.series_id:  # a shared series may run past this plan's end (十五五's figures)
+            by_indicator[indicator.pk] = [o for o in by_series.get(indicator.series_id, ()) if o.year <= plan.end_year]
     known = {i.pk: i for i in indicators}
 
     growth = next((i for i in indicators if i.parent_id is None and tk.is_economic_growth(i.name, i.unit)), None)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
@@ -14,6 +15,22 @@ from indicators.periods import PERIOD_PARTS, Period
 from indicators.vocabulary import STATUS_CHOICES
 
 
+class RegionQuerySet(models.QuerySet["Region"]):
+    def subtree_ids(self, root_ids: Iterable[int]) -> set[int]:
+        """The ids of the given regions and all regions below them (one query, the tree is small)."""
+        children: dict[int | None, list[int]] = {}
+        for pk, parent_id in self.values_list("pk", "parent_id"):
+            children.setdefault(parent_id, []).append(pk)
+        found: set[int] = set()
+        todo = list(root_ids)
+        while todo:
+            pk = todo.pop()
+            if pk not in found:
+                found.add(pk)
+                todo.extend(children.get(pk, ()))
+        return found
+
+
 class Region(models.Model):
     name = models.CharField("名称", max_length=50)
     parent = models.ForeignKey(
@@ -24,6 +41,8 @@ class Region(models.Model):
         on_delete=models.PROTECT,
         related_name="children",
     )
+
+    objects = RegionQuerySet.as_manager()
 
     class Meta:
         verbose_name = "行政区划"
@@ -67,6 +86,16 @@ class StaffProfile(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="staff",
+    )
+    region = models.ForeignKey(
+        Region,
+        verbose_name="所辖行政区划",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="用户的本级行政区划（如市发改委为南阳市）：可查看、审核、管理该区划及其下级；留空则取所属单位的区划，"
+        "两者都空则不限。",
     )
 
     class Meta:

@@ -8,6 +8,10 @@ Every view asks this module, through the getters below, never the groups directl
 - reading (history pages, dashboards) is open to every logged-in user;
 - a clerk reaching for another department's indicator gets 404, as if it did not exist;
 - a user whose role does not allow the action (a leader writing, a clerk reviewing) gets 403.
+
+Every role acts inside the user's scope, a region subtree (issue 12): the region set on the user's StaffProfile,
+else their department's region, with every region below it; a user with neither (and a superuser) sees all.
+A county's staff see their county, the city DRC the city and its counties. Anything outside is 404.
 """
 
 from __future__ import annotations
@@ -20,7 +24,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from indicators.models import Indicator, Observation, Plan, Series, StaffProfile
+from indicators.models import Indicator, Observation, Plan, Region, Series, StaffProfile
 
 ROLE_CLERK = "录入员"
 ROLE_REVIEWER = "审核员"
@@ -32,6 +36,7 @@ FORBIDDEN_REVIEW = "只有审核员和管理员可以审核数据、作出人工
 FORBIDDEN_ADMIN = "只有管理员可以维护规划、指标、目标、期间锁定和导入数据。"
 NOT_FOUND_SCOPE = "未找到该指标，或它不属于您所在单位。"
 SELF_APPROVAL = "不能审核通过自己最后录入或修改的数值：请由另一位审核员或管理员审核。"
+NOT_FOUND_REGION = "未找到该内容，或它不属于您所辖的行政区划。"
 
 
 class Need(StrEnum):
@@ -82,6 +87,46 @@ def department_id(user: Any) -> int | None:
     return profile.department_id
 
 
+def home_region_id(user: Any) -> int | None:
+    """The root of the user's scope: the profile's region, else the department's region, else None (all).
+
+    One query, cached on the user with the scope."""
+    if not getattr(user, "is_authenticated", False) or user.is_superuser:
+        return None
+    if not hasattr(user, "_home_region_id"):
+        row = StaffProfile.objects.filter(user=user).values_list("region_id", "department__region_id").first()
+        user._home_region_id = (row[0] or row[1]) if row else None
+    home: int | None = user._home_region_id
+    return home
+
+
+def scope_region_ids(user: Any) -> frozenset[int] | None:
+    """The regions the user may see and act in (a subtree), or None for every region; cached on the user."""
+    if not hasattr(user, "_scope_region_ids"):
+        home = home_region_id(user)
+        user._scope_region_ids = None if home is None else frozenset(Region.objects.subtree_ids([home]))
+    scope: frozenset[int] | None = user._scope_region_ids
+    return scope
+
+
+def in_scope(user: Any, region_id: int | None) -> bool:
+    scope = scope_region_ids(user)
+    return scope is None or region_id in scope
+
+
+def scoped(queryset: QuerySet[Any], user: Any, region_field: str = "region") -> Any:
+    """Filter any queryset down to the user's scope by the given path to its region."""
+    scope = scope_region_ids(user)
+    if scope is None:
+        return queryset
+    return queryset.filter(**{f"{region_field}__in": scope})
+
+
+def check_region(user: Any, region_id: int | None) -> None:
+    if not in_scope(user, region_id):
+        raise Http404(NOT_FOUND_REGION)
+
+
 def may_enter_at_all(user: Any) -> bool:
     return is_admin(user) or (is_clerk(user) and department_id(user) is not None)
 
@@ -127,6 +172,7 @@ def require(user: Any, need: Need) -> None:
 def check_indicator(user: Any, target: Indicator | Series, need: Need) -> None:
     """403 when the role does not allow ``need``; 404 when a clerk reaches outside their department."""
     require(user, need)
+    check_region(user, target.region_id if isinstance(target, Series) else target.plan.region_id)
     if need is Need.ENTER and not may_enter(user, target):
         raise Http404(NOT_FOUND_SCOPE)
 
@@ -137,6 +183,7 @@ def get_plan_for_user(user: Any, pk: int, *, need: Need = Need.READ) -> Plan:
     except Plan.DoesNotExist:
         raise Http404("未找到该规划。") from None
     require(user, need)
+    check_region(user, plan.region_id)
     return plan
 
 

@@ -525,12 +525,15 @@ def review_list(request: HttpRequest) -> HttpResponse:
     # Reviewers and admins review; a leader may look at the queue but gets no buttons.
     if not (roles.is_reviewer(request.user) or roles.is_leader(request.user)):
         raise PermissionDenied(roles.FORBIDDEN_REVIEW)
-    plans = list(Plan.objects.select_related("region"))
+    plans = list(roles.scoped(Plan.objects.select_related("region"), request.user))
     wanted = request.GET.get("plan")
     plan = next((p for p in plans if str(p.pk) == wanted), None) if wanted else None
     if wanted and plan is None:
         raise Http404("未找到该规划。")
     rows, returned = build_review(plan)
+    # Only the figures of the reviewer's own regions (issue 12); the rest are not theirs to see.
+    rows = [r for r in rows if roles.in_scope(request.user, r.observation.series.region_id)]
+    returned = [o for o in returned if roles.in_scope(request.user, o.series.region_id)]
     return render(
         request,
         "indicators/review_list.html",
@@ -780,7 +783,7 @@ def indicator_target(request: HttpRequest, pk: int) -> HttpResponse:
 
 def plan_list(request: HttpRequest) -> HttpResponse:
     roles.require(request.user, Need.ADMIN)
-    plans = Plan.objects.select_related("region")
+    plans = roles.scoped(Plan.objects.select_related("region"), request.user)
     return render(request, "indicators/plan_list.html", {"plans": plans})
 
 

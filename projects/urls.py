@@ -1,6 +1,6 @@
 from django.urls import path
 
-from projects import views
+from projects import regional_views, views
 
 app_name = "projects"
 
@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.project_list, name="list"),
     path("export.xlsx", views.project_export, name="export"),
     path("dashboard/", views.dashboard, name="dashboard"),
+    path("region/<int:pk>/", regional_views.regional_dashboard, name="regional"),
     path("review/", views.review_list, name="review"),
     path("review/<str:kind>/<int:pk>/submit/", views.figure_submit, name="figure_submit"),
     path("review/<str:kind>/<int:pk>/approve/", views.figure_approve, name="figure_approve"),

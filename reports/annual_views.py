@@ -9,6 +9,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from indicators.models import Plan
+from indicators.roles import in_scope, scoped
 from reports.annual import build_annual, build_annual_workbook
 from reports.selection import Selection, select
 
@@ -16,16 +17,16 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 NO_ANNUAL_PLAN = "尚未建立年度计划（基期与目标年相差一年的规划，如“2025年国民经济和社会发展计划”）。"
 
 
-def _annual_plan(pk: int) -> Plan:
+def _annual_plan(request: HttpRequest, pk: int) -> Plan:
     plan = Plan.objects.select_related("region").filter(pk=pk).first()
-    if plan is None or not plan.is_annual:
+    if plan is None or not plan.is_annual or not in_scope(request.user, plan.region_id):
         raise Http404("未找到该年度计划。")
     return plan
 
 
 def annual_latest(request: HttpRequest) -> HttpResponse:
     """The latest annual plan's page (the navigation link)."""
-    latest = next((p for p in Plan.objects.order_by("-end_year", "pk") if p.is_annual), None)
+    latest = next((p for p in scoped(Plan.objects.order_by("-end_year", "pk"), request.user) if p.is_annual), None)
     if latest is None:
         return render(request, "reports/annual.html", {"empty": NO_ANNUAL_PLAN})
     return redirect("reports:annual", pk=latest.pk)
@@ -37,7 +38,7 @@ def _select(request: HttpRequest, plan: Plan) -> Selection:
 
 
 def annual(request: HttpRequest, pk: int) -> HttpResponse:
-    plan = _annual_plan(pk)
+    plan = _annual_plan(request, pk)
     selection = _select(request, plan)
     assert selection.as_of is not None
     report = build_annual(plan, selection.as_of)
@@ -49,7 +50,7 @@ def annual(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def annual_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
-    plan = _annual_plan(pk)
+    plan = _annual_plan(request, pk)
     selection = _select(request, plan)
     assert selection.as_of is not None
     report = build_annual(plan, selection.as_of)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reports import annual_views, views
+from reports import annual_views, rollup_views, views
 
 app_name = "reports"
 
@@ -13,6 +13,8 @@ urlpatterns = [
     path("report/docx/", views.report_docx, name="report_docx"),
     path("indicator/<int:pk>/", views.indicator, name="indicator"),
     path("context/", views.context, name="context"),
+    path("region/<int:pk>/", rollup_views.rollup_page, name="rollup"),
+    path("region/<int:pk>/xlsx/", rollup_views.rollup_xlsx, name="rollup_xlsx"),
     path("annual/", annual_views.annual_latest, name="annual_latest"),
     path("annual/<int:pk>/", annual_views.annual, name="annual"),
     path("annual/<int:pk>/xlsx/", annual_views.annual_xlsx, name="annual_xlsx"),

@@ -16,7 +16,7 @@ from django.urls import reverse
 from indicators.assessment import STATUS_GROUP, assess_indicator, plan_settings, target_of
 from indicators.models import Indicator, ManualVerdict
 from indicators.periods import Period, PeriodError
-from indicators.roles import is_reviewer
+from indicators.roles import check_region, is_reviewer
 from indicators.vocabulary import Status
 from reports import figures
 from reports.appendix import BEHIND_STATUSES, Report, alternatives_of, build_report, make_appendix, progress_of
@@ -31,6 +31,7 @@ from reports.workbook import build_appendix_workbook
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 NO_PLAN = "尚未建立规划。请运行 python manage.py seed_demo 载入演示数据。"
+NO_PLAN_HERE = "所选行政区划尚无规划。"
 REASON_SAVED = "已保存“{name}”的主要原因。"
 REASON_NOT_BEHIND = "该指标在此评估期不属于低于预期的指标，不能填写主要原因。"
 
@@ -40,6 +41,8 @@ GROUP_OF = STATUS_GROUP  # the report's way of counting, defined once in the eng
 
 
 def _page(request: HttpRequest, template: str, selection: Selection, **context: Any) -> HttpResponse:
+    if selection.region is not None and context.get("empty") == NO_PLAN:
+        context["empty"] = NO_PLAN_HERE  # the region has none; its lower regions may (the warning says so)
     context.update(selection=selection, nav_query=selection.query)
     return render(request, template, context)
 
@@ -192,6 +195,7 @@ def _appendix2_save(request: HttpRequest) -> HttpResponse:
     indicator = Indicator.objects.select_related("plan").filter(pk=_int(request.POST.get("indicator"))).first()
     if indicator is None or indicator.parent_id is not None:
         raise Http404("未找到该指标。")
+    check_region(request.user, indicator.plan.region_id)
     plan = indicator.plan
     back = reverse("reports:appendix2")
     try:
@@ -225,6 +229,7 @@ def _int(raw: str | None) -> int:
 
 def indicator(request: HttpRequest, pk: int) -> HttpResponse:
     item = get_object_or_404(Indicator.objects.select_related("plan", "plan__region", "category", "parent"), pk=pk)
+    check_region(request.user, item.plan.region_id)
     if item.parent_id:
         # A sub-indicator is shown on its parent's page, beside its sibling, as in 附件1.
         query = f"?{request.GET.urlencode()}" if request.GET else ""

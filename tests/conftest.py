@@ -8,7 +8,7 @@ from django.contrib.auth.models import Group, User
 from django.db import connection
 
 from indicators.models import Department, Plan, Region, StaffProfile
-from indicators.seed import load_plan_fixture
+from indicators.seed import load_plan_fixture, region_path
 
 SEEDS = Path(settings.BASE_DIR).parent / "shared" / "seeds"
 PLAN_FIXTURE = Path(settings.BASE_DIR) / "fixtures" / "wolong_14th_plan.json"
@@ -61,8 +61,8 @@ def make_user(username: str, role: str | None, department: Department | None = N
 
 @pytest.fixture
 def region(db: None) -> Region:
-    city = Region.objects.create(name="南阳市")
-    return Region.objects.create(name="卧龙区", parent=city)
+    # The same tree as the fixtures' plans (河南省 → 南阳市 → 卧龙区), so region scopes meet (issue 12).
+    return region_path(["河南省", "南阳市", "卧龙区"])
 
 
 # --- personas (issue 5): the fixed cast of the permission matrix ------------------------------------
@@ -109,3 +109,40 @@ def leader(db: None) -> User:
 @pytest.fixture
 def admin(db: None) -> User:
     return make_user("plan_admin", "管理员", None, first_name="系统管理员", is_staff=True)
+
+
+# --- region scopes (issue 12): a second county of the same city, the city itself, another city ------------
+
+
+@pytest.fixture
+def county2(region: Region) -> Region:
+    return Region.objects.get_or_create(name="宛城区", parent=region.parent)[0]
+
+
+@pytest.fixture
+def county2_reviewer(county2: Region) -> User:
+    drc = Department.objects.get_or_create(region=county2, name="区发改委")[0]
+    return make_user("county2_reviewer", "审核员", drc, first_name="宛城区审核员")
+
+
+@pytest.fixture
+def city_leader(region: Region) -> User:
+    user = make_user("city_leader", "领导", None, first_name="市领导")
+    StaffProfile.objects.filter(user=user).update(region=region.parent)
+    return user
+
+
+@pytest.fixture
+def other_city_leader(region: Region) -> User:
+    other_city = Region.objects.get_or_create(name="信阳市", parent=region.parent.parent if region.parent else None)[0]
+    user = make_user("other_city_leader", "领导", None, first_name="信阳市领导")
+    StaffProfile.objects.filter(user=user).update(region=other_city)
+    return user
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rollup_cache() -> None:
+    """Each test starts without precomputed roll-ups: rolled-back ids may be reused by the next test."""
+    from reports.rollup import _CACHE
+
+    _CACHE.clear()

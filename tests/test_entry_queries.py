@@ -36,33 +36,33 @@ def _grow(small: SmallPlan, admin: User, reviewer: User, rows: int) -> None:
         Plan.objects.create(name=f"{small.plan.name}-{number}", region=small.plan.region, base_year=2020, end_year=2025)
 
 
-# url builder, expected queries, what they are
+# url builder, expected queries, what they are (each page also reads the user's home region: their scope, issue 12)
 PAGES: list[tuple[str, Callable[[SmallPlan], str], int, str]] = [
     (
         "entry_edit",
         lambda s: f"/indicators/entry/{s.gdp.series_id}/2022/",
         # 10 (was 8 when figures belonged to one plan's indicator): the page now also reads the plans whose
         # periods the series may take and the indicators of every plan reading the series (shown on the page).
-        10,
+        11,
         "session, user, series (+region, department), groups, plans reading the series, observation, "
         "their indicators (+plan, category), lock, history (+users), alternative readings",
     ),
     (
         "verdict",
         lambda s: f"/indicators/indicator/{s.gdp.pk}/verdict/?as_of=2023",
-        11,
+        13,  # the reviewer's home region and the region tree (scope)
         "session, user, indicator, groups, manual verdict of the as-of, assess_indicator (indicators, "
         "observations, assigned targets, manual verdicts), manual verdict history (+users), lock",
     ),
     (
         "target",
         lambda s: f"/indicators/indicator/{s.gdp.pk}/target/",
-        6,
+        7,
         "session, user, indicator, groups, indicator history (+users), assigned targets",
     ),
-    ("locks", lambda s: f"/indicators/plan/{s.plan.pk}/locks/", 5, "session, user, plan, groups, locks (+users)"),
-    ("plans", lambda s: "/indicators/plans/", 4, "session, user, groups, plans (+region)"),
-    ("import", lambda s: f"/indicators/plan/{s.plan.pk}/import/", 5, "session, user, plan, groups, any indicator?"),
+    ("locks", lambda s: f"/indicators/plan/{s.plan.pk}/locks/", 6, "session, user, plan, groups, locks (+users)"),
+    ("plans", lambda s: "/indicators/plans/", 5, "session, user, groups, plans (+region)"),
+    ("import", lambda s: f"/indicators/plan/{s.plan.pk}/import/", 6, "session, user, plan, groups, any indicator?"),
 ]
 
 
@@ -104,5 +104,5 @@ def test_template_export_query_count(
         client = Client()
         client.force_login(admin)
         counts.append(_count(client, f"/indicators/plan/{small.plan.pk}/import/template.xlsx"))
-    # session, user, plan, groups, then reports.appendix.build_report's six
-    assert counts == [10, 10]
+    # session, user, plan, groups, the user's home region (scope), then reports.appendix.build_report's six
+    assert counts == [11, 11]

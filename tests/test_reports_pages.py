@@ -339,20 +339,21 @@ def _big_plan(indicators: int) -> tuple[Plan, Indicator]:
 
 # Queries per page (a missing ?plan adds one: the default plan; a missing as_of adds one: the latest period):
 #   every page: session, user, the user's groups (navigation; 附件2 needs them anyway: may edit?);
-#   report pages: the plan list, the default plan;  the Excel download renders no page: no groups;
+#   report pages: the user's home region, the region tree, the plan list, the default plan (issue 12: the
+#   region chooser and the user's scope);  the Excel download renders no page: no groups;
 #   build_report: indicators, observations, assigned targets, manual verdicts, alternative readings,
 #   reason notes;  dashboard: + 2 project-summary aggregates;
 #   indicator page (its own plan, no default needed): the indicator, the plan list, its indicators,
 #   observations, assigned targets, manual verdicts, alternative readings, manual-verdict history, and the
 #   other plans' indicators reading the same series (one more since figures belong to series).
 EXPECTED_QUERIES = {
-    "/?as_of=2023H1": 13,
-    "/appendix/1/?as_of=2023H1": 11,
-    "/appendix/1/xlsx/?as_of=2023H1": 10,
-    "/appendix/2/?as_of=2023H1": 11,
-    "/narrative/?as_of=2023H1": 11,
-    "/appendix/1/": 12,  # + latest period with data
-    "indicator": 12,
+    "/?as_of=2023H1": 15,
+    "/appendix/1/?as_of=2023H1": 13,
+    "/appendix/1/xlsx/?as_of=2023H1": 12,
+    "/appendix/2/?as_of=2023H1": 13,
+    "/narrative/?as_of=2023H1": 13,
+    "/appendix/1/": 14,  # + latest period with data
+    "indicator": 14,  # + the home region, + the other plans reading the same series
 }
 
 
@@ -372,12 +373,12 @@ def test_query_count_does_not_grow_with_indicators(
 
 
 def test_selection_queries(rf: Any, plan_14th: Plan, django_assert_num_queries: Any) -> None:
-    with django_assert_num_queries(2):  # the plan list, the default plan
+    with django_assert_num_queries(3):  # the region tree, the plan list, the default plan
         chosen = selection.select(rf.get("/", {"as_of": "2023H1"}))
     assert chosen.as_of == Period(2023, "H1") and chosen.query == "as_of=2023H1"
-    with django_assert_num_queries(1):  # a plan asked for by id: only the plan list
+    with django_assert_num_queries(2):  # a plan asked for by id: the region tree and the plan list
         selection.select(rf.get("/", {"as_of": "2023H1", "plan": str(plan_14th.pk)}))
-    with django_assert_num_queries(3):  # the plan list, the default plan, the latest period with data
+    with django_assert_num_queries(4):  # the region tree, the plan list, the default plan, the latest period
         chosen = selection.select(rf.get("/"))
     assert chosen.as_of == latest_period_with_data(plan_14th)
 

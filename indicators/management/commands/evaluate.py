@@ -1,4 +1,9 @@
-"""Judge every indicator of a plan as of a period: ``manage.py evaluate --as-of 2023H1 [--plan …] [--json]``."""
+"""Judge every indicator of a plan as of a period: ``manage.py evaluate --as-of 2023H1 [--plan …] [--json]``.
+
+With ``--region`` (issue 12): ``--plan`` is looked for in that region only; without ``--plan`` every plan under the
+region (its subtree) is judged, in a fixed number of queries (``assess_plans``), and each JSON row names its
+region and plan. An ambiguous region or plan name is refused with the candidates listed.
+"""
 
 from __future__ import annotations
 
@@ -15,6 +20,7 @@ from indicators.annual_assessment import annual_result
 from indicators.assessment import (
     IndicatorAssessment,
     assess_plan,
+    assess_plans,
     default_plan,
     latest_period_with_data,
     summarize,
@@ -22,6 +28,8 @@ from indicators.assessment import (
 from indicators.evaluation import is_final, pct, rnd, time_progress
 from indicators.models import Plan, TargetKind
 from indicators.periods import Period, PeriodError
+from indicators.regions import LookupFailed, find_region, regions_by_pk, subtree
+from indicators.regions import find_plan as find_named_plan
 
 KIND_LABELS = dict(TargetKind.choices)
 
@@ -34,11 +42,15 @@ def find_plan(ref: str | None) -> Plan:
         if chosen is None:
             raise CommandError("尚未建立规划。请运行 python manage.py seed_demo 载入演示数据。")
         return chosen
-    match = plans.filter(pk=int(ref)) if ref.isdigit() else plans.filter(Q(name=ref) | Q(short_name=ref))
-    plan = match.first()
-    if plan is None:
+    match = list(plans.filter(pk=int(ref)) if ref.isdigit() else plans.filter(Q(name=ref) | Q(short_name=ref)))
+    if len(match) > 1:  # never silently the first: the same short name (十四五) in several regions
+        try:
+            return find_named_plan(ref, match, regions_by_pk())
+        except LookupFailed as exc:
+            raise CommandError(str(exc)) from exc
+    if not match:
         raise CommandError(f"找不到规划“{ref}”。")
-    return plan
+    return match[0]
 
 
 def _width(text: str) -> int:
@@ -84,8 +96,14 @@ class Command(BaseCommand):
         parser.add_argument("--plan", help="规划编号或名称；只有一个规划时可省略")
         parser.add_argument("--as-of", dest="as_of", help="评估时点，如 2022、2023H1、2023Q3；默认最近有数据的期间")
         parser.add_argument("--json", action="store_true", help="输出 JSON")
+        parser.add_argument(
+            "--region", help="行政区划名称（可写全称，如 河南省南阳市卧龙区）或编号；不写 --plan 时评估其下所有规划"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["region"]:
+            self._region(options)
+            return
         plan = find_plan(options["plan"])
         if options["as_of"]:
             try:
@@ -107,6 +125,45 @@ class Command(BaseCommand):
             self.stdout.write(json.dumps(data, ensure_ascii=False, indent=2))
             return
         self._table(plan, as_of, rows)
+
+    def _region(self, options: dict[str, Any]) -> None:
+        """Queries: the regions, the plans, then one plan's five or ``assess_plans``' four."""
+        regions = regions_by_pk()
+        try:
+            region = find_region(options["region"], regions)
+            plans = list(Plan.objects.filter(region_id__in=subtree(region, regions)).order_by("region_id", "pk"))
+            if options["plan"]:
+                plans = [find_named_plan(options["plan"], plans, regions, region)]
+        except LookupFailed as exc:
+            raise CommandError(str(exc)) from exc
+        if not plans:
+            raise CommandError(f"{region}及其下级尚无规划。")
+        if not options["as_of"]:
+            if len(plans) > 1:
+                raise CommandError("评估多个规划时请用 --as-of 指定评估时点，如 --as-of 2023H1。")
+            options["as_of"] = (latest_period_with_data(plans[0]) or Period(plans[0].base_year + 1)).code
+        try:
+            as_of = Period.parse(options["as_of"])
+        except PeriodError as exc:
+            raise CommandError(str(exc)) from exc
+        results = assess_plans(plans, as_of)
+        if options["json"]:
+            data = []
+            for plan in plans:
+                for row in results[plan.pk]:
+                    item = as_json(row)
+                    item.update(region=str(regions[plan.region_id]), plan=plan.name, plan_id=plan.pk)
+                    if plan.is_annual:
+                        result = annual_result(plan, row)
+                        item.update(annual_status=result.label, annual_status_code=result.completion.value)
+                    data.append(item)
+            self.stdout.write(json.dumps(data, ensure_ascii=False, indent=2))
+            return
+        for n, plan in enumerate(plans):
+            if n:
+                self.stdout.write("")
+            self.stdout.write(f"【{regions[plan.region_id]}】")
+            self._table(plan, as_of, results[plan.pk])
 
     def _table(self, plan: Plan, as_of: Period, rows: list[IndicatorAssessment]) -> None:
         stage = "总结评估" if is_final(plan.base_year, plan.end_year, as_of) else "中期评估"

@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from indicators.models import Plan
 from indicators.periods import Period, PeriodError
+from indicators.regions import LookupFailed, find_plan, find_region, regions_by_pk
 from reports.appendix import build_report
 from reports.selection import default_as_of, in_plan
 from reports.workbook import build_appendix_workbook
@@ -25,11 +26,12 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--plan", help="规划编号或名称（只有一个规划时可省略）")
+        parser.add_argument("--region", help="行政区划名称或编号：在该区划的规划中找 --plan（同名规划须指明区划）")
         parser.add_argument("--as-of", dest="as_of", help="评估期，如 2023、2023H1；默认为有数据的最近期间")
         parser.add_argument("-o", "--output", required=True, help=self.output_help)
 
     def handle(self, *args: Any, **options: Any) -> None:
-        plan = self._plan(options.get("plan"))
+        plan = self._plan(options.get("plan"), options.get("region"))
         if options.get("as_of"):
             try:
                 as_of = Period.parse(options["as_of"])
@@ -49,11 +51,23 @@ class Command(BaseCommand):
         build_appendix_workbook(report.appendix).save(output)
         self.stdout.write(f"已导出 {plan.name} 截至{as_of.label}的附件1（{len(report.appendix.rows)} 行）到 {output}")
 
-    def _plan(self, wanted: str | None) -> Plan:
+    def _plan(self, wanted: str | None, region_ref: str | None = None) -> Plan:
         plans = list(Plan.objects.all())
         names = "、".join(f"{p.pk}={p.name}" for p in plans)
         if not plans:
             raise CommandError(NO_PLAN)
+        if region_ref or (wanted and sum(wanted.strip() in (p.name, p.short_name) for p in plans) > 1):
+            regions = regions_by_pk()  # a region named, or a name several regions use: refuse to guess
+            try:
+                region = find_region(region_ref, regions) if region_ref else None
+                own = [p for p in plans if region is not None and p.region_id == region.pk]
+                if region is not None and not wanted:
+                    if len(own) != 1:
+                        raise CommandError(PLAN_AMBIGUOUS.format(names="、".join(f"{p.pk}={p.name}" for p in own)))
+                    wanted = str(own[0].pk)
+                return find_plan(wanted or "", plans, regions, region)
+            except LookupFailed as exc:
+                raise CommandError(str(exc)) from exc
         if not wanted:
             if len(plans) > 1:
                 raise CommandError(PLAN_AMBIGUOUS.format(names=names))

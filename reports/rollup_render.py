@@ -1,0 +1,80 @@
+"""Renderers of the roll-up (pure, no queries): the chart of one indicator across regions and the Excel matrix."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import plotly.graph_objects as go
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+from reports.figures import STATUS_COLOURS, _layout
+from reports.rollup import Column, Rollup, Row
+from reports.workbook import _STATUS_FILLS, set_text
+
+SHEET_MATRIX = "汇总"
+SHEET_UNMATCHED = "未匹配指标"
+FIXED_HEADERS = ("行政区划", "规划", "达到或超过预期占比（%）", "约束性指标低于预期（项）")
+# The verdict fills of 附件1, plus the statuses only a roll-up shows (the text says the verdict too).
+FILLS = {**_STATUS_FILLS, "ahead": _STATUS_FILLS["exceeded"], "stale": "ECE6F5"}
+
+
+def indicator_chart(rollup: Rollup, column: Column, rows: Sequence[Row]) -> go.Figure:
+    """One indicator across the regions: the latest figure of each, coloured by its verdict."""
+    names, values, colours, texts = [], [], [], []
+    for row in rows:
+        cell = row.cells[column.index]
+        if cell is None or cell.number is None:
+            continue
+        names.append(row.region.name)
+        values.append(float(cell.number))
+        colours.append(STATUS_COLOURS.get(cell.status, "#9aa3ae"))
+        texts.append(f"{cell.label}（{cell.period}）")
+    fig = go.Figure(
+        go.Bar(
+            x=names,
+            y=values,
+            marker_color=colours,
+            customdata=texts,
+            hovertemplate="%{x}：%{y}" + column.unit + "<br>%{customdata}<extra></extra>",
+        )
+    )
+    return _layout(fig, title=f"{column.title}：各地最新数值", height=360, unit=column.unit)
+
+
+def build_rollup_workbook(rollup: Rollup, rows: Sequence[Row]) -> Workbook:
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = SHEET_MATRIX
+    title = f"{rollup.region}下级规划主要指标完成情况汇总（截至{rollup.as_of.label}）"
+    sheet.cell(1, 1, title).font = Font(bold=True, size=13)
+    headers = [*FIXED_HEADERS, *(f"{c.title}{'［约束性］' if c.binding else ''}" for c in rollup.columns)]
+    for n, text in enumerate(headers, start=1):
+        cell = set_text(sheet.cell(2, n), text)
+        cell.font = Font(bold=True)
+        cell.alignment = Alignment(wrap_text=True, vertical="center")
+    for r, row in enumerate(rows, start=3):
+        set_text(sheet.cell(r, 1), row.region.name)
+        set_text(sheet.cell(r, 2), row.plan.name)
+        sheet.cell(r, 3, float(row.share))
+        sheet.cell(r, 4, row.binding_behind)
+        for c, item in enumerate(row.cells, start=len(FIXED_HEADERS) + 1):
+            if item is None:
+                sheet.cell(r, c, "—")
+                continue
+            target = set_text(sheet.cell(r, c), f"{item.value}（{item.label}）")
+            fill = FILLS.get(item.status)
+            if fill:
+                target.fill = PatternFill("solid", fgColor=fill)
+    sheet.freeze_panes = "C3"
+    for n in range(1, len(headers) + 1):
+        sheet.column_dimensions[get_column_letter(n)].width = 14 if n > 2 else 22
+    other = book.create_sheet(SHEET_UNMATCHED)
+    for n, text in enumerate(("行政区划", "规划", "指标", "单位"), start=1):
+        other.cell(1, n, text).font = Font(bold=True)
+    for r, unmatched in enumerate(rollup.unmatched, start=2):
+        for n, text in enumerate((unmatched.region, unmatched.plan, unmatched.name, unmatched.unit), start=1):
+            set_text(other.cell(r, n), text)
+    return book

@@ -1,0 +1,284 @@
+"""The roll-up of a region's lower regions (issue 12): matrix, sorting, ranking, Excel, fixed queries."""
+
+from __future__ import annotations
+
+import io
+from decimal import Decimal
+
+import pytest
+from django.contrib.auth.models import User
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from openpyxl import load_workbook
+
+from indicators.assessment import assess_plan, assess_plans
+from indicators.models import Attribute, Category, Department, Indicator, Observation, Plan, Region, Series
+from indicators.periods import Period
+from reports.rollup_render import SHEET_MATRIX, SHEET_UNMATCHED
+from tests.entry_support import approved
+
+
+def _county(city: Region, number: int, *, lagging: bool, extra: bool = False) -> Plan:
+    """A county plan: forest cover (binding, a level target of 35) and GDP growth (expected, 7 a year)."""
+    county = Region.objects.create(name=f"测试{number:02d}县", parent=city)
+    stats = Department.objects.create(region=county, name="统计局")
+    plan = Plan.objects.create(name=f"测试{number:02d}县十四五规划", region=county, base_year=2020, end_year=2025)
+    economy = Category.objects.create(plan=plan, name="经济发展", order=1)
+    green = Category.objects.create(plan=plan, name="绿色生态", order=2)
+
+    def indicator(category: Category, name: str, unit: str, target: str, kind: str, attribute: str) -> Indicator:
+        series = Series.objects.create(region=county, name=name, unit=unit, department=stats)
+        return Indicator.objects.create(
+            plan=plan,
+            category=category,
+            name=name,
+            unit=unit,
+            attribute=attribute,
+            target_text=target,
+            target_kind=kind,
+            target_value=Decimal(target),
+            order=Indicator.objects.filter(plan=plan).count() + 1,
+            series=series,
+        )
+
+    gdp = indicator(economy, "地区生产总值增长", "%", "7", "annual_growth", Attribute.EXPECTED)
+    forest = indicator(green, "森林覆盖率", "%", "35", "level", Attribute.BINDING)
+    for year, value in ((2021, "7.5"), (2022, "7.2")):
+        approved(gdp, year, value)
+    approved(forest, 2020, "30.0")
+    approved(forest, 2022, "30.5" if lagging else "34.0")
+    if extra:
+        own = indicator(economy, "本县特色指标", "个", "10", "level", Attribute.EXPECTED)
+        approved(own, 2022, "3")
+    return plan
+
+
+def _city(counties: int, name: str = "测试市") -> Region:
+    province = Region.objects.get_or_create(name="测试省")[0]
+    city = Region.objects.create(name=name, parent=province)
+    for n in range(counties):
+        _county(city, n + 1 + 100 * Region.objects.filter(parent=province).count(), lagging=n % 2 == 1, extra=n == 0)
+    return city
+
+
+@pytest.fixture
+def city_user(db: None) -> User:
+    from tests.conftest import make_user
+
+    return make_user("city", "领导", None)
+
+
+def _login(client: Client, user: User, region: Region) -> None:
+    from indicators.models import StaffProfile
+
+    StaffProfile.objects.filter(user=user).update(region=region)
+    client.force_login(user)
+
+
+def test_the_matrix_puts_binding_first_sorts_lagging_first_and_lists_unmatched(client: Client, city_user: User) -> None:
+    city = _city(4)
+    _login(client, city_user, city)
+    page = client.get(f"/region/{city.pk}/?as_of=2022")
+    assert page.status_code == 200
+    rollup = page.context["rollup"]
+    assert [c.name for c in rollup.columns] == ["森林覆盖率", "地区生产总值增长"]  # 约束性 first
+    assert [(u.name, u.region) for u in rollup.unmatched] == [("本县特色指标", "测试101县")]
+    body = page.content.decode()
+    assert "未能匹配的指标" in body and "本县特色指标" in body
+    sorted_page = client.get(f"/region/{city.pk}/?as_of=2022&sort=0")
+    rows = sorted_page.context["rows"]
+    assert [r.cells[0].label for r in rows] == ["低于预期", "低于预期", "达到预期", "达到预期"]
+    assert {r.region.name for r in rows[:2]} == {"测试102县", "测试104县"}
+    desc = client.get(f"/region/{city.pk}/?as_of=2022&sort=0&dir=desc").context["rows"]
+    assert desc[0].cells[0].label == "达到预期"
+    lagging = dict((c.name, [r.region.name for r in behind]) for c, behind in sorted_page.context["lagging"])
+    assert lagging == {"森林覆盖率": ["测试102县", "测试104县"]}
+    share = {r.region.name: (r.good, r.total) for r in rows}
+    assert share["测试101县"] == (2, 3) and share["测试102县"] == (1, 2)
+    ranking = sorted_page.context["ranking"]
+    assert [n for n, _, _ in ranking] == [1, 2, 3, 4] and ranking[-1][2].label == "低于预期"
+    assert 'id="chart-rollup"' in body
+
+
+def test_the_excel_holds_the_matrix_and_the_unmatched(client: Client, city_user: User) -> None:
+    city = _city(3)
+    _login(client, city_user, city)
+    response = client.get(f"/region/{city.pk}/xlsx/?as_of=2022&sort=0")
+    assert response.status_code == 200
+    book = load_workbook(io.BytesIO(response.content))
+    sheet = book[SHEET_MATRIX]
+    assert sheet.cell(2, 5).value == "森林覆盖率（%）［约束性］"
+    assert sheet.cell(3, 1).value == "测试102县" and sheet.cell(3, 5).value == "30.5（低于预期）"
+    assert book[SHEET_UNMATCHED].cell(2, 3).value == "本县特色指标"
+
+
+def test_a_city_leader_cannot_open_another_citys_rollup(client: Client, city_user: User) -> None:
+    ours, theirs = _city(2, "本市"), _city(2, "他市")
+    _login(client, city_user, ours)
+    assert client.get(f"/region/{ours.pk}/").status_code == 200
+    assert client.get(f"/region/{theirs.pk}/").status_code == 404
+    assert client.get(f"/region/{theirs.pk}/xlsx/").status_code == 404
+    county = Region.objects.filter(parent=theirs).first()
+    assert county is not None
+    plan = Plan.objects.get(region=county)
+    indicator = Indicator.objects.filter(plan=plan).first()
+    assert indicator is not None
+    assert client.get(f"/indicator/{indicator.pk}/").status_code == 404
+
+
+def test_a_region_without_lower_plans_says_so(client: Client, city_user: User) -> None:
+    city = Region.objects.create(name="空市")
+    _login(client, city_user, city)
+    page = client.get(f"/region/{city.pk}/")
+    assert page.status_code == 200 and "空市的下级行政区划尚无规划，无法汇总。" in page.content.decode()
+    assert client.get(f"/region/{city.pk}/xlsx/").status_code == 404
+    assert client.get("/region/999999/").status_code == 404
+
+
+# Queries of the page: session, user, the user's groups (navigation), the user's home region, the region tree
+# (scope), the region tree (chooser), the plans below, the data version (cache key), then assess_plans' four
+# (indicators, observations, assigned targets, manual verdicts). The Excel renders no navigation: no groups.
+# Without as_of: + latest year.
+@pytest.mark.parametrize(("url", "expected"), [("/region/{}/?as_of=2022", 12), ("/region/{}/xlsx/?as_of=2022", 11)])
+def test_query_count_is_the_same_at_2_and_at_50_counties(
+    client: Client, city_user: User, url: str, expected: int
+) -> None:
+    counts = []
+    for n, size in enumerate((2, 50)):
+        city = _city(size, f"规模{n}市")
+        _login(client, city_user, city)
+        with CaptureQueriesContext(connection) as context:
+            response = client.get(url.format(city.pk))
+        assert response.status_code == 200
+        counts.append(len(context.captured_queries))
+        if "xlsx" not in url:
+            assert len(response.context["rows"]) == size
+    assert counts == [expected, expected]
+
+
+def test_assess_plans_judges_each_plan_as_assess_plan_does_in_four_queries(
+    db: None, django_assert_num_queries: object
+) -> None:
+    city = _city(5)
+    plans = list(Plan.objects.filter(region__parent=city))
+    Observation.objects.filter(year=2022, series__name="森林覆盖率").update(status="submitted")
+    with django_assert_num_queries(4):  # type: ignore[operator]
+        many = assess_plans(plans, Period(2022))
+    for plan in plans:
+        one = assess_plan(plan, Period(2022))
+        assert [(a.indicator.pk, a.verdict) for a in many[plan.pk]] == [(a.indicator.pk, a.verdict) for a in one]
+    preview = assess_plans(plans, Period(2022), include_pending=True)
+    for plan in plans:
+        one = assess_plan(plan, Period(2022), include_pending=True)
+        assert [a.verdict for a in preview[plan.pk]] == [a.verdict for a in one]
+    assert assess_plans([], Period(2022)) == {}
+
+
+def _evaluate(*args: str) -> str:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("evaluate", *args, stdout=out)
+    return out.getvalue()
+
+
+def test_evaluate_region_judges_every_plan_below_with_the_region_on_each_row(db: None) -> None:
+    import json
+
+    city = _city(3)
+    rows = json.loads(_evaluate("--region", "测试市", "--as-of", "2022", "--json"))
+    assert {r["region"] for r in rows} == {"测试省测试市测试101县", "测试省测试市测试102县", "测试省测试市测试103县"}
+    forest = {r["region"][-6:]: r["status"] for r in rows if r["name"] == "森林覆盖率"}
+    assert forest == {"测试101县": "达到预期", "测试102县": "低于预期", "测试103县": "达到预期"}
+    text = _evaluate("--region", str(city.pk), "--as-of", "2022")
+    assert text.count("【测试省测试市") == 3
+    one = json.loads(_evaluate("--region", "测试102县", "--plan", "测试102县十四五规划", "--as-of", "2022", "--json"))
+    assert {r["plan"] for r in one} == {"测试102县十四五规划"}
+
+
+def test_evaluate_refuses_an_ambiguous_name_and_lists_the_candidates(db: None) -> None:
+    from django.core.management import CommandError
+
+    province = Region.objects.create(name="测试省")
+    for city_name in ("甲市", "乙市"):
+        city = Region.objects.create(name=city_name, parent=province)
+        county = Region.objects.create(name="城区", parent=city)
+        Plan.objects.create(name="十四五规划", short_name="十四五", region=county, base_year=2020, end_year=2025)
+    with pytest.raises(
+        CommandError, match=r"行政区划“城区”有多个，请写全称或编号：\d+=测试省甲市城区、\d+=测试省乙市城区"
+    ):
+        _evaluate("--region", "城区", "--as-of", "2022")
+    with pytest.raises(
+        CommandError, match=r"规划“十四五”有多个.*测试省甲市城区 · 十四五规划、\d+=测试省乙市城区 · 十四五规划"
+    ):
+        _evaluate("--plan", "十四五", "--as-of", "2022")
+    assert "十四五规划" in _evaluate("--region", "测试省乙市城区", "--plan", "十四五", "--as-of", "2022")
+    with pytest.raises(CommandError, match="评估多个规划时请用 --as-of"):
+        _evaluate("--region", "测试省")
+    with pytest.raises(CommandError, match="找不到行政区划“无此区”"):
+        _evaluate("--region", "无此区", "--as-of", "2022")
+
+
+def test_evaluate_region_runs_the_same_queries_at_2_and_at_50_counties(db: None) -> None:
+    counts = []
+    for n, size in enumerate((2, 50)):
+        city = _city(size, f"命令{n}市")
+        with CaptureQueriesContext(connection) as context:
+            _evaluate("--region", str(city.pk), "--as-of", "2022", "--json")
+        counts.append(len(context.captured_queries))
+    assert counts == [6, 6]  # the regions, the plans, assess_plans' four
+
+
+def test_export_appendix_takes_region_with_plan_and_refuses_an_ambiguous_plan(db: None, tmp_path: object) -> None:
+    from io import StringIO
+    from pathlib import Path
+
+    from django.core.management import CommandError, call_command
+
+    _city(2)
+    for plan in Plan.objects.all():
+        plan.short_name = "十四五"
+        plan.save()
+    output = Path(str(tmp_path)) / "a.xlsx"
+    with pytest.raises(CommandError, match="规划“十四五”有多个，请用 --region 指明行政区划"):
+        call_command("export_appendix", "--plan", "十四五", "-o", str(output), stdout=StringIO())
+    out = StringIO()
+    call_command("export_appendix", "--region", "测试102县", "--plan", "十四五", "-o", str(output), stdout=out)
+    assert "测试102县十四五规划" in out.getvalue() and output.exists()
+
+
+def test_the_precomputed_rollup_is_reused_until_a_figure_is_approved_or_a_verdict_set(
+    client: Client, city_user: User
+) -> None:
+    from indicators import services
+    from tests.conftest import make_user
+
+    city = _city(2)
+    _login(client, city_user, city)
+    url = f"/region/{city.pk}/?as_of=2022&sort=0"
+
+    def forest_labels() -> tuple[list[str], int]:
+        with CaptureQueriesContext(connection) as context:
+            rows = client.get(url).context["rows"]
+        return [r.cells[0].label for r in rows], len(context.captured_queries)
+
+    labels, cold = forest_labels()
+    assert labels == ["低于预期", "达到预期"]
+    again, warm = forest_labels()
+    assert again == labels and warm == cold - 4  # assess_plans' four queries saved
+    lagging = Indicator.objects.get(plan__region__name="测试102县", name="森林覆盖率")
+    admin = make_user("cache_admin", "管理员", None)
+    figure = services.observation_record(
+        indicator=lagging, period=Period(2022), value=Decimal("34.5"), user=admin, reason="更正", submit=True
+    ).observation
+    assert forest_labels()[0] == ["低于预期", "达到预期"]  # awaiting review: the approved 30.5 still counts
+    reviewer = make_user("cache_reviewer", "审核员", None)
+    services.observation_approve(observation=figure, user=reviewer)  # four eyes: not the admin who entered it
+    assert forest_labels()[0] == ["达到预期", "达到预期"]
+    services.manual_verdict_set(indicator=lagging, as_of=Period(2022), status="behind", reason="口径", user=reviewer)
+    assert forest_labels()[0] == ["低于预期", "达到预期"]
+    services.indicator_target_set(indicator=lagging, target_text="34", user=admin, reason="调整")
+    assert forest_labels()[0] == ["低于预期", "达到预期"]  # the manual verdict still stands
