@@ -313,8 +313,9 @@ def test_appendix_2_prints_the_reasons_an_editor_sees_in_text_boxes(
 
 # Queries of the download: session, user; the plan list, the default plan (no ?plan); build_report's six
 # (indicators, observations, assigned targets, manual verdicts, alternative readings, reason notes);
-# 附件3's projects of the region (one query with the year's investment and the latest note as subqueries).
-DOWNLOAD_QUERIES = 11
+# 附件3's projects of the region (one query with the year's investment and the latest note as subqueries);
+# the user's home region and the region tree of the selector (issue 12).
+DOWNLOAD_QUERIES = 13
 
 
 @pytest.mark.parametrize(("indicators", "projects"), [(1, 1), (300, 60)])
