@@ -27,7 +27,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from indicators import roles, services
+from indicators import collection, roles, services
 from indicators.annual_assessment import annual_result
 from indicators.assessment import (
     IndicatorAssessment,
@@ -35,6 +35,7 @@ from indicators.assessment import (
     assess_plan,
     latest_period_with_data,
 )
+from indicators.collection_views import review_filters, review_queue
 from indicators.forms import (
     AssignedTargetForm,
     CategoryForm,
@@ -316,7 +317,14 @@ def entry_grid(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "indicators/entry_grid.html",
-        {"plans": plans, "plan": plan, "grid": grid, "no_plan": NO_PLAN, "no_rows": NO_ROWS},
+        {
+            "plans": plans,
+            "plan": plan,
+            "grid": grid,
+            "no_plan": NO_PLAN,
+            "no_rows": NO_ROWS,
+            "periods": collection.entry_periods([plan] if plan else plans, timezone.localdate()) if grid else [],
+        },
     )
 
 
@@ -367,7 +375,7 @@ def entry_edit(request: HttpRequest, series_pk: int, period: str) -> HttpRespons
             else:
                 saved = result.observation
                 shown = "暂无数据" if saved.no_data else saved.display_value
-                if result.changed or result.created:
+                if result.changed or result.created or result.repeated:  # a double click: the same message
                     messages.success(
                         request,
                         f"已保存：{series.name} {when.label} = {shown}（{saved.get_status_display()}）。",
@@ -470,17 +478,23 @@ class ReviewRow:
     past: list[tuple[str, str]]  # the indicator's other approved figures: (period label, value)
 
 
-def build_review(plan: Plan | None) -> tuple[list[ReviewRow], list[Observation]]:
+def build_review(
+    plan: Plan | None, department: Department | None = None, period: Period | None = None
+) -> tuple[list[ReviewRow], list[Observation]]:
     """Queries: submitted figures with their series; their history records; the approved figures
     of the same series; the returned figures still with the clerks — four whatever the count."""
     queue = (
-        Observation.objects.awaiting_review()
+        review_queue(department, period)
         .select_related("series", "series__department", "entered_by")
         .order_by("series__region", "series__name", "series__unit", "year", "part")
     )
     returned = Observation.objects.filter(status=ReviewStatus.RETURNED).select_related(
         "series", "series__department", "entered_by"
     )
+    if department is not None:
+        returned = returned.filter(series__department=department)
+    if period is not None:
+        returned = returned.filter(year=period.year, part=period.part)
     if plan is not None:
         queue = queue.of_plan(plan)
         returned = returned.of_plan(plan)
@@ -532,7 +546,8 @@ def review_list(request: HttpRequest) -> HttpResponse:
     plan = next((p for p in plans if str(p.pk) == wanted), None) if wanted else None
     if wanted and plan is None:
         raise Http404("未找到该规划。")
-    rows, returned = build_review(plan)
+    department, period = review_filters(request.GET)
+    rows, returned = build_review(plan, department, period)
     return render(
         request,
         "indicators/review_list.html",
@@ -541,6 +556,10 @@ def review_list(request: HttpRequest) -> HttpResponse:
             "returned": returned,
             "plans": plans,
             "plan": plan,
+            "department": department,
+            "period": period,
+            "departments": list(Department.objects.order_by("name")),
+            "periods": collection.entry_periods(plans, timezone.localdate()),
             "can_review": roles.is_reviewer(request.user),
             "return_form": ReturnForm(),
         },
