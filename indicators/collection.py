@@ -11,6 +11,7 @@ from typing import Any
 from django.db.models import Count, Exists, OuterRef, Q
 
 from indicators import roles
+from indicators.evaluation import Point, infer_frequency
 from indicators.models import (
     CollectionDeadline,
     Department,
@@ -217,14 +218,12 @@ class Board:
     rows: list[BoardRow] = field(default_factory=list)
 
 
-def _expects(series: Series, period: Period, reported_parts: set[str]) -> bool:
-    """Every series reports full years; a half year only a series reported half-yearly (set, or inferred from
-    half-year figures it already has)."""
+def _expects(series: Series, period: Period, points: list[Point]) -> bool:
+    """Every series reports full years; a half year only a series reported half-yearly or quarterly, set on the
+    series or inferred from its figures by the same rule the verdicts use (indicators.evaluation)."""
     if period.is_full_year:
         return True
-    if series.frequency in (SeriesFrequency.HALF, SeriesFrequency.QUARTER):
-        return True
-    return not series.frequency and bool(reported_parts - {""})
+    return (series.frequency or infer_frequency(points)) in (SeriesFrequency.HALF, SeriesFrequency.QUARTER)
 
 
 def build_board(plan: Plan, today: datetime.date) -> Board:
@@ -243,12 +242,12 @@ def build_board(plan: Plan, today: datetime.date) -> Board:
     ):
         series_by_id[indicator.series_id] = indicator.measured_series  # type: ignore[index]
     status: dict[tuple[int, int, str], str] = {}
-    parts: dict[int, set[str]] = defaultdict(set)
-    for series_id, year, part, state in Observation.objects.filter(
+    points: dict[int, list[Point]] = defaultdict(list)
+    for series_id, year, part, state, value in Observation.objects.filter(
         series_id__in=list(series_by_id), year__gt=plan.base_year, year__lte=plan.end_year
-    ).values_list("series_id", "year", "part", "status"):
+    ).values_list("series_id", "year", "part", "status", "value"):
         status[(series_id, year, part)] = state
-        parts[series_id].add(part)
+        points[series_id].append(Point(Period(year, part), value))
     deadlines = {d.period: d.due for d in CollectionDeadline.objects.filter(plan=plan)}
     periods = [p for p in plan_periods(plan.base_year, plan.end_year) if period_ended(p, today) or p in deadlines]
     board = Board(plan=plan, periods=periods, deadlines=deadlines)
@@ -265,7 +264,7 @@ def build_board(plan: Plan, today: datetime.date) -> Board:
         members = by_department[department_pk]
         cells = []
         for period in periods:
-            expected = [s for s in members if _expects(s, period, parts[s.pk])]
+            expected = [s for s in members if _expects(s, period, points[s.pk])]
             counts: Counter[str] = Counter({key: 0 for key, _ in BOARD_STATES})
             for series in expected:
                 counts[status.get((series.pk, period.year, period.part), NOT_STARTED)] += 1

@@ -230,8 +230,8 @@ def build_grid(plans: list[Plan], user: Any, today: datetime.date) -> Grid:
     today; a figure entered here is read by every plan using the series.
 
     Queries: the leaf indicators of the plans that the user may enter (with series); the series' observations;
-    the plans' locks; then per plan with rows, assess_plan twice (approved only, and with submitted figures) —
-    a fixed number whatever the number of rows."""
+    the plans' locks; then per plan with rows, the dashboard's default as-of and assess_plan twice (approved
+    only at that as-of, and with submitted figures) — a fixed number whatever the number of rows."""
     plans = _open_plans(plans, today)
     has_children = Indicator.objects.filter(parent=OuterRef("pk"))
     indicators = list(
@@ -256,18 +256,20 @@ def build_grid(plans: list[Plan], user: Any, today: datetime.date) -> Grid:
     preview: dict[int, IndicatorAssessment] = {}
     counted = {ReviewStatus.APPROVED, ReviewStatus.SUBMITTED}
     for plan in used_plans:
+        # The verdict is the dashboard's: judged at the as-of the report pages open at (the latest period whose
+        # approved data is reasonably complete, else the plan's first year), so the two never disagree.
+        as_of = latest_period_with_data(plan) or Period(plan.base_year + 1)
+        approved |= {a.indicator.pk: a for a in assess_plan(plan, as_of)}
+        # The preview shows what the submitted figures would change: at the latest period holding an approved
+        # or submitted figure (a clerk's unsent draft must not move it), never before the dashboard's as-of.
         plan_series = {i.series_id for i in indicators if i.plan_id == plan.pk}
-        # Judge at the latest period with an approved or submitted figure: a clerk's unsent draft must not
-        # move everybody's verdicts to a later period.
         dated = [
             Period(o.year, o.part)
             for o in by_cell.values()
             if o.series_id in plan_series and o.status in counted and plan.base_year < o.year <= plan.end_year
         ]
-        latest = max(dated, key=lambda p: p.sort_key, default=None)
-        if latest is not None:
-            approved |= {a.indicator.pk: a for a in assess_plan(plan, latest)}
-            preview |= {a.indicator.pk: a for a in assess_plan(plan, latest, include_pending=True)}
+        pending_at = max([as_of, *dated], key=lambda p: p.sort_key)
+        preview |= {a.indicator.pk: a for a in assess_plan(plan, pending_at, include_pending=True)}
     for series_id, reading in readers.items():
         series = reading[0].series
         assert series is not None
