@@ -83,6 +83,17 @@ class ProjectQuerySet(models.QuerySet["Project"]):
             domain_order=models.Case(*whens, default=len(DOMAIN_ORDER), output_field=models.IntegerField())
         ).order_by("domain_order", "name", "pk")
 
+    def existing_in(self, year: int) -> ProjectQuerySet:
+        """Projects known to exist by the end of ``year``: started or built by then, with investment of that year
+        or earlier, or with a progress note dated by then. A project first planned later (a 2025 plan's new
+        project) is not in a 2022 table; one filter, no extra query."""
+        return self.filter(
+            Q(start_year__lte=year)
+            | Q(end_year__lte=year)
+            | models.Exists(ProjectInvestment.objects.filter(project=models.OuterRef("pk"), year__lte=year))
+            | models.Exists(ProgressNote.objects.filter(project=models.OuterRef("pk"), date__year__lte=year))
+        )
+
     def with_year(self, year: int, *, preview: bool = False) -> ProjectQuerySet:
         """Annotate ``year_planned`` / ``year_completed`` (亿元), ``has_year`` and ``shown_total`` in the same query.
 
