@@ -4,7 +4,9 @@ Thin views as in indicators.views: access (indicators.roles) → forms → servi
 
 from __future__ import annotations
 
+import base64
 import io
+import secrets
 from typing import Any
 from urllib.parse import quote, urlencode
 
@@ -18,7 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from indicators import collection, roles, services
+from indicators import collection, period_upload, roles, services
 from indicators.assessment import default_plan
 from indicators.forms import ObservationForm
 from indicators.models import Department, Observation, Plan, ReviewStatus
@@ -323,3 +325,93 @@ def board_export(request: HttpRequest) -> HttpResponse:
     filename = quote(f"{plan.short_name or plan.name}_填报进度_{stamp}.xlsx")
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{filename}"
     return response
+
+
+# --- the department's period template (xlsx) --------------------------------------------------------
+
+UPLOAD_STASH = "period_uploads"
+UPLOAD_EXPIRED = "上传已过期或已提交，请重新上传文件。"
+UPLOAD_DONE = "已从 Excel 模板保存 {count} 个数值（{period}，草稿）；请核对后提交审核。"
+UPLOAD_REQUIRED = "请选择填好的 Excel 模板（.xlsx）。"
+
+
+def _period_context(request: HttpRequest, period: str) -> tuple[Period, list[collection.PeriodRow], str]:
+    roles.require(request.user, Need.ENTER)
+    when = _period_or_404(period)
+    plans = list(Plan.objects.select_related("region"))
+    if when not in collection.entry_periods(plans, timezone.localdate()):
+        raise Http404("该期间不在规划期内或尚未结束。")
+    department = _chosen_department(request)
+    rows = collection.period_rows(plans, when, request.user, department=department)
+    name = (
+        department.name
+        if department
+        else (rows[0].series.department.name if rows and rows[0].series.department else "")
+    )
+    return when, rows, name
+
+
+def period_template(request: HttpRequest, period: str) -> HttpResponse:
+    when, rows, department_name = _period_context(request, period)
+    buffer = io.BytesIO()
+    period_upload.template_workbook(rows, when, department_name).save(buffer)
+    response = HttpResponse(buffer.getvalue(), content_type=XLSX)
+    filename = quote(f"{department_name or '本单位'}_{when.label}_填报模板.xlsx")
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{filename}"
+    return response
+
+
+def period_upload_page(request: HttpRequest, period: str) -> HttpResponse:
+    """Upload the filled template: a preview with every row error and warning, then commit all or nothing."""
+    when, rows, department_name = _period_context(request, period)
+    preview: period_upload.UploadPreview | None = None
+    error = ""
+    token = ""
+    if request.method == "POST":
+        stash = request.session.get(UPLOAD_STASH, {})
+        if "confirm" in request.POST:
+            entry = stash.pop(request.POST.get("token", ""), None)
+            request.session[UPLOAD_STASH] = stash
+            if entry is None or entry["period"] != when.code:
+                messages.error(request, UPLOAD_EXPIRED)
+                return redirect(request.path)
+            preview = period_upload.read_upload(base64.b64decode(entry["data"]), rows, when)  # against today's rows
+            if preview.ok:
+                try:
+                    count = period_upload.commit_upload(preview, when, request.user)
+                except ValidationError as failure:
+                    preview.errors.extend(failure.messages)
+                else:
+                    messages.success(request, UPLOAD_DONE.format(count=count, period=when.label))
+                    return redirect("indicators:period_entry", period=when.code)
+        else:
+            upload = request.FILES.get("file")
+            if upload is None or not upload.size:
+                error = UPLOAD_REQUIRED
+            elif not (upload.name or "").lower().endswith(".xlsx"):
+                error = period_upload.UPLOAD_NOT_XLSX
+            elif upload.size > period_upload.MAX_BYTES:
+                error = period_upload.UPLOAD_TOO_LARGE
+            else:
+                data = upload.read()
+                try:
+                    preview = period_upload.read_upload(data, rows, when)
+                except period_upload.UploadError as failure:
+                    error = str(failure)
+                else:
+                    if preview.ok:
+                        token = secrets.token_urlsafe(12)
+                        stash[token] = {"period": when.code, "data": base64.b64encode(data).decode()}
+                        request.session[UPLOAD_STASH] = stash
+    return render(
+        request,
+        "indicators/period_upload.html",
+        {
+            "period": when,
+            "rows": rows,
+            "preview": preview,
+            "error": error,
+            "token": token,
+            "department": department_name,
+        },
+    )
