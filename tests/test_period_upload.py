@@ -15,6 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from openpyxl import Workbook, load_workbook
 
 from indicators import period_upload
+from indicators.collection_views import UPLOAD_EXPIRED
 from indicators.models import Department, Observation, Region
 from tests.entry_support import SmallPlan, build_small_plan
 
