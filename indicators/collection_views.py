@@ -63,6 +63,26 @@ class PeriodRowForm(ObservationForm):
             self.fields[name].show_hidden_initial = True
 
 
+def record_from_form(
+    form: ObservationForm, series: Any, when: Period, user: Any, *, submit: bool
+) -> services.RecordResult:
+    """Save a valid entry form (the per-cell page's or a row of the whole-period page) through the service."""
+    data = form.cleaned_data
+    return services.observation_record(
+        series=series,
+        period=when,
+        value=data["number"],
+        decimals=form.parsed_decimals,
+        no_data=data["no_data"],
+        note=data["note"],
+        source=data["source"],
+        user=user,
+        reason=data["reason"],
+        expected_version=data["version"],
+        submit=submit,
+    )
+
+
 def _row_initial(observation: Observation | None) -> dict[str, Any]:
     initial: dict[str, Any] = {"version": observation.version if observation else 0}
     if observation is not None:
@@ -149,21 +169,8 @@ def _save_period(request: HttpRequest, when: Period, rows: list[collection.Perio
             if not form.is_valid():
                 failed += 1
                 continue
-            data = form.cleaned_data
             try:
-                result = services.observation_record(
-                    series=row.series,
-                    period=when,
-                    value=data["number"],
-                    decimals=form.parsed_decimals,
-                    no_data=data["no_data"],
-                    note=data["note"],
-                    source=data["source"],
-                    user=request.user,
-                    reason=data["reason"],
-                    expected_version=data["version"],
-                    submit=submit,
-                )
+                result = record_from_form(form, row.series, when, request.user, submit=submit)
             except ValidationError as error:
                 form.add_error(None, error)
                 failed += 1

@@ -35,7 +35,7 @@ from indicators.assessment import (
     assess_plan,
     latest_period_with_data,
 )
-from indicators.collection_views import review_filters, review_queue
+from indicators.collection_views import record_from_form, review_filters, review_queue
 from indicators.forms import (
     AssignedTargetForm,
     CategoryForm,
@@ -350,21 +350,8 @@ def entry_edit(request: HttpRequest, series_pk: int, period: str) -> HttpRespons
             return redirect(grid_url)
         form = ObservationForm(request.POST, indicator=series)
         if form.is_valid():
-            data = form.cleaned_data
             try:
-                result = services.observation_record(
-                    series=series,
-                    period=when,
-                    value=data["number"],
-                    decimals=form.parsed_decimals,
-                    no_data=data["no_data"],
-                    note=data["note"],
-                    source=data["source"],
-                    user=request.user,
-                    reason=data["reason"],
-                    expected_version=data["version"],
-                    submit="submit" in request.POST,
-                )
+                result = record_from_form(form, series, when, request.user, submit="submit" in request.POST)
             except services.ConcurrentEditError as error:
                 _add_errors(form, error)
                 conflict = error.current
