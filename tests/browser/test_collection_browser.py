@@ -4,6 +4,7 @@ department's period approved. At 1366 px and at 390 px."""
 
 from __future__ import annotations
 
+import datetime
 import re
 from typing import Any
 
@@ -55,11 +56,26 @@ def _fill_period(page: Any) -> int:
 
 @pytest.mark.parametrize(("width", "fixture"), [(1366, "browser_page"), (390, "phone_page")])
 def test_clerk_fills_a_period_reviewer_approves_all_board_shows_it(
-    request: pytest.FixtureRequest, live_server: Any, plan_14th: Plan, cast: Department, width: int, fixture: str
+    request: pytest.FixtureRequest,
+    live_server: Any,
+    plan_14th: Plan,
+    cast: Department,
+    width: int,
+    fixture: str,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    # The pages read today's date (the live server runs in this process): 2026-03-01, when 2025 is due.
+    monkeypatch.setattr("django.utils.timezone.localdate", lambda *args, **kwargs: datetime.date(2026, 3, 1))
     page = request.getfixturevalue(fixture)
     login(page, live_server, "tongji")
-    page.goto(f"{live_server.url}/indicators/entry/period/{PERIOD}/")
+    assert "待填报" in page.inner_text("nav.mainnav")  # 2025 is over and not yet reported
+    page.goto(f"{live_server.url}/indicators/entry/")
+    wrap = page.locator(".entry-grid-wrap")
+    # the grid opens at the latest periods: scrolled to its right end when wider than the window
+    assert page.evaluate("w => w.scrollWidth <= w.clientWidth || w.scrollLeft > 0", wrap.element_handle())
+    screenshot(page, f"collection-grid-{width}", full_page=False)
+    page.click(f"nav.period-links a[href='/indicators/entry/period/{PERIOD}/']")
+    page.wait_for_load_state()
     assert "整期填报 · 2025年" in page.inner_text("h1")
     # Tab goes from a row's value to its 暂无数据 box and on to its source
     first = page.locator("td.cell-value input[type=text]").first
