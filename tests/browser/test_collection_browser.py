@@ -9,6 +9,7 @@ import re
 from typing import Any
 
 import pytest
+from openpyxl import load_workbook
 
 from indicators.models import Department, Observation, Plan
 from tests.browser.conftest import assert_no_js_errors, login, screenshot
@@ -111,4 +112,41 @@ def test_clerk_fills_a_period_reviewer_approves_all_board_shows_it(
     cell = page.locator(f"td[title='区统计局 {PERIOD}年']")
     assert "已完成" in cell.inner_text()
     screenshot(page, f"collection-board-{width}")
+    assert_no_js_errors(page)
+
+
+@pytest.mark.parametrize(("width", "fixture"), [(1366, "browser_page"), (390, "phone_page")])
+def test_clerk_uploads_the_period_template(
+    request: pytest.FixtureRequest,
+    live_server: Any,
+    plan_14th: Plan,
+    cast: Department,
+    width: int,
+    fixture: str,
+    tmp_path: Any,
+) -> None:
+    page = request.getfixturevalue(fixture)
+    login(page, live_server, "tongji")
+    page.goto(f"{live_server.url}/indicators/entry/period/{PERIOD}/upload/")
+    with page.expect_download() as download:
+        page.click("a.button")
+    path = tmp_path / "template.xlsx"
+    download.value.save_as(path)
+    workbook = load_workbook(path)
+    sheet = workbook["填报"]
+    first = sheet.cell(row=3, column=2).value
+    sheet.cell(row=3, column=6).value = "4.8"
+    sheet.cell(row=3, column=8).value = "2025年统计公报"
+    workbook.save(path)
+    page.set_input_files("#id_file", str(path))
+    with page.expect_navigation():
+        page.click("form.card-form button")
+    assert "将保存 1 个数值" in page.inner_text("main")
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 1, f"the upload page is {overflow}px wider than the window"
+    screenshot(page, f"collection-upload-{width}")
+    with page.expect_navigation():
+        page.click("button[name=confirm]")
+    assert "已从 Excel 模板保存 1 个数值" in page.inner_text(".messages")
+    assert Observation.objects.get(series__name=first, series__department=cast, year=2025, part="").source
     assert_no_js_errors(page)
