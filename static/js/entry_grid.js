@@ -1,8 +1,9 @@
-// The entry grid opens at the latest periods (the columns a department fills now), not at the base year:
-// the table scrolls to its right end; the indicator names stay in view (sticky column on phones).
+// Period tables (the entry grid, the collection board) open at the latest periods, the ones departments
+// work on now, not at the plan's first year: each scrolls to its right end; the first column stays in view.
 (function () {
-  var wrap = document.querySelector(".entry-grid-wrap");
-  if (wrap && wrap.scrollWidth > wrap.clientWidth) {
-    wrap.scrollLeft = wrap.scrollWidth;
-  }
+  document.querySelectorAll(".scroll-to-latest").forEach(function (wrap) {
+    if (wrap.scrollWidth > wrap.clientWidth) {
+      wrap.scrollLeft = wrap.scrollWidth;
+    }
+  });
 })();
