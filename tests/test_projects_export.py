@@ -81,7 +81,7 @@ def test_groups_in_appendix_order_with_subtotals_equal_to_their_projects() -> No
         for col in (4, 5, 6):  # total, planned, completed
             known = [D(str(m[col])) for m in members if m[col] is not None]
             # totals are printed with two decimals (issue 14)
-            assert D(str(subtotals[label][col])) == sum(known).quantize(D("0.01")), (label, col)
+            assert D(str(subtotals[label][col])) == sum(known, D(0)).quantize(D("0.01")), (label, col)
     assert D(str(grand[4])) == (D("5.6") + D("0.7936") + D("1.34")).quantize(D("0.01"))
     assert D(str(grand[5])) == D("5.5") and D(str(grand[6])) == D("2.75")
     # completion % of a subtotal comes from the subtotal's sums: 2.5 / 5 = 50.0

@@ -163,7 +163,9 @@ def test_fixture_figures_are_approved_and_count(loaded: Plan) -> None:
     assert summary.total_investment == sum(totals, D(0))
     assert summary.total_project_count == len(totals)
     # a year's summary counts only the projects that existed then (issue 14)
-    then = [p.total_investment for p in Project.objects.existing_in(2022).filter(total_investment__isnull=False)]
+    then = [
+        p.total_investment or D(0) for p in Project.objects.existing_in(2022).filter(total_investment__isnull=False)
+    ]
     early = projects_dashboard(loaded.region, 2022).summary
     assert early.total_investment == sum(then, D(0)) and early.project_count < summary.project_count
 
@@ -182,8 +184,8 @@ def test_export_for_2022_holds_nothing_dated_after_2022(loaded: Plan, tmp_path: 
     existing = {p.name: p for p in Project.objects.existing_in(2022)}
     assert rows and len(rows) == len(existing) < Project.objects.count()
     for row in rows:
-        project = existing[row[1]]  # only projects known by 2022
-        note = row[8] or ""
+        project = existing[str(row[1])]  # only projects known by 2022
+        note = str(row[8] or "")
         assert not note or note[:10] <= "2022-12-31", (row[1], note)
         # the stage set today is never shown for 2022: only what the project's own years say by then
         expected = "竣工" if project.end_year and project.end_year <= 2022 else ""
