@@ -6,9 +6,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 
-from indicators import roles
+from indicators import collection, roles
 
 
 @dataclass(frozen=True)
@@ -17,15 +18,27 @@ class NavAccess:
     review: bool  # 审核
     projects_review: bool  # 项目审核 (clerks submit there, reviewers approve)
     plans: bool  # 规划管理
+    board: bool  # 填报进度 (reviewers, leaders, admins)
 
 
 def _access(user: Any) -> NavAccess:
     admin = roles.is_admin(user)
     reviewer = roles.is_reviewer(user)
     clerk = roles.is_clerk(user)
-    return NavAccess(enter=clerk or admin, review=reviewer, projects_review=clerk or reviewer, plans=admin)
+    return NavAccess(
+        enter=clerk or admin,
+        review=reviewer,
+        projects_review=clerk or reviewer,
+        plans=admin,
+        board=reviewer or roles.is_leader(user),
+    )
 
 
 def nav(request: HttpRequest) -> dict[str, Any]:
     """Lazy: the user's groups are read (once, cached by ``roles``) only when a page renders the navigation."""
-    return {"nav": SimpleLazyObject(lambda: _access(request.user))}
+    return {
+        "nav": SimpleLazyObject(lambda: _access(request.user)),
+        # To-do counts (待审核 / 被退回 / 待填报): one query when the navigation renders, none otherwise.
+        "todo": SimpleLazyObject(lambda: collection.todo_counts(request.user, timezone.localdate())),
+        "my_returned": SimpleLazyObject(lambda: collection.returned_figures(request.user)),
+    }

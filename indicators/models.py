@@ -633,3 +633,38 @@ class PeriodLock(models.Model):
     @property
     def period(self) -> Period:
         return Period(self.year, self.part)
+
+
+class CollectionDeadline(models.Model):
+    """When a plan period's figures are due from the departments (e.g. 2025年全年 by 2026-02-15), set by an admin."""
+
+    plan = models.ForeignKey(Plan, verbose_name="规划", on_delete=models.CASCADE, related_name="deadlines")
+    year = models.PositiveSmallIntegerField("年份")
+    part = models.CharField("期间", max_length=2, blank=True, default="")
+    due = models.DateField("截止日期")
+    set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="设置人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "报送截止日期"
+        verbose_name_plural = "报送截止日期"
+        ordering = ["plan", "year", "part"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "year", "part"], name="collection_deadline_one_per_period"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.plan} {self.period.label}：{self.due:%Y-%m-%d}"
+
+    @property
+    def period(self) -> Period:
+        return Period(self.year, self.part)

@@ -35,6 +35,7 @@ from indicators.models import (
     AlternativeReading,
     AssignedTarget,
     Category,
+    CollectionDeadline,
     Department,
     Indicator,
     ManualVerdict,
@@ -107,6 +108,7 @@ class RecordResult:
     created: bool
     changed: bool
     warning: str  # soft warning saved on the observation for the reviewer, "" if none
+    repeated: bool = False  # the same user's save sent twice (a double click): recognised, nothing written
 
 
 def clean_reason(reason: str | None) -> str:
@@ -282,9 +284,11 @@ def observation_record(
         decimals = _decimals_of(value) if decimals is None else decimals
 
     existing = _locked_row(series, period)
-    _version_check(existing, expected_version)
-    observation = existing or Observation(series=series, year=period.year, part=period.part)
     new = (value, no_data, decimals, note, source)
+    repeated = _is_repeat(existing, user, new, expected_version)
+    if not repeated:
+        _version_check(existing, expected_version)
+    observation = existing or Observation(series=series, year=period.year, part=period.part)
     changed = (
         existing is None
         or (
@@ -306,7 +310,7 @@ def observation_record(
     elif submit and observation.status in (ReviewStatus.DRAFT, ReviewStatus.RETURNED):
         target = ReviewStatus.SUBMITTED
     else:
-        return RecordResult(observation, created=False, changed=False, warning=observation.warning)
+        return RecordResult(observation, created=False, changed=False, warning=observation.warning, repeated=repeated)
 
     warning = observation.warning
     if target == ReviewStatus.APPROVED:
@@ -335,6 +339,15 @@ def observation_record(
         default = AUTO_APPROVED if approve else AUTO_SUBMITTED
     _audited_save(observation, user, reason or default)
     return RecordResult(observation, created=existing is None, changed=changed, warning=warning)
+
+
+def _is_repeat(existing: Observation | None, user: Any, new: tuple[Any, ...], expected_version: int | None) -> bool:
+    """A stale version that is the same user's own save of the same figure (a double click or a resent form):
+    the figure already holds exactly what is posted, so it is no conflict with anybody."""
+    if existing is None or expected_version is None or user is None or existing.version == expected_version:
+        return False
+    stored = (existing.value, existing.no_data, existing.decimals, existing.note, existing.source)
+    return existing.entered_by_id == user.pk and stored == new
 
 
 def _forget_approved(observation: Observation) -> None:
@@ -770,3 +783,51 @@ def plan_start_next(
             if (period.year, period.part) not in locked:
                 period_lock(plan=plan, period=period, user=user, reason=NEXT_PLAN_LOCK_REASON.format(plan=new.name))
     return new
+
+
+# --- data collection (issue 14): bulk approval, deadlines -------------------------------------------
+
+BULK_NOTHING_CHOSEN = "请至少选择一个待审核的数值。"
+BULK_OUT_OF_SCOPE = (
+    "所选数值中有 {count} 个不在当前列表中（已被他人处理或不属于所选单位和期间），未作任何审核；请刷新后重试。"
+)
+DEADLINE_SET = "设置报送截止日期"
+DEADLINE_CLEARED = "取消报送截止日期"
+
+
+@transaction.atomic
+def observations_approve_many(*, queue: Any, chosen: dict[int, int | None], user: Any) -> list[Observation]:
+    """Approve the chosen figures (pk → the version the page showed) in one go, all or none.
+
+    ``queue`` is the list the reviewer was shown (a queryset of figures awaiting review, already filtered by
+    department and period): a figure outside it is refused, and so is the whole request. Each approval goes
+    through ``observation_approve``, so each has its own audit entry."""
+    _check(user, Need.REVIEW)
+    if not chosen:
+        raise ValidationError(BULK_NOTHING_CHOSEN, code="nothing_chosen")
+    found = list(queue.filter(pk__in=list(chosen)).select_related("series", "series__department").order_by("pk"))
+    missing = len(chosen) - len(found)
+    if missing:
+        raise ValidationError(BULK_OUT_OF_SCOPE.format(count=missing), code="out_of_scope")
+    return [
+        observation_approve(observation=observation, user=user, expected_version=chosen[observation.pk])
+        for observation in found
+    ]
+
+
+@transaction.atomic
+def deadline_set(*, plan: Plan, period: Period, due: Any, user: Any) -> CollectionDeadline | None:
+    """Set (or with ``due=None`` clear) when ``plan``'s figures for ``period`` are due; audited."""
+    _check(user, Need.ADMIN)
+    check_period_in_plan(plan, period)
+    current = CollectionDeadline.objects.filter(plan=plan, year=period.year, part=period.part).first()
+    if due is None:
+        if current is not None:
+            _audited_delete(current, user, DEADLINE_CLEARED)
+        return None
+    deadline = current or CollectionDeadline(plan=plan, year=period.year, part=period.part)
+    deadline.due = due
+    deadline.set_by = user
+    deadline.full_clean()
+    _audited_save(deadline, user, DEADLINE_SET)
+    return deadline

@@ -1,12 +1,18 @@
 from django.urls import path
 
-from indicators import views
+from indicators import collection_views, views
 
 app_name = "indicators"
 
 urlpatterns = [
     path("entry/", views.entry_grid, name="entry"),
     path("entry/submit-all/", views.entry_submit_all, name="submit_all"),
+    path("entry/period/<str:period>/", collection_views.period_entry, name="period_entry"),
+    path("entry/period/<str:period>/template.xlsx", collection_views.period_template, name="period_template"),
+    path("entry/period/<str:period>/upload/", collection_views.period_upload_page, name="period_upload"),
+    path("review/approve-selected/", collection_views.approve_selected, name="approve_selected"),
+    path("board/", collection_views.board, name="board"),
+    path("board/export.xlsx", collection_views.board_export, name="board_export"),
     path("entry/<int:series_pk>/<str:period>/", views.entry_edit, name="entry_edit"),
     path("review/", views.review_list, name="review"),
     path("observation/<int:pk>/submit/", views.observation_submit, name="submit"),

@@ -134,6 +134,7 @@ def parse_for_indicator(text: object, *, name: str, unit: str) -> ParsedValue:
 HISTORY_MIN_POINTS = 2
 HISTORY_MARGIN_SHARE = Decimal("0.5")
 WARNING_OUTSIDE_HISTORY = "数值 {value} 远超该指标以往数值（{low} 至 {high}），请核实单位和小数点。"
+WARNING_BELOW_HISTORY = "数值 {value} 远低于该指标以往数值（{low} 至 {high}），请核实单位和小数点。"
 
 
 def outlier_warning(value: Decimal, history: Iterable[Decimal]) -> str:
@@ -152,7 +153,8 @@ def outlier_warning(value: Decimal, history: Iterable[Decimal]) -> str:
     margin = max(high - low, HISTORY_MARGIN_SHARE * max(abs(low), abs(high)))
     if low - margin <= value <= high + margin:
         return ""
-    return WARNING_OUTSIDE_HISTORY.format(value=_plain(value), low=_plain(low), high=_plain(high))
+    wording = WARNING_BELOW_HISTORY if value < low - margin else WARNING_OUTSIDE_HISTORY
+    return wording.format(value=_plain(value), low=_plain(low), high=_plain(high))
 
 
 def _plain(number: Decimal) -> str:

@@ -25,7 +25,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from indicators import roles, services
+from indicators import collection, roles, services
 from indicators.annual_assessment import annual_result
 from indicators.assessment import (
     IndicatorAssessment,
@@ -33,6 +33,7 @@ from indicators.assessment import (
     assess_plan,
     latest_period_with_data,
 )
+from indicators.collection_views import record_from_form, review_filters, review_queue
 from indicators.forms import (
     AssignedTargetForm,
     CategoryForm,
@@ -227,8 +228,8 @@ def build_grid(plans: list[Plan], user: Any, today: datetime.date) -> Grid:
     today; a figure entered here is read by every plan using the series.
 
     Queries: the leaf indicators of the plans that the user may enter (with series); the series' observations;
-    the plans' locks; then per plan with rows, assess_plan twice (approved only, and with submitted figures) —
-    a fixed number whatever the number of rows."""
+    the plans' locks; then per plan with rows, the dashboard's default as-of and assess_plan twice (approved
+    only at that as-of, and with submitted figures) — a fixed number whatever the number of rows."""
     plans = _open_plans(plans, today)
     has_children = Indicator.objects.filter(parent=OuterRef("pk"))
     indicators = list(
@@ -253,18 +254,20 @@ def build_grid(plans: list[Plan], user: Any, today: datetime.date) -> Grid:
     preview: dict[int, IndicatorAssessment] = {}
     counted = {ReviewStatus.APPROVED, ReviewStatus.SUBMITTED}
     for plan in used_plans:
+        # The verdict is the dashboard's: judged at the as-of the report pages open at (the latest period whose
+        # approved data is reasonably complete, else the plan's first year), so the two never disagree.
+        as_of = latest_period_with_data(plan) or Period(plan.base_year + 1)
+        approved |= {a.indicator.pk: a for a in assess_plan(plan, as_of)}
+        # The preview shows what the submitted figures would change: at the latest period holding an approved
+        # or submitted figure (a clerk's unsent draft must not move it), never before the dashboard's as-of.
         plan_series = {i.series_id for i in indicators if i.plan_id == plan.pk}
-        # Judge at the latest period with an approved or submitted figure: a clerk's unsent draft must not
-        # move everybody's verdicts to a later period.
         dated = [
             Period(o.year, o.part)
             for o in by_cell.values()
             if o.series_id in plan_series and o.status in counted and plan.base_year < o.year <= plan.end_year
         ]
-        latest = max(dated, key=lambda p: p.sort_key, default=None)
-        if latest is not None:
-            approved |= {a.indicator.pk: a for a in assess_plan(plan, latest)}
-            preview |= {a.indicator.pk: a for a in assess_plan(plan, latest, include_pending=True)}
+        pending_at = max([as_of, *dated], key=lambda p: p.sort_key)
+        preview |= {a.indicator.pk: a for a in assess_plan(plan, pending_at, include_pending=True)}
     for series_id, reading in readers.items():
         series = reading[0].series
         assert series is not None
@@ -314,7 +317,14 @@ def entry_grid(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "indicators/entry_grid.html",
-        {"plans": plans, "plan": plan, "grid": grid, "no_plan": NO_PLAN, "no_rows": NO_ROWS},
+        {
+            "plans": plans,
+            "plan": plan,
+            "grid": grid,
+            "no_plan": NO_PLAN,
+            "no_rows": NO_ROWS,
+            "periods": collection.entry_periods([plan] if plan else plans, timezone.localdate()) if grid else [],
+        },
     )
 
 
@@ -338,21 +348,8 @@ def entry_edit(request: HttpRequest, series_pk: int, period: str) -> HttpRespons
             return redirect(grid_url)
         form = ObservationForm(request.POST, indicator=series)
         if form.is_valid():
-            data = form.cleaned_data
             try:
-                result = services.observation_record(
-                    series=series,
-                    period=when,
-                    value=data["number"],
-                    decimals=form.parsed_decimals,
-                    no_data=data["no_data"],
-                    note=data["note"],
-                    source=data["source"],
-                    user=request.user,
-                    reason=data["reason"],
-                    expected_version=data["version"],
-                    submit="submit" in request.POST,
-                )
+                result = record_from_form(form, series, when, request.user, submit="submit" in request.POST)
             except services.ConcurrentEditError as error:
                 _add_errors(form, error)
                 conflict = error.current
@@ -365,7 +362,7 @@ def entry_edit(request: HttpRequest, series_pk: int, period: str) -> HttpRespons
             else:
                 saved = result.observation
                 shown = "暂无数据" if saved.no_data else saved.display_value
-                if result.changed or result.created:
+                if result.changed or result.created or result.repeated:  # a double click: the same message
                     messages.success(
                         request,
                         f"已保存：{series.name} {when.label} = {shown}（{saved.get_status_display()}）。",
@@ -468,17 +465,23 @@ class ReviewRow:
     past: list[tuple[str, str]]  # the indicator's other approved figures: (period label, value)
 
 
-def build_review(plan: Plan | None) -> tuple[list[ReviewRow], list[Observation]]:
+def build_review(
+    plan: Plan | None, department: Department | None = None, period: Period | None = None
+) -> tuple[list[ReviewRow], list[Observation]]:
     """Queries: submitted figures with their series; their history records; the approved figures
     of the same series; the returned figures still with the clerks — four whatever the count."""
     queue = (
-        Observation.objects.awaiting_review()
+        review_queue(department, period)
         .select_related("series", "series__department", "entered_by")
         .order_by("series__region", "series__name", "series__unit", "year", "part")
     )
     returned = Observation.objects.filter(status=ReviewStatus.RETURNED).select_related(
         "series", "series__department", "entered_by"
     )
+    if department is not None:
+        returned = returned.filter(series__department=department)
+    if period is not None:
+        returned = returned.filter(year=period.year, part=period.part)
     if plan is not None:
         queue = queue.of_plan(plan)
         returned = returned.of_plan(plan)
@@ -530,7 +533,8 @@ def review_list(request: HttpRequest) -> HttpResponse:
     plan = next((p for p in plans if str(p.pk) == wanted), None) if wanted else None
     if wanted and plan is None:
         raise Http404("未找到该规划。")
-    rows, returned = build_review(plan)
+    department, period = review_filters(request.GET)
+    rows, returned = build_review(plan, department, period)
     # Only the figures of the reviewer's own regions (issue 12); the rest are not theirs to see.
     rows = [r for r in rows if roles.in_scope(request.user, r.observation.series.region_id)]
     returned = [o for o in returned if roles.in_scope(request.user, o.series.region_id)]
@@ -542,6 +546,10 @@ def review_list(request: HttpRequest) -> HttpResponse:
             "returned": returned,
             "plans": plans,
             "plan": plan,
+            "department": department,
+            "period": period,
+            "departments": list(Department.objects.order_by("name")),
+            "periods": collection.entry_periods(plans, timezone.localdate()),
             "can_review": roles.is_reviewer(request.user),
             "return_form": ReturnForm(),
         },

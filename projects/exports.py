@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from io import BytesIO
 
 from django.db.models import OuterRef, QuerySet, Subquery
@@ -18,6 +18,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from projects.history import stage_as_of
 from projects.models import DOMAIN_ORDER, Domain, Level, ProgressNote, Project, Stage
 from projects.rules import completion_percent, sum_known
 from reports.workbook import merge, set_text
@@ -39,6 +40,8 @@ HEADERS = (
 )
 WIDTHS = (7, 42, 10, 11, 13, 15, 15, 11, 60)
 AMOUNT_FORMAT = "0.00##"
+TOTAL_FORMAT = "0.00"  # subtotals and totals: two decimals, as printed in 附件3
+COVERED = "（{count}个项目有投资数据）"
 PERCENT_FORMAT = "0.0"
 
 
@@ -81,25 +84,34 @@ class DomainGroup:
     def completed(self) -> Decimal | None:
         return sum_known(r.completed for r in self.rows)
 
+    @property
+    def covered(self) -> int:
+        """How many of the group's projects have any investment figure: the totals cover only these."""
+        return sum(1 for r in self.rows if any(v is not None for v in (r.total, r.planned, r.completed)))
+
 
 def export_rows(queryset: QuerySet[Project], year: int) -> list[ExportRow]:
     """The rows of the export in one query: the year's investment and the latest note as subqueries.
 
-    Approved figures only, always: 附件3 is an official table, so it never carries a figure awaiting review.
+    As of ``year``: only projects that existed by then, each with its stage and latest note as of the end of
+    that year (a 2022 table never shows a note written in 2025). Approved figures only, always: 附件3 is an
+    official table, so it never carries a figure awaiting review.
     """
-    latest = ProgressNote.objects.filter(project=OuterRef("pk")).order_by("-date", "-pk")
+    latest = ProgressNote.objects.filter(project=OuterRef("pk"), date__year__lte=year).order_by("-date", "-pk")
     projects = (
-        queryset.with_year(year, preview=False)  # type: ignore[attr-defined]
+        queryset.existing_in(year)  # type: ignore[attr-defined]
+        .with_year(year, preview=False)
         .annotate(
             latest_note=Subquery(latest.values("text")[:1]),
             latest_note_date=Subquery(latest.values("date")[:1]),
+            stage_then=stage_as_of(year),
         )
         .in_report_order()
         .values_list(
             "domain",
             "name",
             "level",
-            "stage",
+            "stage_then",
             "total_investment",
             "year_planned",
             "year_completed",
@@ -178,18 +190,22 @@ def build_workbook(rows: list[ExportRow], *, year: int, region_name: str) -> Wor
             set_text(ws.cell(row=r, column=9), note)
             _style_row(ws, r, ncols, border, wrap)
             r += 1
-        ws.cell(row=r, column=2, value=f"{group.label}{SUBTOTAL_LABEL}").font = bold
-        _amounts(ws, r, group.total, group.planned, group.completed)
+        ws.cell(
+            row=r, column=2, value=f"{group.label}{SUBTOTAL_LABEL}{COVERED.format(count=group.covered)}"
+        ).font = bold
+        _amounts(ws, r, group.total, group.planned, group.completed, number_format=TOTAL_FORMAT)
         _style_row(ws, r, ncols, border, wrap, font=bold)
         r += 1
 
-    ws.cell(row=r, column=2, value=GRAND_TOTAL_LABEL).font = bold
+    covered = sum(g.covered for g in groups)
+    ws.cell(row=r, column=2, value=f"{GRAND_TOTAL_LABEL}{COVERED.format(count=covered)}").font = bold
     _amounts(
         ws,
         r,
         sum_known(g.total for g in groups),
         sum_known(g.planned for g in groups),
         sum_known(g.completed for g in groups),
+        number_format=TOTAL_FORMAT,
     )
     _style_row(ws, r, ncols, border, wrap, font=bold)
 
@@ -215,10 +231,20 @@ def _numeral(index: int) -> str:
     return CHINESE_NUMERALS[index] if index < len(CHINESE_NUMERALS) else str(index + 1)
 
 
-def _amounts(ws: Worksheet, r: int, total: Decimal | None, planned: Decimal | None, completed: Decimal | None) -> None:
+def _amounts(
+    ws: Worksheet,
+    r: int,
+    total: Decimal | None,
+    planned: Decimal | None,
+    completed: Decimal | None,
+    *,
+    number_format: str = AMOUNT_FORMAT,
+) -> None:
     for col, value in ((5, total), (6, planned), (7, completed)):
+        if value is not None and number_format == TOTAL_FORMAT:
+            value = value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
         cell = ws.cell(row=r, column=col, value=value)
-        cell.number_format = AMOUNT_FORMAT
+        cell.number_format = number_format
     percent = completion_percent(planned, completed)
     cell = ws.cell(row=r, column=8, value=percent)
     cell.number_format = PERCENT_FORMAT

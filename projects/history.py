@@ -8,8 +8,11 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import models
+from django.db.models import Case, OuterRef, Subquery, Value, When
+from django.db.models.functions import Coalesce
+from django.utils import timezone
 
-from projects.models import Project, ProjectInvestment
+from projects.models import Project, ProjectInvestment, Stage
 from projects.rules import format_amount
 
 KIND_LABELS = {"+": "新建", "~": "修改", "-": "删除"}
@@ -103,3 +106,21 @@ def change_log(project: Project, limit: int = 100) -> list[ChangeEntry]:
     )
     entries.sort(key=lambda e: e.when, reverse=True)
     return entries[:limit]
+
+
+def stage_as_of(year: int) -> Any:
+    """The stage a project had at the end of ``year``: its history's last record by then; where the history
+    starts later (data loaded afterwards), read from the project's own years (built by then → 竣工, started
+    by then → 开工在建); otherwise unknown (empty). Never today's stage for a past year."""
+    year_end = datetime.datetime(year + 1, 1, 1, tzinfo=timezone.get_current_timezone())
+    recorded = Project.history.model.objects.filter(id=OuterRef("pk"), history_date__lt=year_end).order_by(
+        "-history_date", "-history_id"
+    )
+    return Coalesce(
+        Subquery(recorded.values("stage")[:1]),
+        Case(
+            When(end_year__lte=year, then=Value(Stage.COMPLETED.value)),
+            When(start_year__lte=year, then=Value(Stage.UNDER_CONSTRUCTION.value)),
+            default=Value(""),
+        ),
+    )

@@ -83,6 +83,24 @@ class ProjectQuerySet(models.QuerySet["Project"]):
             domain_order=models.Case(*whens, default=len(DOMAIN_ORDER), output_field=models.IntegerField())
         ).order_by("domain_order", "name", "pk")
 
+    def existing_in(self, year: int) -> ProjectQuerySet:
+        """Projects known to exist by the end of ``year``: started or built by then, with investment of that year
+        or earlier, or with a progress note dated by then. A project whose first dated trace is later (a 2025
+        plan's new project) is not in a 2022 table; one without any dated trace stays listed (nothing says it
+        is new). One filter, no extra query."""
+        investments = ProjectInvestment.objects.filter(project=models.OuterRef("pk"))
+        notes = ProgressNote.objects.filter(project=models.OuterRef("pk"))
+        undated = (
+            Q(start_year__isnull=True, end_year__isnull=True) & ~models.Exists(investments) & ~models.Exists(notes)
+        )
+        return self.filter(
+            Q(start_year__lte=year)
+            | Q(end_year__lte=year)
+            | models.Exists(investments.filter(year__lte=year))
+            | models.Exists(notes.filter(date__year__lte=year))
+            | undated
+        )
+
     def with_year(self, year: int, *, preview: bool = False) -> ProjectQuerySet:
         """Annotate ``year_planned`` / ``year_completed`` (亿元), ``has_year`` and ``shown_total`` in the same query.
 

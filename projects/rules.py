@@ -36,6 +36,13 @@ def format_amount(value: Decimal | None) -> str:
     return "0" if text in {"-0", ""} else text
 
 
+def format_total(value: Decimal | None) -> str:
+    """A total as reports print it, always two decimals: ``Decimal("155.6836")`` → ``"155.68"``."""
+    if value is None:
+        return EMPTY
+    return f"{value.quantize(Decimal('0.01'), rounding=ROUND_HALF_UP):f}"
+
+
 def format_percent(value: Decimal | None) -> str:
     return EMPTY if value is None else f"{value:.1f}%"
 

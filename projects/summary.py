@@ -20,9 +20,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Sum
+from django.db.models import Count, Q, Sum
 
 from indicators.models import Region
+from projects.history import stage_as_of
 from projects.models import (
     Batch,
     Domain,
@@ -81,6 +82,7 @@ class ProjectSummary:
     completed: Decimal | None
     stage_counts: tuple[StageCount, ...]
     preview: bool = False  # figures awaiting review included (pages mark it 含待审核数据)
+    total_project_count: int = 0  # the projects with a total investment: the total covers only these
 
     @property
     def completion_percent(self) -> Decimal | None:
@@ -164,14 +166,22 @@ def _dec(value: Decimal | int | None) -> Decimal | None:
 
 
 def dashboard_summary(region: Region, year: int, *, preview: bool = False) -> ProjectSummary:
-    """Counts by stage, total investment, and the year's planned/completed investment. Two queries."""
+    """Counts by stage, total investment, and the year's planned/completed investment. Two queries.
+
+    As of ``year``: only the projects that existed by then, each at its stage then (issue 14)."""
     by_stage = (
         Project.objects.of_region(region)
+        .existing_in(year)
+        .annotate(stage_then=stage_as_of(year))
         .order_by()
-        .values("stage")
-        .annotate(n=Count("pk"), total=Sum(shown_total(preview)))
+        .values("stage_then")
+        .annotate(
+            n=Count("pk"),
+            total=Sum(shown_total(preview)),
+            with_total=Count("pk", filter=Q(total_investment__isnull=False)),
+        )
     )
-    counts = {row["stage"]: row["n"] for row in by_stage}
+    counts = {row["stage_then"]: row["n"] for row in by_stage}
     totals = [row["total"] for row in by_stage if row["total"] is not None]
     year_rows = (
         ProjectInvestment.objects.figures(preview=preview)
@@ -192,6 +202,7 @@ def dashboard_summary(region: Region, year: int, *, preview: bool = False) -> Pr
         completed=year_rows["completed"],
         stage_counts=stage_counts,
         preview=preview,
+        total_project_count=sum(row["with_total"] for row in by_stage),
     )
 
 
@@ -199,6 +210,7 @@ def _domain_rows(region: Region, year: int, preview: bool) -> tuple[DomainRow, .
     projects = {
         row["domain"]: row
         for row in Project.objects.of_region(region)
+        .existing_in(year)
         .order_by()
         .values("domain")
         .annotate(n=Count("pk"), total=Sum(shown_total(preview)))

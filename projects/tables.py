@@ -9,7 +9,7 @@ import django_tables2 as tables
 from django.urls import reverse
 from django.utils.html import format_html
 
-from projects.models import Project
+from projects.models import Project, Stage
 from projects.rules import completion_percent, format_amount, format_percent
 
 NUM = {"td": {"class": "num"}, "tf": {"class": "num"}}
@@ -82,6 +82,12 @@ class ProjectTable(tables.Table):
 
     def render_name(self, record: Project) -> str:
         return format_html('<a href="{}">{}</a>', reverse("projects:detail", args=[record.pk]), record.name)
+
+    def render_stage(self, value: str, record: Any) -> str:
+        """The stage as of the page's year when the page annotated it (``stage_then``), else today's."""
+        if not hasattr(record, "stage_then"):
+            return str(record.get_stage_display())
+        return str(dict(Stage.choices).get(record.stage_then, "")) or "—"
 
     def render_batch(self, record: Project) -> str:
         return record.batch_label or "—"

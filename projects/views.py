@@ -34,7 +34,7 @@ from projects.exports import XLSX_CONTENT_TYPE, build_workbook, export_rows, wor
 from projects.figures import Figure
 from projects.filters import ProjectFilter
 from projects.forms import InvestmentForm, NoteForm, ProjectForm, ReturnForm, ScopeForm
-from projects.history import change_log
+from projects.history import change_log, stage_as_of
 from projects.models import InvestmentSummary, Project, ProjectInvestment
 from projects.review import review_queue
 from projects.summary import projects_dashboard
@@ -102,6 +102,8 @@ def _preview_context(request: HttpRequest, preview: bool) -> dict[str, Any]:
 
 def _filtered(request: HttpRequest, scope: Scope, *, preview: bool) -> tuple[ProjectFilter, QuerySet[Project]]:
     base = Project.objects.none() if scope.region is None else Project.objects.of_region(scope.region)
+    # As of the page's year (issue 14): projects known by then, at their stage then.
+    base = base.existing_in(scope.year).annotate(stage_then=stage_as_of(scope.year))
     filterset = ProjectFilter(request.GET or None, queryset=base.with_year(scope.year, preview=preview))
     return filterset, filterset.qs
 

@@ -122,6 +122,14 @@ def in_plan(plan: Plan, period: Period) -> bool:
     return plan.base_year < period.year <= plan.end_year
 
 
+def selectable_periods(plan: Plan, as_of: Period) -> list[Period]:
+    """The plan's years and half years (上半年), plus the period shown if it is another kind (a quarter typed
+    into the address): nobody picks among 35 periods of which most were never reported. No query."""
+    wanted = set(plan_periods(plan.base_year, plan.end_year))
+    wanted.add(as_of)
+    return sorted(wanted, key=lambda p: p.sort_key)
+
+
 def select(request: HttpRequest, *, fixed_plan: Plan | None = None) -> Selection:
     """``fixed_plan``: a page about one indicator shows that indicator's plan, whatever ``plan`` says."""
     from indicators.roles import home_region_id, scoped
@@ -197,7 +205,7 @@ def select(request: HttpRequest, *, fixed_plan: Plan | None = None) -> Selection
     if as_of is None:
         as_of = default_as_of(plan)
         warnings = [w.replace("{default}", as_of.label) for w in warnings]
-    periods = plan_periods(plan.base_year, plan.end_year, quarters=True)
+    periods = selectable_periods(plan, as_of)
     options = tuple(
         (year, tuple(p for p in periods if p.year == year)) for year in range(plan.base_year + 1, plan.end_year + 1)
     )

@@ -174,7 +174,9 @@ def test_outlier_is_saved_with_a_warning_shown_to_clerk_and_reviewer(
 def test_the_row_verdict_previews_submitted_figures(client: Client, small: SmallPlan, clerk: User) -> None:
     client.force_login(clerk)
     post(client, edit_url(small, "2023"), value="12.0", submit="1")
-    approved = {a.indicator.pk: a.label for a in assess_plan(small.plan, Period(2023))}
+    # The verdict is the dashboard's, at its default as-of (2022, the latest approved data); the preview
+    # judges at the submitted figure's period (issue 14: the grid and the dashboard share the default as-of).
+    approved = {a.indicator.pk: a.label for a in assess_plan(small.plan, Period(2022))}
     preview = {a.indicator.pk: a.label for a in assess_plan(small.plan, Period(2023), include_pending=True)}
     assert approved[small.gdp.pk] != preview[small.gdp.pk]  # the new figure changes the verdict
     row = next(r for r in client.get("/indicators/entry/").context["grid"].rows if r.series == small.gdp.series)

@@ -92,7 +92,8 @@ def test_query_count_is_the_same_at_one_and_many_rows(
         client.force_login(reviewer if name == "verdict" else admin)
         _count(client, url(small))  # warm-up: clears pending messages
         counts.append(_count(client, url(small)))
-    assert counts == [expected, expected], queries
+    # Every page also reads the to-do counts of the navigation (issue 14): one query for these reviewers/admins.
+    assert counts == [expected + 1, expected + 1], queries
 
 
 def test_template_export_query_count(

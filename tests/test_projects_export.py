@@ -69,9 +69,9 @@ def test_groups_in_appendix_order_with_subtotals_equal_to_their_projects() -> No
     for r in rows:
         if isinstance(r[0], str):
             current = r[0].split("、")[1].split("（")[0]
-        elif r[1] == f"{current}{SUBTOTAL_LABEL}":
+        elif r[1].startswith(f"{current}{SUBTOTAL_LABEL}（"):  # 先进制造业小计（2个项目有投资数据）
             subtotals[current] = r
-        elif r[1] == GRAND_TOTAL_LABEL:
+        elif r[1].startswith(f"{GRAND_TOTAL_LABEL}（"):
             grand = r
         else:
             groups.setdefault(current, []).append(r)
@@ -80,8 +80,9 @@ def test_groups_in_appendix_order_with_subtotals_equal_to_their_projects() -> No
     for label, members in groups.items():
         for col in (4, 5, 6):  # total, planned, completed
             known = [D(str(m[col])) for m in members if m[col] is not None]
-            assert D(str(subtotals[label][col])) == sum(known), (label, col)
-    assert D(str(grand[4])) == D("5.6") + D("0.7936") + D("1.34")
+            # totals are printed with two decimals (issue 14)
+            assert D(str(subtotals[label][col])) == sum(known, D(0)).quantize(D("0.01")), (label, col)
+    assert D(str(grand[4])) == (D("5.6") + D("0.7936") + D("1.34")).quantize(D("0.01"))
     assert D(str(grand[5])) == D("5.5") and D(str(grand[6])) == D("2.75")
     # completion % of a subtotal comes from the subtotal's sums: 2.5 / 5 = 50.0
     assert subtotals["先进制造业"][7] == 50.0
@@ -114,7 +115,8 @@ def test_text_that_looks_like_a_formula_stays_text(text: str) -> None:
 
 def test_empty_export_still_has_title_header_and_total() -> None:
     ws = read_back([])
-    assert sheet_rows(ws) == [(None, GRAND_TOTAL_LABEL, None, None, None, None, None, None, None)]
+    total = f"{GRAND_TOTAL_LABEL}（0个项目有投资数据）"
+    assert sheet_rows(ws) == [(None, total, None, None, None, None, None, None, None)]
 
 
 def test_command_exports_the_database_rows(region: Region, tmp_path: Path) -> None:
@@ -128,12 +130,14 @@ def test_command_exports_the_database_rows(region: Region, tmp_path: Path) -> No
     out = tmp_path / "projects.xlsx"
     stdout = StringIO()
     call_command("export_projects", "--year", "2022", "-o", str(out), stdout=stdout)
-    assert "6 个" in stdout.getvalue()
+    # as of 2022 (issue 14): the five projects known from 2023 on are not listed; the stage set today (no
+    # record of it by 2022, no start year) is not shown, and the latest note is the one of 2022
+    assert "1 个" in stdout.getvalue()
     ws = load_workbook(out).active
     assert ws is not None
     found = next(r for r in sheet_rows(ws) if r[1] == "卧龙艾草产业园")
-    assert found[2:8] == ("市重点", "建成投产", 30, 6, 4.5, 75.0)
-    assert found[8] == "2024-06-30 一期建成开园"  # the latest note
+    assert found[2:8] == ("市重点", None, 30, 6, 4.5, 75.0)
+    assert found[8] == "2022-01-01 开工建设"
 
 
 def test_command_refuses_bad_arguments(region: Region, tmp_path: Path) -> None:

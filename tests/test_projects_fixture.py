@@ -1,9 +1,13 @@
 """The real project fixture of the seeds: named projects, their figures, summaries, and a render smoke test."""
 
 from decimal import Decimal
+from io import StringIO
+from pathlib import Path
 
 import pytest
+from django.core.management import call_command
 from django.test import Client
+from openpyxl import load_workbook
 
 from indicators.models import Plan
 from projects.models import Domain, InvestmentSummary, ProgressNote, Project, ProjectInvestment, Stage, SummaryScope
@@ -155,5 +159,64 @@ def test_fixture_figures_are_approved_and_count(loaded: Plan) -> None:
     assert not Project.objects.filter(total_pending__isnull=False).exists()
     totals = [p.total_investment or D(0) for p in Project.objects.filter(total_investment__isnull=False)]
     assert len(totals) >= 10
-    summary = projects_dashboard(loaded.region, 2022).summary
+    summary = projects_dashboard(loaded.region, 2025).summary  # every project exists by 2025
     assert summary.total_investment == sum(totals, D(0))
+    assert summary.total_project_count == len(totals)
+    # a year's summary counts only the projects that existed then (issue 14)
+    then = [
+        p.total_investment or D(0) for p in Project.objects.existing_in(2022).filter(total_investment__isnull=False)
+    ]
+    early = projects_dashboard(loaded.region, 2022).summary
+    assert early.total_investment == sum(then, D(0)) and early.project_count < summary.project_count
+
+
+# --- projects as of their year (issue 14) -------------------------------------------------------------
+
+
+def test_export_for_2022_holds_nothing_dated_after_2022(loaded: Plan, tmp_path: Path) -> None:
+    """`manage.py export_projects --year 2022`: no note or stage dated after 2022, no project first known
+    after 2022, totals with two decimals and the count of projects they cover."""
+    out = tmp_path / "2022.xlsx"
+    call_command("export_projects", "--year", "2022", "-o", str(out), stdout=StringIO())
+    sheet = load_workbook(out).active
+    assert sheet is not None
+    rows = [r for r in sheet.iter_rows(min_row=3, values_only=True) if isinstance(r[0], int)]
+    existing = {p.name: p for p in Project.objects.existing_in(2022)}
+    assert rows and len(rows) == len(existing) < Project.objects.count()
+    for row in rows:
+        project = existing[str(row[1])]  # only projects known by 2022
+        note = str(row[8] or "")
+        assert not note or note[:10] <= "2022-12-31", (row[1], note)
+        # the stage set today is never shown for 2022: only what the project's own years say by then
+        expected = "竣工" if project.end_year and project.end_year <= 2022 else ""
+        if not expected and project.start_year and project.start_year <= 2022:
+            expected = "开工在建"
+        assert (row[3] or "") == expected, row[1]
+    totals = [r for r in sheet.iter_rows(min_row=3) if isinstance(r[1].value, str) and "项目有投资数据" in r[1].value]
+    assert totals and all(c.number_format == "0.00" for r in totals for c in r[4:7])
+    for r in totals:
+        for cell in r[4:7]:
+            assert cell.value is None or D(str(cell.value)) == D(str(cell.value)).quantize(D("0.01"))
+    grand = totals[-1][1].value
+    covered = sum(1 for r in rows if any(v is not None for v in r[4:7]))
+    assert grand == f"合计（{covered}个项目有投资数据）"
+
+
+def test_a_project_first_planned_in_2025_is_not_in_earlier_years(loaded: Plan) -> None:
+    planned_2025 = Project.objects.get(name="衡达涌金高油酸花生种植加工项目")  # only known from the 2025 plan
+    assert planned_2025 not in Project.objects.existing_in(2022)
+    assert planned_2025 in Project.objects.existing_in(2025)
+    early = projects_dashboard(loaded.region, 2022).summary
+    assert early.project_count == Project.objects.existing_in(2022).count()
+
+
+def test_the_two_missing_groups_and_the_quantities_are_in_the_demo_data(loaded: Plan) -> None:
+    kindergartens = Project.objects.get(name="2022年省定民生实事幼儿园项目（4个）")
+    repairs = Project.objects.get(name="校舍维修和薄弱能力提升项目（11个）")
+    assert (kindergartens.domain, kindergartens.end_year, repairs.stage) == ("social", 2022, "under_construction")
+    assert "附件3" in kindergartens.source and "附件3" in repairs.source
+    scales = " ".join(Project.objects.values_list("scale", flat=True))
+    for quantity in ("5250户", "1520户", "226个", "236个", "28761亩", "51000亩", "5000亩"):
+        assert quantity in scales, quantity
+    line = ProgressNote.objects.get(project__name="农村人居环境整治提升五年行动")
+    assert "5250户" in line.text and "附件3" in line.source

@@ -523,8 +523,9 @@ def test_review_page_query_count(
     services.project_save(project=projects[2], user=clerk, reason="核实", submit=True)
     client.force_login(reviewer)
     # session, user, user's groups, pending investments (+project, clerk), pending totals (+clerk),
-    # history of those investments (+user), history of those projects (+user)
-    with django_assert_num_queries(7):
+    # history of those investments (+user), history of those projects (+user), the to-do counts of the
+    # navigation (issue 14)
+    with django_assert_num_queries(8):
         response = client.get("/projects/review/")
     assert response.status_code == 200
     assert response.content.decode().count("退回原因（必填）") == count + 2

@@ -142,3 +142,18 @@ def test_a_reviewer_cannot_write_a_reason_for_another_countys_indicator(
     response = client.post("/appendix/2/", {"indicator": theirs.pk, "as_of": "2022", "text": "原因"})
     assert response.status_code == 404
     assert not ReasonNote.objects.exists()
+
+
+def test_bulk_approval_never_reaches_another_county(
+    client: Client, counties: dict[str, SmallPlan], county2_reviewer: User
+) -> None:
+    """A county reviewer posting another county's figure to 通过所选 approves nothing of it."""
+    theirs = _submitted(counties["卧龙区"])
+    own = _submitted(counties["宛城区"])
+    client.force_login(county2_reviewer)
+    client.post(
+        "/indicators/review/approve-selected/",
+        {"chosen": [str(theirs.pk), str(own.pk)], f"version-{theirs.pk}": "1", f"version-{own.pk}": "1"},
+    )
+    theirs.refresh_from_db()
+    assert theirs.status == ReviewStatus.SUBMITTED

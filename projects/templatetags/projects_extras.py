@@ -7,7 +7,7 @@ from typing import Any
 
 from django import template
 
-from projects.rules import EMPTY, completion_percent, format_amount, format_percent
+from projects.rules import EMPTY, completion_percent, format_amount, format_percent, format_total
 
 register = template.Library()
 
@@ -15,6 +15,12 @@ register = template.Library()
 @register.filter
 def amount(value: Decimal | None) -> str:
     return format_amount(Decimal(value) if isinstance(value, Decimal | int) else None)
+
+
+@register.filter
+def total(value: Decimal | None) -> str:
+    """A sum over projects, two decimals (issue 14: 155.68, not 155.6836)."""
+    return format_total(Decimal(value) if isinstance(value, Decimal | int) else None)
 
 
 @register.filter

@@ -26,7 +26,19 @@
     });
   }
 
+  // <select data-navigate> opens the page its chosen option names (the whole-period entry's period chooser).
+  function navigate() {
+    document.querySelectorAll("select[data-navigate]").forEach(function (select) {
+      select.addEventListener("change", function () {
+        if (select.value) {
+          window.location.href = select.value;
+        }
+      });
+    });
+  }
+
   function start() {
+    navigate();
     autoSubmit();
     drawCharts();
   }
