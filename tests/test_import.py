@@ -4,6 +4,7 @@ must each end in a clear Chinese error with zero rows written."""
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
@@ -319,9 +320,9 @@ def test_import_plan_command_prints_the_errors_and_writes_nothing(plan_14th: Pla
     assert table_counts() == before
     with pytest.raises(CommandError, match="找不到行政区划“火星”"):
         call_command("import_plan", str(path), "--region", "火星", "--plan", "新规划")
-    (tmp_path / "table.csv").write_text("a,b")
-    with pytest.raises(CommandError, match=importer.FILE_WRONG_TYPE):
-        call_command("import_plan", str(tmp_path / "table.csv"), "--region", "卧龙区", "--plan", "新规划")
+    (tmp_path / "table.pdf").write_text("a,b")
+    with pytest.raises(CommandError, match=re.escape(importer.FILE_WRONG_TYPE)):
+        call_command("import_plan", str(tmp_path / "table.pdf"), "--region", "卧龙区", "--plan", "新规划")
 
 
 # --- the upload pages ----------------------------------------------------------------------------------

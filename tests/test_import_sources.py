@@ -147,9 +147,9 @@ def to_docx(rows: Rows, *, tables_before: int = 0) -> bytes:
         other = document.add_table(rows=2, cols=2)
         other.cell(0, 0).text, other.cell(0, 1).text = "项目", "金额"
     table = document.add_table(rows=len(rows), cols=len(rows[0]))
-    for r, row in enumerate(rows):
-        for c, text in enumerate(row):
-            table.cell(r, c).text = text
+    for row_of_table, row in zip(table.rows, rows, strict=True):  # table.cell() walks the whole table each call
+        for cell, text in zip(row_of_table.cells, row, strict=True):
+            cell.text = text
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()

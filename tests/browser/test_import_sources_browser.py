@@ -39,16 +39,19 @@ def test_preview_shows_the_mapping_and_the_verdict_comparison(
     summary = page.locator(".mapping-summary").inner_text()
     assert "A 列 → 序号" in summary and "F 列 → 实际值 2020年" in summary
     assert "E 列“规划值”" in page.locator(".import-mapping").inner_text()  # listed as unknown
-    page.locator(".mapping-form summary, details summary").first.click() if not page.locator(
-        "details[open]"
-    ).count() else None
+    assert page.locator(".import-mapping details[open]").count() == 1  # opened: there is an unknown column
+    page.locator(".import-mapping").scroll_into_view_if_needed()
+    screenshot(page, "import-sources-unknown-column", full_page=False)
     page.select_option("select[name=column-5]", "target:2025")
     with page.expect_navigation():
         page.click("text=按所选含义重新预览")
     assert "E 列 → 目标值 2025年" in page.locator(".mapping-summary").inner_text()
     differences = page.locator("table.verdict-differences").inner_text()
     assert "地区生产总值增长（%）" in differences and "达到预期" in differences and "低于预期" in differences
-    screenshot(page, "import-sources-preview")
+    page.locator(".import-mapping").scroll_into_view_if_needed()
+    screenshot(page, "import-sources-preview", full_page=False)
+    page.locator("table.verdict-differences").scroll_into_view_if_needed()
+    screenshot(page, "import-sources-verdicts", full_page=False)
     assert Indicator.objects.filter(plan=target).count() == 0
     with page.expect_navigation():
         page.click("text=确认导入")
