@@ -1040,9 +1040,9 @@ def plan_import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     data, filename, as_of = stashed
     if request.POST.get("remap"):
         # The user corrected the table or a column's meaning: preview again from the same file.
-        choice = choice_from_form(request.POST)
+        corrected = choice_from_form(request.POST)
         report = run_import(
-            data, user=request.user, filename=filename, commit=False, plan=plan, as_of=as_of, choice=choice
+            data, user=request.user, filename=filename, commit=False, plan=plan, as_of=as_of, choice=corrected
         )
         token = _stash(request, plan, filename, data, as_of)
         return render(

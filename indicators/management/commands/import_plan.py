@@ -11,7 +11,7 @@ from indicators.periods import Period, PeriodError
 
 
 class Command(BaseCommand):
-    help = "从附件1版式的表格（Excel、CSV、Word）导入规划指标与数值（空规划时建立指标）；一次性提交，有错误则不写入任何数据。"
+    help = "从附件1版式的表格（Excel、CSV、Word）导入规划指标与数值（空规划时建立指标）；一次性提交，有错误则不写入。"
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("file", help="附件1 版式（或按表头识别的其他版式）的 .xlsx/.xlsm/.xls/.csv/.docx 文件")
