@@ -15,6 +15,8 @@ from typing import Any
 import pytest
 from django.contrib.auth.models import User
 from django.test import Client
+from hypothesis import given
+from hypothesis import strategies as st
 from openpyxl import Workbook
 
 from indicators import column_mapping, importer, table_reader
@@ -22,7 +24,7 @@ from indicators.column_mapping import Choice, classify, header_period
 from indicators.models import Indicator, Observation, Plan, Region
 from indicators.periods import Period
 from indicators.table_reader import Grid, SourceCell
-from tests.test_import import empty_plan_like, export, table_counts
+from tests.test_import import _upload, empty_plan_like, export, table_counts
 
 Rows = list[list[str]]
 
@@ -301,6 +303,24 @@ def test_headers_are_mapped_by_meaning(top: str, sub: str, label: str) -> None:
     assert meaning.label == label
 
 
+@given(st.text(max_size=30), st.sampled_from(["%", "万人", "", "亿元"]))
+def test_any_written_value_is_read_or_refused_in_chinese(written: str, unit: str) -> None:
+    errors: list[str] = []
+    parsed, _ = column_mapping._value(_cell(written), "第5行 F 列", Period(2022), unit, errors, [])
+    assert parsed is None or parsed.no_data or isinstance(parsed.value, Decimal)
+    assert all(e.startswith("第5行 F 列（2022年）：") for e in errors)  # a located Chinese message, never a crash
+
+
+@given(st.binary(max_size=400))
+def test_any_bytes_as_csv_are_read_or_refused_with_a_message(data: bytes) -> None:
+    try:
+        grids = table_reader.read_grids(data, "a.csv")
+    except table_reader.SourceError as error:
+        assert str(error)
+    else:
+        assert len(grids) == 1
+
+
 def test_header_period_reads_years_and_halves() -> None:
     assert header_period("２０２３年上半年") == Period(2023, "H1")
     assert header_period("指标") is None
@@ -447,12 +467,6 @@ def test_reading_stays_bounded_in_time_and_memory(filename: str) -> None:
 
 
 # --- the pages -----------------------------------------------------------------------------------------------
-
-
-def _upload(client: Client, plan: Plan, data: bytes, name: str) -> Any:
-    file = io.BytesIO(data)
-    file.name = name
-    return client.post(f"/indicators/plan/{plan.pk}/import/", {"file": file})
 
 
 def test_upload_a_docx_preview_shows_the_mapping_then_confirm(client: Client, plan_14th: Plan, boss: User) -> None:
