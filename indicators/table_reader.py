@@ -32,6 +32,7 @@ SOURCE_NO_TABLES = "Word 文档中没有表格。请确认指标表是 Word 表�
 SOURCE_NO_SHEETS = "文件中没有可读取的表格。"
 SAVE_AS_UTF8 = "请在 Excel 或 WPS 中另存为“CSV UTF-8”后再上传。"
 CSV_ENCODING = "无法识别 CSV 文件的编码：只支持 UTF-8 和 GBK（GB18030）。" + SAVE_AS_UTF8
+CSV_BROKEN = "CSV 文件格式有误（引号或换行不成对）。" + SAVE_AS_UTF8
 CSV_MIXED = "CSV 文件中混用了两种编码（第{utf8}行是 UTF-8，第{gbk}行是 GBK），读取会出现乱码。" + SAVE_AS_UTF8
 
 _KINDS = {
@@ -303,10 +304,13 @@ def _read_csv(data: bytes, filename: str) -> Grid:
     except csv.Error:
         dialect = csv.excel
     rows: list[list[SourceCell]] = []
-    for line in csv.reader(io.StringIO(text), dialect):
-        if len(rows) >= MAX_ROWS or len(line) > MAX_COLUMNS:
-            _check_size(filename, MAX_ROWS + 1, len(line))
-        rows.append([_text_cell(value) for value in line])
+    try:
+        for line in csv.reader(io.StringIO(text, newline=""), dialect):
+            if len(rows) >= MAX_ROWS or len(line) > MAX_COLUMNS:
+                _check_size(filename, MAX_ROWS + 1, len(line))
+            rows.append([_text_cell(value) for value in line])
+    except csv.Error:
+        raise SourceError(CSV_BROKEN) from None
     return Grid(name=filename, rows=rows)
 
 

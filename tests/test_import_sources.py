@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from django.contrib.auth.models import User
 from django.test import Client
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 from openpyxl import Workbook
 
@@ -312,6 +312,8 @@ def test_any_written_value_is_read_or_refused_in_chinese(written: str, unit: str
 
 
 @given(st.binary(max_size=400))
+@example(b"\r\x01")  # once a csv.Error escaped
+@example(b'"a,b\n\x00')
 def test_any_bytes_as_csv_are_read_or_refused_with_a_message(data: bytes) -> None:
     try:
         grids = table_reader.read_grids(data, "a.csv")
