@@ -255,7 +255,9 @@ class IndicatorForm(forms.ModelForm):
 
 
 class ImportUploadForm(forms.Form):
-    file = forms.FileField(label="Excel 文件", error_messages={"required": UPLOAD_REQUIRED, "empty": FILE_EMPTY})
+    file = forms.FileField(
+        label="表格文件（Excel、CSV 或 Word）", error_messages={"required": UPLOAD_REQUIRED, "empty": FILE_EMPTY}
+    )
     as_of = forms.CharField(
         label="“中期完成情况”的评估期",
         required=False,

@@ -95,7 +95,7 @@ NO_DATA_MARKS = frozenset({"/", "／"})
 
 FILE_EMPTY = "文件是空的，请选择填好的 Excel 文件。"
 FILE_TOO_LARGE = "文件超过 5 MB，不能导入。请删去无关的工作表、图片后再上传。"
-FILE_WRONG_TYPE = "只能导入 Excel 工作簿（.xlsx）文件。"
+FILE_WRONG_TYPE = "只能导入 Excel（.xlsx、.xlsm、.xls）、CSV（.csv）或 Word（.docx）文件。"
 FILE_NOT_XLSX = (
     "该文件不是有效的 Excel 工作簿（.xlsx），可能已损坏或只是改了扩展名。请在 Excel 中“另存为 Excel 工作簿”后再上传。"
 )
@@ -203,6 +203,8 @@ class ImportReport:
     changes: list[Change] = field(default_factory=list)
     counts: Counter[str] = field(default_factory=Counter)
     series: list[str] = field(default_factory=list)  # how each new indicator found its series (统计指标)
+    reading: Any = None  # column_mapping.Reading: how a table in another layout was understood; None: template
+    verdicts: list[Any] = field(default_factory=list)  # column_mapping.VerdictDifference, source vs app, row by row
     committed: bool = False
     plan_id: int | None = None
 
@@ -265,8 +267,10 @@ def _number(cell: Cell) -> tuple[Decimal, int]:
 
 
 def check_upload(name: str, size: int) -> None:
-    """Before reading: the name must end in .xlsx and the size must be within the limit."""
-    if not name.lower().endswith(".xlsx"):
+    """Before reading: a table file (indicators.table_reader.SUFFIXES) within the size limit."""
+    from indicators.table_reader import suffix_of
+
+    if not suffix_of(name):
         raise ImportFileError(FILE_WRONG_TYPE)
     if size == 0:
         raise ImportFileError(FILE_EMPTY)
@@ -564,11 +568,13 @@ def run_import(
     region: Region | None = None,
     plan_name: str = "",
     as_of: Period | None = None,
+    choice: Any = None,
 ) -> ImportReport:
-    """Read ``data`` and apply it to ``plan`` (or to the plan ``plan_name`` of ``region``, created when
+    """Read ``data`` (the 附件1 template, or any table ``read_any`` reads, with the user's ``choice`` of
+    column meanings) and apply it to ``plan`` (or to the plan ``plan_name`` of ``region``, created when
     missing). Writes only when ``commit`` and no error was found; otherwise everything is rolled back."""
     report = ImportReport()
-    table, errors, warnings = read_table(data)
+    table, errors, warnings, report.reading = read_any(data, filename, choice, plan=plan)
     report.errors.extend(errors)
     report.warnings.extend(warnings)
     if table is None:
@@ -583,6 +589,8 @@ def run_import(
                     plan = _plan_for(region, plan_name, table, user, report)
                 report.plan_id = plan.pk
                 _apply(table, plan, user, filename, report)
+                if report.reading is not None and report.reading.source_verdicts and not report.errors:
+                    report.verdicts = _compare_verdicts(plan, table, report.reading)
             except ValidationError as error:
                 report.errors.extend(error.messages)
             if report.errors or not commit:
@@ -591,6 +599,57 @@ def run_import(
         return report
     report.committed = True
     return report
+
+
+_LAYOUT_ERRORS = (SHEET_MISSING.split("“")[0], HEADER_BROKEN.split("：")[0] + "：第2行")
+
+
+def read_any(
+    data: bytes, filename: str, choice: Any = None, *, plan: Plan | None = None
+) -> tuple[Table | None, list[str], list[str], Any]:
+    """The 附件1 template as before; any other layout or format through ``indicators.column_mapping``,
+    whose ``Reading`` (the column meanings, for the preview) comes back as the fourth item."""
+    from indicators.column_mapping import read_source
+    from indicators.table_reader import suffix_of
+
+    if suffix_of(filename) == ".xlsx" and choice is None:
+        table, errors, warnings = read_table(data)
+        # Only a sheet or top header that is not the template's means "another layout": a template with a
+        # broken period header, a formula or a bad figure keeps the template's precise messages.
+        if table is not None or not (len(errors) == 1 and errors[0].startswith(_LAYOUT_ERRORS)):
+            return table, errors, warnings, None
+    source, reading, errors, warnings = read_source(
+        data,
+        filename,
+        choice,
+        base_year=plan.base_year if plan is not None else None,
+        end_year=plan.end_year if plan is not None else None,
+    )
+    if reading is not None:
+        warnings = [f"{c.letter} 列“{c.header}”未识别，未导入。" for c in reading.unknown] + warnings
+    return source, errors, warnings, reading
+
+
+def _compare_verdicts(plan: Plan, table: Table, reading: Any) -> list[Any]:
+    """The source's own 完成情况 next to the app's verdict at the table's latest period, row by row."""
+    from indicators.column_mapping import VerdictDifference, normalize
+    from reports.appendix import build_report
+
+    periods = [cell.period for row in table.rows for cell in row.values if not cell.no_data]
+    as_of = table.as_of or max(periods, key=lambda p: p.sort_key, default=None)
+    if as_of is None:
+        return []
+    labels = {
+        (row.group, f"{row.name}（{row.unit}）" if row.unit else row.name): row.label
+        for row in build_report(plan, as_of).appendix.rows
+    }
+    found = []
+    for row_number, source in sorted(reading.source_verdicts.items()):
+        key = reading.row_keys.get(row_number)
+        app = labels.get(key, "") if key else ""
+        name = f"{key[0]}·{key[1]}" if key and key[0] else key[1] if key else ""
+        found.append(VerdictDifference(row_number, name, source, app, normalize(source) != normalize(app)))
+    return found
 
 
 def find_region(name: str) -> Region:

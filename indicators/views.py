@@ -34,6 +34,7 @@ from indicators.assessment import (
     latest_period_with_data,
 )
 from indicators.collection_views import record_from_form, review_filters, review_queue
+from indicators.column_mapping import Choice, choice_from_form
 from indicators.forms import (
     AssignedTargetForm,
     CategoryForm,
@@ -1020,13 +1021,20 @@ def plan_import(request: HttpRequest, pk: int) -> HttpResponse:
             report = run_import(
                 data, user=request.user, filename=upload.name or "", commit=False, plan=plan, as_of=as_of
             )
-            if report.ok:
+            if report.ok or report.reading is not None:  # another layout: kept for the user's corrections
                 token = _stash(request, plan, upload.name or "", data, as_of)
-    return render(
-        request,
-        "indicators/plan_import.html",
-        {"plan": plan, "form": form, "report": report, "token": token, "empty_plan": not plan.indicators.exists()},
-    )
+    return render(request, "indicators/plan_import.html", _import_context(plan, report, token, form))
+
+
+def _import_context(plan: Plan, report: ImportReport | None, token: str, form: ImportUploadForm) -> dict[str, Any]:
+    context = {"plan": plan, "form": form, "report": report, "token": token, "empty_plan": not plan.indicators.exists()}
+    reading = report.reading if report is not None else None
+    if reading is not None:
+        periods = [Period(plan.base_year), *plan_periods(plan.base_year, plan.end_year)]
+        context["mapping_options"] = reading.options(periods, plan.end_year)
+        context["choice_json"] = reading.choice.to_json()
+        context["verdict_differences"] = [v for v in report.verdicts if v.differs] if report else []
+    return context
 
 
 @require_POST
@@ -1037,7 +1045,20 @@ def plan_import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, IMPORT_EXPIRED)
         return redirect("indicators:import", pk=plan.pk)
     data, filename, as_of = stashed
-    report = run_import(data, user=request.user, filename=filename, commit=True, plan=plan, as_of=as_of)
+    if request.POST.get("remap"):
+        # The user corrected the table or a column's meaning: preview again from the same file.
+        corrected = choice_from_form(request.POST)
+        report = run_import(
+            data, user=request.user, filename=filename, commit=False, plan=plan, as_of=as_of, choice=corrected
+        )
+        token = _stash(request, plan, filename, data, as_of)
+        return render(
+            request,
+            "indicators/plan_import.html",
+            _import_context(plan, report, token, ImportUploadForm()),
+        )
+    choice = Choice.from_json(request.POST.get("choice", ""))
+    report = run_import(data, user=request.user, filename=filename, commit=True, plan=plan, as_of=as_of, choice=choice)
     if not report.committed:
         return render(
             request,

@@ -11,10 +11,10 @@ from indicators.periods import Period, PeriodError
 
 
 class Command(BaseCommand):
-    help = "从附件1版式的 Excel 导入规划指标与数值（空规划时建立指标）；一次性提交，有错误则不写入任何数据。"
+    help = "从附件1版式的表格（Excel、CSV、Word）导入规划指标与数值（空规划时建立指标）；一次性提交，有错误则不写入。"
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("file", help="附件1 版式的 .xlsx 文件")
+        parser.add_argument("file", help="附件1 版式（或按表头识别的其他版式）的 .xlsx/.xlsm/.xls/.csv/.docx 文件")
         parser.add_argument("--region", required=True, help="行政区划名称，如 卧龙区")
         parser.add_argument("--plan", required=True, help="规划名称；不存在时按表新建")
         parser.add_argument(
@@ -44,6 +44,8 @@ class Command(BaseCommand):
             plan_name=options["plan"],
             as_of=as_of,
         )
+        if report.reading is not None:  # another layout than the template: say how its columns were read
+            self.stdout.write("，".join(f"{c.letter} 列 → {c.label}" for c in report.reading.columns))
         for warning in report.warnings:
             self.stdout.write(f"提示：{warning}")
         if report.errors:
