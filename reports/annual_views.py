@@ -9,8 +9,10 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from indicators.models import Plan
+from indicators.periods import Period
 from indicators.roles import in_scope, scoped
-from reports.annual import build_annual, build_annual_workbook
+from reports.annual import AnnualReport, build_annual, build_annual_workbook
+from reports.document import build_annual_document, document_bytes
 from reports.selection import Selection, select
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -58,4 +60,26 @@ def annual_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
     build_annual_workbook(report).save(response)
     name = f"{plan.short_name or plan.name}计划执行情况_{report.as_of.code}.xlsx"
     response["Content-Disposition"] = f"attachment; filename=\"annual.xlsx\"; filename*=UTF-8''{quote(name)}"
+    return response
+
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def next_annual_report(plan: Plan) -> AnnualReport | None:
+    """Next year's annual plan of the same region, judged at its own start (its targets beside this year's)."""
+    following = Plan.objects.filter(region_id=plan.region_id, base_year=plan.end_year, end_year=plan.end_year + 1)
+    nxt = following.first()
+    return build_annual(nxt, Period(nxt.end_year)) if nxt is not None else None
+
+
+def annual_docx(request: HttpRequest, pk: int) -> HttpResponse:
+    """The execution report draft (Word): the year's table and sentences, next year's targets."""
+    plan = _annual_plan(request, pk)
+    selection = _select(request, plan)
+    assert selection.as_of is not None
+    report = build_annual(plan, selection.as_of)
+    response = HttpResponse(document_bytes(build_annual_document(report, next_annual_report(plan))), content_type=DOCX)
+    name = f"{plan.short_name or plan.name}执行情况报告草稿_{report.as_of.code}.docx"
+    response["Content-Disposition"] = f"attachment; filename=\"annual.docx\"; filename*=UTF-8''{quote(name)}"
     return response

@@ -39,6 +39,7 @@ from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 from docx.text.run import Run
 
+from indicators.annual import Completion
 from indicators.assessment import plan_settings
 from indicators.evaluation import is_final
 from indicators.models import Plan
@@ -57,6 +58,7 @@ from projects.exports import HEADERS as PROJECT_HEADERS
 from projects.models import Project
 from projects.rules import completion_percent, format_amount, sum_known, summary_clause, summary_sentence
 from reports import docx_charts as charts
+from reports.annual import ANNUAL_HEADERS, NO_FIGURE, AnnualReport, AnnualRow
 from reports.appendix import Report, progress_of
 from reports.figures import STATUS_COLOURS
 from reports.rows import AppendixRow, ReasonEntry, percent
@@ -769,3 +771,79 @@ def _amount_cells(
     for cell, value in zip(cells[4:7], (total, planned, completed), strict=True):
         _write(cell, format_amount(value) if value is not None else "", styles.cell)
     _write(cells[7], f"{completion:.1f}" if completion is not None else "", styles.cell)
+
+
+# --- the annual plan's execution report (年度计划执行情况) ----------------------------------------------------
+
+ANNUAL_SUMMARY_ORDER = (Completion.DONE, Completion.MOSTLY, Completion.NOT_DONE, Completion.NO_DATA, Completion.PENDING)
+
+
+def annual_title(report: AnnualReport) -> str:
+    return f"关于{report.plan.name}执行情况的报告"
+
+
+def build_annual_document(
+    report: AnnualReport, next_year: AnnualReport | None = None, layout: Layout | None = None
+) -> Document:
+    """The annual execution report draft: the year's targets, figures and 完成情况 (one sentence each and the
+    execution report's table), next year's targets when that annual plan exists, and 【待撰写】 where a
+    writer's analysis belongs. Pure: the two AnnualReports are all it reads."""
+    layout = layout or Layout()
+    document = new_document()
+    styles = _Styles(document, layout)
+    document.core_properties.title = annual_title(report)
+    document.core_properties.subject = f"数据截至{report.as_of.label}"
+    document.core_properties.author = "规划指标监测平台"
+    document.settings.odd_and_even_pages_header_footer = True
+    section = document.sections[0]
+    _page(section, layout, landscape=False)
+    _page_numbers(section, styles)
+
+    _para(document, annual_title(report), styles.title)
+    _para(document, f"（草稿，数据截至{report.as_of.label}）", styles.subtitle)
+    _todo(_para(document, "", styles.body), "开头：本年度经济社会发展总体情况")
+    year = report.plan.end_year
+    _para(document, f"一、{year}年主要预期目标完成情况", styles.heading1)
+    _para(document, annual_summary_sentence(report), styles.body)
+    for row in report.rows:
+        paragraph = _para(document, annual_row_sentence(row), styles.body)
+        if row.status in (Completion.NOT_DONE, Completion.MOSTLY):
+            _todo(paragraph, "原因分析")
+    _annual_table(document, report, styles)
+    _para(document, f"二、{year + 1}年主要预期目标", styles.heading1)
+    if next_year is not None and next_year.rows:
+        _para(document, f"{next_year.plan.name}拟设置主要预期目标{len(next_year.rows)}项：", styles.body)
+        for index, row in enumerate(next_year.rows, start=1):
+            _para(document, f"{index}．{row.name}：{row.target_text or '待定'}。", styles.body)
+    else:
+        _todo(_para(document, "", styles.body), f"{year + 1}年主要预期目标（尚未建立{year + 1}年度计划）")
+    _para(document, f"三、{year + 1}年主要任务和措施", styles.heading1)
+    _todo(_para(document, "", styles.body), "主要任务和措施")
+    return document
+
+
+def annual_summary_sentence(report: AnnualReport) -> str:
+    counts = {code: sum(1 for r in report.rows if r.status == code) for code in ANNUAL_SUMMARY_ORDER}
+    labels = {r.status: r.label.removesuffix("（人工研判）") for r in report.rows}
+    parts = [f"{labels.get(code, code)}{counts[code]}项" for code in ANNUAL_SUMMARY_ORDER if counts[code]]
+    return (
+        f"{report.plan.name}共设置主要预期目标{len(report.rows)}项，截至{report.as_of.label}，"
+        + ("、".join(parts) if parts else "尚无可评价的目标")
+        + "。"
+    )
+
+
+def annual_row_sentence(row: AnnualRow) -> str:
+    figure = "尚无数据" if row.figure == NO_FIGURE else f"完成{row.figure}"
+    return f"{row.seq}．{row.name}：年度目标{row.target_text or '待定'}，{figure}，{row.label}。"
+
+
+def _annual_table(document: Document, report: AnnualReport, styles: _Styles) -> None:
+    widths = _fit((10, 52, 30, 30, 22, 46), _usable_width(document))
+    table = _table(document, len(ANNUAL_HEADERS), widths)
+    for cell, header in zip(_row(table, widths, header=True), ANNUAL_HEADERS, strict=True):
+        _write(cell, header, styles.header)
+    for row in report.rows:
+        cells = _row(table, widths)
+        for index, text in enumerate((row.seq, row.name, row.target_text, row.figure, row.label, row.note)):
+            _write(cells[index], text, styles.cell_left if index in (1, 5) else styles.cell)

@@ -18,4 +18,5 @@ urlpatterns = [
     path("annual/", annual_views.annual_latest, name="annual_latest"),
     path("annual/<int:pk>/", annual_views.annual, name="annual"),
     path("annual/<int:pk>/xlsx/", annual_views.annual_xlsx, name="annual_xlsx"),
+    path("annual/<int:pk>/docx/", annual_views.annual_docx, name="annual_docx"),
 ]

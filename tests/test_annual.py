@@ -7,6 +7,7 @@ import io
 import json
 from decimal import Decimal
 from io import StringIO
+from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import User
@@ -205,15 +206,20 @@ def test_annual_page_query_count_is_the_same_at_one_and_many_rows(
     counts = []
     for start, extra in ((0, 1), (1, 10)):
         _annual_with_figures(annual, extra, start)
-        for url in (f"/annual/{annual.pk}/?as_of=2025H1", f"/annual/{annual.pk}/xlsx/?as_of=2025H1"):
+        for url in (
+            f"/annual/{annual.pk}/?as_of=2025H1",
+            f"/annual/{annual.pk}/xlsx/?as_of=2025H1",
+            f"/annual/{annual.pk}/docx/?as_of=2025H1",
+        ):
             with CaptureQueriesContext(connection) as context:
                 assert client.get(url).status_code == 200
             counts.append(len(context.captured_queries))
     # session, user, the plan (+region), the plan list of the selector, then assess_plan's four (indicators,
     # their series' observations, assigned targets, manual verdicts); the page also reads the user's groups
     # for the navigation; the user's home region and the region tree (scope and region chooser, issue 12)
-    assert counts[0] == counts[2] and counts[1] == counts[3]
-    assert counts[:2] == [11, 10]
+    # the Word draft: the Excel's queries and the next year's annual plan (none here)
+    assert counts[:3] == counts[3:]
+    assert counts[:3] == [11, 10, 11]
 
 
 def test_one_entry_grid_row_per_series_with_every_plans_target(plans: tuple[Plan, Plan], client: Client) -> None:
@@ -285,3 +291,50 @@ def test_indicator_page_names_the_other_plans_reading_the_series(
     )
     body = client.get(f"/indicator/{growth.pk}/").content.decode()
     assert "卧龙区“十四五”规划（2020–2025年）地区生产总值增长 目标 7.5" in body
+
+
+def test_annual_execution_report_draft(plans: tuple[Plan, Plan], client: Client, leader: User) -> None:
+    """The annual plan's execution report (Word): title, one sentence per target, the execution table, and
+    next year's targets when that annual plan exists; read back with python-docx."""
+    from docx import Document
+
+    _, annual = plans
+    _annual_with_figures(annual, 1)
+    client.force_login(leader)
+    body = client.get(f"/annual/{annual.pk}/?as_of=2025H1").content.decode()
+    assert "下载执行情况报告草稿（Word）" in body
+    response = client.get(f"/annual/{annual.pk}/docx/?as_of=2025H1")
+    assert response.status_code == 200 and "annual.docx" in response["Content-Disposition"]
+    document = Document(io.BytesIO(response.content))
+    text = "\n".join(p.text for p in document.paragraphs)
+    assert "关于卧龙区2025年国民经济和社会发展计划执行情况的报告" in text
+    assert "共设置主要预期目标12项" in text and "未完成1项" in text
+    assert f"附加{annual.pk}-0：年度目标5以上，完成4.0%（上半年），未完成。【待撰写：原因分析】" in text
+    assert "2026年主要预期目标（尚未建立2026年度计划）" in text
+    (table,) = document.tables
+    assert [c.text for c in table.rows[0].cells] == list(ANNUAL_HEADERS)
+    assert len(table.rows) == 1 + 12
+
+    following = Plan.objects.create(
+        name="卧龙区2026年国民经济和社会发展计划",
+        short_name="2026年",
+        region=annual.region,
+        base_year=2025,
+        end_year=2026,
+    )
+    category = Category.objects.create(plan=following, name="主要预期目标", order=1)
+    services.indicator_save(
+        indicator=Indicator(plan=following, category=category, name="经济增长", unit="%", target_text="6以上"),
+        user=None,
+    )
+    response = client.get(f"/annual/{annual.pk}/docx/?as_of=2025H1")
+    text = "\n".join(p.text for p in Document(io.BytesIO(response.content)).paragraphs)
+    assert "卧龙区2026年国民经济和社会发展计划拟设置主要预期目标1项" in text and "1．经济增长：6以上。" in text
+
+
+def test_export_report_writes_the_annual_draft_for_an_annual_plan(plans: tuple[Plan, Plan], tmp_path: Path) -> None:
+    from docx import Document
+
+    out = tmp_path / "执行情况.docx"
+    call_command("export_report", "--plan", "2025年", "--as-of", "2025H1", "-o", str(out), stdout=StringIO())
+    assert "执行情况的报告" in Document(str(out)).paragraphs[0].text

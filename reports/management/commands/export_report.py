@@ -6,8 +6,10 @@ from pathlib import Path
 
 from indicators.models import Plan
 from indicators.periods import Period
+from reports.annual import build_annual
+from reports.annual_views import next_annual_report
 from reports.appendix import build_report
-from reports.document import build_document, build_draft
+from reports.document import annual_title, build_annual_document, build_document, build_draft
 from reports.management.commands.export_appendix import Command as ExportAppendix
 
 
@@ -18,6 +20,11 @@ class Command(ExportAppendix):
     output_help = "输出的 .docx 文件路径"
 
     def export(self, plan: Plan, as_of: Period, output: Path) -> None:
+        if plan.is_annual:  # an annual plan's execution report (年度计划执行情况)
+            report = build_annual(plan, as_of)
+            build_annual_document(report, next_annual_report(plan)).save(str(output))
+            self.stdout.write(f"已导出《{annual_title(report)}》（草稿，数据截至{as_of.label}）到 {output}")
+            return
         draft = build_draft(build_report(plan, as_of))
         build_document(draft).save(str(output))
         self.stdout.write(f"已导出《{draft.title}》（草稿，数据截至{as_of.label}）到 {output}")
