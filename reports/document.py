@@ -839,7 +839,7 @@ def annual_row_sentence(row: AnnualRow) -> str:
 
 
 def _annual_table(document: Document, report: AnnualReport, styles: _Styles) -> None:
-    widths = _fit((10, 52, 30, 30, 22, 46), _usable_width(document))
+    widths = _fit((14, 46, 26, 26, 22, 56), _usable_width(document))
     table = _table(document, len(ANNUAL_HEADERS), widths)
     for cell, header in zip(_row(table, widths, header=True), ANNUAL_HEADERS, strict=True):
         _write(cell, header, styles.header)
