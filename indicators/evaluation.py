@@ -444,7 +444,7 @@ def evaluate(series: Series, as_of: Period, settings: Settings = DEFAULT_SETTING
     stage = settings.stage(final)
     unit_word = "个百分点" if series.unit.strip() in {"%", "％"} else series.unit
     ctx = _Context(series, as_of, stage, tp, unit_word, final=final)
-    result = _compute(ctx)
+    result = _compute(ctx, points)
     computed = result.status
     outlook = None if final else result.outlook
     required, required_text = result.required, result.required_text
@@ -463,19 +463,17 @@ def evaluate(series: Series, as_of: Period, settings: Settings = DEFAULT_SETTING
         )
     elif required_text:
         explanation += f"{required_text}。"
+    judged = status  # what the data say at the as-of: the computed verdict, or STALE
     reason = ""
     if series.manual is not None:
         status = series.manual.status
         reason = series.manual.reason
-        explanation += (
-            f"人工研判为“{stage.label(status)}”（计算结论：{stage.label(computed if not stale else status)}），"
-            f"理由：{reason}"
-        )
+        explanation += f"人工研判为“{stage.label(status)}”（计算结论：{stage.label(judged)}），理由：{reason}"
     if status in _BELOW and outlook in (Outlook.ON_COURSE, Outlook.ACHIEVED):
         outlook = Outlook.SOME_DIFFICULTY  # a lagging indicator is never predicted to finish on time
     return Verdict(
         kind=series.target.kind,
-        computed_status=status if stale and not series.manual else computed,
+        computed_status=judged,
         status=status,
         manual=series.manual is not None,
         manual_reason=reason,
@@ -560,9 +558,9 @@ def _outlook(required: Decimal | None, achieved: Decimal | None, settings: Setti
     return Outlook.UNLIKELY
 
 
-def _compute(ctx: _Context) -> _Result:
+def _compute(ctx: _Context, points: list[Point]) -> _Result:
+    """The verdict of ``points`` (the plan-period values up to the as-of, in order) by the target's kind."""
     s = ctx.series
-    points = _in_plan(s, ctx.as_of)
     if ctx.as_of.elapsed_years(s.base_year) <= 0:
         return _Result(
             Status.NO_DATA,
