@@ -160,3 +160,11 @@ def outlier_warning(value: Decimal, history: Iterable[Decimal]) -> str:
 def _plain(number: Decimal) -> str:
     text = format(number, "f")
     return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def int_or_zero(raw: str | None) -> int:
+    """A posted id: its integer, or 0 (matches no row) for anything else."""
+    try:
+        return int(raw or "")
+    except ValueError:
+        return 0

@@ -76,6 +76,7 @@ from indicators.periods import Period, PeriodError, plan_periods
 from indicators.roles import Need
 from indicators.services import RETURN_NOTE_REQUIRED
 from indicators.targets import parse_target
+from indicators.values import int_or_zero
 
 NO_PLAN = "尚未建立规划。"
 NO_ROWS = "您所在单位在该规划中没有需要录入的指标。如有疑问，请联系管理员分配责任单位。"
@@ -592,19 +593,14 @@ def observation_return(request: HttpRequest, pk: int) -> HttpResponse:
     return _back_to_review(request)
 
 
-def _int(raw: str | None) -> int:
-    try:
-        return int(raw or "")
-    except ValueError:
-        return 0
-
-
 @require_POST
 def reading_choose(request: HttpRequest, pk: int) -> HttpResponse:
     """A reviewer counts an other reading (其他口径) instead of the figure, with a reason kept in the history."""
     alternative = get_object_or_404(AlternativeReading.objects.select_related("observation"), pk=pk)
     observation = roles.get_observation_for_user(request.user, alternative.observation_id, need=Need.REVIEW)
-    indicator = Indicator.objects.filter(pk=_int(request.POST.get("indicator")), series=observation.series).first()
+    indicator = Indicator.objects.filter(
+        pk=int_or_zero(request.POST.get("indicator")), series=observation.series
+    ).first()
     back = reverse("reports:appendix1")
     if indicator is not None:
         back = reverse("reports:indicator", args=[indicator.parent_id or indicator.pk])

@@ -17,6 +17,7 @@ from indicators.assessment import STATUS_GROUP, assess_indicator, plan_settings,
 from indicators.models import Indicator, ManualVerdict
 from indicators.periods import Period, PeriodError
 from indicators.roles import check_region, is_reviewer
+from indicators.values import int_or_zero
 from indicators.vocabulary import Status
 from reports import figures
 from reports.appendix import BEHIND_STATUSES, Report, alternatives_of, build_report, make_appendix, progress_of
@@ -192,7 +193,7 @@ def appendix2(request: HttpRequest) -> HttpResponse:
 def _appendix2_save(request: HttpRequest) -> HttpResponse:
     if not can_edit_reasons(request.user):
         return HttpResponseForbidden(FORBIDDEN_EDIT_REASON)
-    indicator = Indicator.objects.select_related("plan").filter(pk=_int(request.POST.get("indicator"))).first()
+    indicator = Indicator.objects.select_related("plan").filter(pk=int_or_zero(request.POST.get("indicator"))).first()
     if indicator is None or indicator.parent_id is not None:
         raise Http404("未找到该指标。")
     check_region(request.user, indicator.plan.region_id)
@@ -218,13 +219,6 @@ def _appendix2_save(request: HttpRequest) -> HttpResponse:
     reason_note_save(plan=plan, indicator=indicator, as_of=as_of, text=text, user=request.user)
     messages.success(request, REASON_SAVED.format(name=indicator.name))
     return redirect(f"{back}{query}#reason-{indicator.pk}")
-
-
-def _int(raw: str | None) -> int:
-    try:
-        return int(raw or "")
-    except ValueError:
-        return 0
 
 
 def indicator(request: HttpRequest, pk: int) -> HttpResponse:
