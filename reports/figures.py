@@ -7,8 +7,11 @@ Pages load ``vendor/plotly.min.js`` from our static files once; the fragments ne
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 
+from indicators import targets as tk
+from indicators.evaluation import Target
 from indicators.periods import Period
 from reports.chart import Chart, trace
 from reports.context import ContextTableRows
@@ -340,3 +343,83 @@ def _running_totals(points: Sequence[ValueCell], base_year: int) -> tuple[list[f
         ys.append(float(total))
     decimals = max((c.decimals for c in points), default=0)
     return ys, [f"{y:.{decimals}f}" for y in ys]
+
+
+# ---- a series across plans ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PlanPath:
+    """One plan's target drawn on its statistical series' chart: a straight path or a level line."""
+
+    name: str  # e.g. "十四五目标 ≥40"
+    xs: tuple[float, ...]
+    ys: tuple[float, ...]
+
+
+def plan_path(name: str, base_year: int, end_year: int, target: Target, base_value: Decimal | None) -> PlanPath | None:
+    """Where ``target`` puts the series over its plan's span, or None when it cannot be drawn as values of the series
+    (sums over years, assigned or qualitative targets, a level path without its base-year value)."""
+    if target.value is None:
+        return None
+    value = target.value
+    label = f"{name}目标"
+    if target.kind == tk.ANNUAL_GROWTH and not target.compound:
+        # The series holds each year's growth rate: the target is that rate in every year of the plan.
+        return PlanPath(label, (float(base_year + 1), float(end_year)), (float(value), float(value)))
+    if target.kind in (tk.CEILING, tk.FLOOR):
+        return PlanPath(label, (float(base_year), float(end_year)), (float(value), float(value)))
+    if target.kind == tk.CUMULATIVE and target.change:
+        if base_value is None:
+            return None
+        value = base_value + value
+    elif target.kind != tk.LEVEL:
+        return None
+    if base_value is None:
+        return PlanPath(label, (float(end_year),), (float(value),))
+    return PlanPath(label, (float(base_year), float(end_year)), (float(base_value), float(value)))
+
+
+def series_figure(points: Sequence[ValueCell], paths: Sequence[PlanPath], *, unit: str, as_of: Period) -> Chart:
+    """Every counted figure of a series with each plan's target path (十四五 and 十五五 on one axis)."""
+    fig = Chart()
+    shown = [c for c in points if c.value is not None]
+    fig.add_trace(
+        trace(
+            "scatter",
+            x=[_x(c.period) for c in shown],
+            y=[float(c.value) for c in shown if c.value is not None],
+            name="实际值",
+            mode="lines+markers+text",
+            text=[c.shown for c in shown],
+            textposition="top center",
+            cliponaxis=False,
+            line={"color": PALETTE[0], "width": 3},
+            marker={"size": 8},
+            customdata=[c.period.label for c in shown],
+            hovertemplate=f"%{{customdata}}：%{{text}}{unit}<extra></extra>",
+        )
+    )
+    for i, path in enumerate(paths):
+        colour = PALETTE[1 + i % (len(PALETTE) - 1)]
+        fig.add_trace(
+            trace(
+                "scatter",
+                x=list(path.xs),
+                y=list(path.ys),
+                name=path.name,
+                mode="lines+markers" if len(path.xs) > 1 else "markers",
+                line={"color": colour, "dash": "dash", "width": 2},
+                marker={"size": 9, "symbol": "diamond"},
+                hovertemplate=f"{path.name} %{{y:g}}{unit}<extra></extra>",
+            )
+        )
+    years = sorted({int(x) for p in paths for x in p.xs} | {c.period.year for c in shown} | {as_of.year})
+    first, last = years[0], years[-1]
+    fig.add_vline(x=_x(as_of), line={"color": "#5f6b7a", "dash": "dot", "width": 2})
+    fig.update_xaxes(
+        tickvals=[float(y) for y in range(first, last + 1)],
+        ticktext=[f"{y}年" for y in range(first, last + 1)],
+        range=[first - 0.3, last + 0.3],
+    )
+    return _layout(fig, unit=unit, height=340)

@@ -13,8 +13,8 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseForbidde
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
-from indicators.assessment import STATUS_GROUP, assess_indicator, plan_settings, target_of
-from indicators.models import Indicator, ManualVerdict
+from indicators.assessment import STATUS_GROUP, assess_indicator, counted_observation, plan_settings, target_of
+from indicators.models import Indicator, ManualVerdict, Observation
 from indicators.periods import Period, PeriodError
 from indicators.roles import check_region, is_reviewer
 from indicators.values import int_or_zero
@@ -25,6 +25,7 @@ from reports.context import context_tables
 from reports.document import DOCX, Draft, build_document, build_draft, document_bytes
 from reports.filters import FILTER_INVALID, AppendixFilterForm
 from reports.permissions import FORBIDDEN_EDIT_REASON, can_edit_reasons
+from reports.rows import ValueCell
 from reports.selection import Selection, in_plan, select
 from reports.services import REASON_MAX_CHARS, REASON_TOO_LONG, reason_note_save
 from reports.tables import AppendixTable, verdict_badge
@@ -256,6 +257,7 @@ def indicator(request: HttpRequest, pk: int) -> HttpResponse:
         .select_related("plan")
         .order_by("plan__base_year", "plan__end_year", "pk")
     )
+    series_chart = _series_chart(item, other_plans, as_of) if not assessment.children else None
     names = {p.indicator.pk: p.indicator.name for p in (assessment, *assessment.children)}
     history = [
         {
@@ -282,9 +284,46 @@ def indicator(request: HttpRequest, pk: int) -> HttpResponse:
         appendix=appendix,
         history=history,
         other_plans=other_plans,
+        series_chart=series_chart,
         verdict_html=verdict_badge(top.status, top.label, manual=top.manual, reason=assessment.verdict.manual_reason),
         can_choose_reading=is_reviewer(request.user),
     )
+
+
+def _series_chart(item: Indicator, other_plans: list[Indicator], as_of: Period) -> str | None:
+    """The indicator's statistical series over every plan that reads it, with each multi-year plan's target path
+    (十四五 and 十五五 on one axis); None when no other multi-year plan reads the series. Two queries."""
+    readers = [i for i in (item, *other_plans) if i.plan.end_year - i.plan.base_year > 1]
+    if item.series_id is None or len(readers) < 2:
+        return None
+    counted = [
+        c
+        for c in (counted_observation(o) for o in Observation.objects.filter(series_id=item.series_id))
+        if c is not None and not c.no_data
+    ]
+    counted.sort(key=lambda o: o.period)
+    by_year = {o.period: o.value for o in counted if not o.period.is_partial}
+    # Full years, and a part year only while its year has no full figure (上半年 of the running year).
+    points = [
+        ValueCell(o.period, o.value, o.decimals)
+        for o in counted
+        if not o.period.is_partial or Period(o.period.year) not in by_year
+    ]
+    paths = [
+        path
+        for reader in sorted(readers, key=lambda i: i.plan.base_year)
+        if (
+            path := figures.plan_path(
+                reader.plan.short_name or reader.plan.name,
+                reader.plan.base_year,
+                reader.plan.end_year,
+                target_of(reader),
+                by_year.get(Period(reader.plan.base_year)),
+            )
+        )
+        is not None
+    ]
+    return figures.render(figures.series_figure(points, paths, unit=item.unit, as_of=as_of), div_id="series-chart")
 
 
 def context(request: HttpRequest) -> HttpResponse:
