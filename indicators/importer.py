@@ -1,4 +1,4 @@
-"""Excel import in the layout of the 附件1 export (``reports.workbook`` holds the layout contract).
+"""Excel import in the layout of the 附件1 export (``indicators.xlsx_layout`` holds the layout contract).
 
 Three steps, each testable on its own:
 1. ``read_table(data)`` reads the bytes into a ``Table`` (pure: no database); file-level problems (empty,
@@ -58,7 +58,7 @@ from indicators.targets import is_economic_growth, parse_target
 from indicators.values import MAX_DECIMALS, VALUE_NOT_A_NUMBER, ValueInputError, parse_value
 from indicators.vocabulary import Status
 from indicators.xlsx_guard import SheetTooLargeError, check_sizes
-from reports.workbook import (
+from indicators.xlsx_layout import (
     COL_ATTRIBUTE,
     COL_CATEGORY,
     COL_FIRST_VALUE,

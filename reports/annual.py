@@ -16,7 +16,7 @@ from indicators.annual_assessment import annual_result
 from indicators.assessment import assess_plan
 from indicators.models import Plan
 from indicators.periods import Period
-from reports.workbook import set_text
+from indicators.xlsx_layout import set_text
 
 SHEET_ANNUAL = "年度计划执行情况"
 ANNUAL_HEADERS = ("序号", "指标", "年度目标", "完成值", "完成情况", "备注")

@@ -45,6 +45,14 @@ from indicators.evaluation import is_final
 from indicators.models import Plan
 from indicators.periods import Period
 from indicators.vocabulary import Status
+from indicators.xlsx_layout import (
+    HEADER_ATTRIBUTE,
+    HEADER_CATEGORY,
+    HEADER_INDICATOR,
+    HEADER_SEQ,
+    HEADER_TARGET,
+    HEADER_VALUES,
+)
 from projects.exports import (
     CHINESE_NUMERALS,
     GRAND_TOTAL_LABEL,
@@ -62,14 +70,6 @@ from reports.annual import ANNUAL_HEADERS, NO_FIGURE, AnnualReport, AnnualRow
 from reports.appendix import Report, progress_of
 from reports.figures import STATUS_COLOURS
 from reports.rows import AppendixRow, ReasonEntry, percent
-from reports.workbook import (
-    HEADER_ATTRIBUTE,
-    HEADER_CATEGORY,
-    HEADER_INDICATOR,
-    HEADER_SEQ,
-    HEADER_TARGET,
-    HEADER_VALUES,
-)
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 

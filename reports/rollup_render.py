@@ -9,9 +9,10 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from indicators.xlsx_layout import set_text
 from reports.figures import STATUS_COLOURS, _layout
 from reports.rollup import Column, Rollup, Row
-from reports.workbook import _STATUS_FILLS, set_text
+from reports.workbook import _STATUS_FILLS
 
 SHEET_MATRIX = "汇总"
 SHEET_UNMATCHED = "未匹配指标"

@@ -19,8 +19,9 @@ from openpyxl import Workbook, load_workbook
 from indicators import importer, services
 from indicators.models import Category, Indicator, ManualVerdict, Observation, PeriodLock, Plan
 from indicators.periods import Period
+from indicators.xlsx_layout import SHEET_APPENDIX1
 from reports.appendix import build_report
-from reports.workbook import SHEET_APPENDIX1, build_appendix_workbook
+from reports.workbook import build_appendix_workbook
 
 AS_OF = Period(2024)
 

@@ -13,6 +13,7 @@ from django.core.management import CommandError, call_command
 from django.test import Client
 from openpyxl import Workbook, load_workbook
 
+from indicators import xlsx_layout as layout
 from indicators.models import Plan
 from indicators.periods import Period
 from reports import workbook as wb
@@ -43,37 +44,38 @@ def _printed(cell_value: object, number_format: str) -> str | None:
 
 
 def test_workbook_of_the_fixture_plan_holds_appendix_1(plan_14th: Plan) -> None:
-    sheet = _export(plan_14th)[wb.SHEET_APPENDIX1]
+    sheet = _export(plan_14th)[layout.SHEET_APPENDIX1]
     assert len(VERDICTS) == len(APPENDIX_1) == 21
-    last = wb.COL_FIRST_VALUE + 4  # 2020, 2021, 2022, 2023年上半年, then the verdict
-    assert [sheet.cell(3, c).value for c in range(wb.COL_FIRST_VALUE, last)] == [
+    last = layout.COL_FIRST_VALUE + 4  # 2020, 2021, 2022, 2023年上半年, then the verdict
+    assert [sheet.cell(3, c).value for c in range(layout.COL_FIRST_VALUE, last)] == [
         "2020年", "2021年", "2022年", "2023年上半年",
     ]  # fmt: skip
     assert sheet.cell(2, last).value == "中期完成情况"
     merged = {str(r) for r in sheet.merged_cells.ranges}
     group = ""
     for i, (expected, verdict) in enumerate(zip(APPENDIX_1, VERDICTS, strict=True)):
-        r = wb.FIRST_DATA_ROW + i
+        r = layout.FIRST_DATA_ROW + i
         seq, _category, key, unit, attribute, target, *values = expected
         parent, _, name = key.rpartition("/")
         if parent:
             group = parent if parent != group else group
-            assert sheet.cell(r, wb.COL_NAME).value == f"{name}（{unit}）"
-            if sheet.cell(r, wb.COL_GROUP).value is not None:  # the first row of the merged group
-                assert sheet.cell(r, wb.COL_GROUP).value == parent
-                assert sheet.cell(r, wb.COL_SEQ).value == seq
+            assert sheet.cell(r, layout.COL_NAME).value == f"{name}（{unit}）"
+            if sheet.cell(r, layout.COL_GROUP).value is not None:  # the first row of the merged group
+                assert sheet.cell(r, layout.COL_GROUP).value == parent
+                assert sheet.cell(r, layout.COL_SEQ).value == seq
         else:
-            assert sheet.cell(r, wb.COL_GROUP).value == f"{name}（{unit}）"
-            assert sheet.cell(r, wb.COL_SEQ).value == seq
+            assert sheet.cell(r, layout.COL_GROUP).value == f"{name}（{unit}）"
+            assert sheet.cell(r, layout.COL_SEQ).value == seq
             assert f"C{r}:D{r}" in merged
-        assert sheet.cell(r, wb.COL_ATTRIBUTE).value == attribute
-        assert sheet.cell(r, wb.COL_TARGET).value == target  # as printed, e.g. "7.0左右", "[12]", "＜5.5"
+        assert sheet.cell(r, layout.COL_ATTRIBUTE).value == attribute
+        assert sheet.cell(r, layout.COL_TARGET).value == target  # as printed, e.g. "7.0左右", "[12]", "＜5.5"
         shown = [
-            _printed(sheet.cell(r, c).value, sheet.cell(r, c).number_format) for c in range(wb.COL_FIRST_VALUE, last)
+            _printed(sheet.cell(r, c).value, sheet.cell(r, c).number_format)
+            for c in range(layout.COL_FIRST_VALUE, last)
         ]
         assert shown == values, key
         assert sheet.cell(r, last).value == verdict, key
-    assert sheet.cell(wb.FIRST_DATA_ROW + 21, 1).value is None  # nothing after the 21 rows
+    assert sheet.cell(layout.FIRST_DATA_ROW + 21, 1).value is None  # nothing after the 21 rows
     # merged as in the report: 类别 down each category, 序号 and the parent down each group
     assert {"B4:B6", "B7:B9", "B10:B18", "B19:B23"} <= merged
     assert not any(m.startswith("B24") for m in merged)  # 安全保障: one row
@@ -84,21 +86,21 @@ def test_workbook_of_the_fixture_plan_holds_appendix_1(plan_14th: Plan) -> None:
     assert isinstance(sheet["H4"].value, float) and sheet["I4"].number_format == "0.0"
     # manual verdicts carry their reason
     comment = sheet.cell(19, last).comment
-    assert comment is not None and comment.text.startswith(wb.MANUAL_COMMENT_PREFIX + "按市下达目标")
+    assert comment is not None and comment.text.startswith(layout.MANUAL_COMMENT_PREFIX + "按市下达目标")
 
 
 def test_sheets_2_and_3_of_the_fixture_plan(plan_14th: Plan) -> None:
     book = _export(plan_14th)
-    second = book[wb.SHEET_APPENDIX2]
+    second = book[layout.SHEET_APPENDIX2]
     names = [second.cell(r, 2).value for r in range(3, 7)]
     assert names == ["地区生产总值增长", "常住人口城镇化率", "研发经费投入增长", "城乡居民人均可支配收入增长率"]
     assert "后三年需年均增长8.2%" in second["D3"].value
-    third = book[wb.SHEET_SOURCES]
+    third = book[layout.SHEET_SOURCES]
     rows = [[c.value for c in row] for row in third.iter_rows(min_row=2)]
-    others = [r for r in rows if r[7] == wb.READING_OTHER]
+    others = [r for r in rows if r[7] == layout.READING_OTHER]
     assert any(r[3] == "地区生产总值增长" and r[4] == "2022年" and r[6] == "4.2" for r in others)
     assert all(r[8] for r in rows)  # every value names its source
-    table_values = [r for r in rows if r[7] == wb.READING_TABLE]
+    table_values = [r for r in rows if r[7] == layout.READING_TABLE]
     assert len(table_values) == 21 * 4
 
 
@@ -115,8 +117,8 @@ def test_command_writes_the_same_workbook_as_the_download(
     downloaded = load_workbook(io.BytesIO(client.get("/appendix/1/xlsx/?as_of=2023H1").content))
     written = load_workbook(out)
     assert _values(written) == _values(downloaded)
-    assert {str(r) for r in written[wb.SHEET_APPENDIX1].merged_cells.ranges} == {
-        str(r) for r in downloaded[wb.SHEET_APPENDIX1].merged_cells.ranges
+    assert {str(r) for r in written[layout.SHEET_APPENDIX1].merged_cells.ranges} == {
+        str(r) for r in downloaded[layout.SHEET_APPENDIX1].merged_cells.ranges
     }
 
 
@@ -124,9 +126,9 @@ def test_command_defaults_and_plan_by_id(plan_14th: Plan, tmp_path: Path) -> Non
     out = tmp_path / "a.xlsx"
     call_command("export_appendix", "-o", str(out))  # one plan: no --plan needed; as-of: the pages' default
     default = default_as_of(plan_14th)
-    assert load_workbook(out)[wb.SHEET_APPENDIX1]["A1"].value.endswith(f"（中期评估，截至{default.label}）")
+    assert load_workbook(out)[layout.SHEET_APPENDIX1]["A1"].value.endswith(f"（中期评估，截至{default.label}）")
     call_command("export_appendix", "--plan", str(plan_14th.pk), "--as-of", "2022", "-o", str(out))
-    assert load_workbook(out)[wb.SHEET_APPENDIX1]["A1"].value.endswith("（中期评估，截至2022年）")
+    assert load_workbook(out)[layout.SHEET_APPENDIX1]["A1"].value.endswith("（中期评估，截至2022年）")
 
 
 @pytest.mark.parametrize(
@@ -155,8 +157,8 @@ def test_command_needs_plan_when_there_are_several(plan_14th: Plan, tmp_path: Pa
 def test_indicator_named_like_a_formula_is_exported_as_text(db: None) -> None:
     plan = build_plan(1)
     plan.indicators.update(name="=SUM(A1)", target_text="@cmd")
-    sheet = _export(plan, "2022")[wb.SHEET_APPENDIX1]
-    cell = sheet.cell(wb.FIRST_DATA_ROW, wb.COL_GROUP)
+    sheet = _export(plan, "2022")[layout.SHEET_APPENDIX1]
+    cell = sheet.cell(layout.FIRST_DATA_ROW, layout.COL_GROUP)
     assert cell.value == "=SUM(A1)（%）" and cell.data_type == "s"
-    target = sheet.cell(wb.FIRST_DATA_ROW, wb.COL_TARGET)
+    target = sheet.cell(layout.FIRST_DATA_ROW, layout.COL_TARGET)
     assert target.value == "@cmd" and target.data_type == "s"

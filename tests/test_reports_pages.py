@@ -24,11 +24,11 @@ from indicators.models import (
     ReviewStatus,
 )
 from indicators.periods import Period
+from indicators.xlsx_layout import SHEET_APPENDIX1
 from reports import selection
 from reports.filters import FILTER_INVALID
 from reports.models import ReasonNote
 from reports.permissions import FORBIDDEN_EDIT_REASON
-from reports.workbook import SHEET_APPENDIX1
 from tests.builders import build_plan
 from tests.conftest import make_user
 

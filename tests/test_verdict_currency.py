@@ -33,9 +33,10 @@ from indicators.models import Category, Indicator, Observation, Plan, Region, Re
 from indicators.models import Series as StatisticalSeries
 from indicators.periods import Period, plan_periods
 from indicators.vocabulary import Status
+from indicators.xlsx_layout import SHEET_APPENDIX1
 from reports import narrative
 from reports.appendix import build_report
-from reports.workbook import SHEET_APPENDIX1, build_appendix_workbook, verdict_column
+from reports.workbook import build_appendix_workbook, verdict_column
 from tests.engine_support import series
 
 D = Decimal

@@ -10,6 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from openpyxl import Workbook, load_workbook
 
+from indicators import xlsx_layout as layout
 from indicators.periods import Period
 from reports import workbook as wb
 from reports.rows import Appendix, AppendixRow, OtherReading, ReasonEntry, ValueCell
@@ -108,8 +109,8 @@ def merged(sheet: object) -> set[str]:
 
 def test_sheets_title_and_two_header_rows() -> None:
     book = read_back(stub_appendix())
-    assert book.sheetnames == [wb.SHEET_APPENDIX1, wb.SHEET_APPENDIX2, wb.SHEET_SOURCES]
-    sheet = book[wb.SHEET_APPENDIX1]
+    assert book.sheetnames == [layout.SHEET_APPENDIX1, layout.SHEET_APPENDIX2, layout.SHEET_SOURCES]
+    sheet = book[layout.SHEET_APPENDIX1]
     assert sheet["A1"].value == "附件1：“十四五”规划主要指标目标完成情况（中期评估，截至2023年上半年）"
     assert [sheet.cell(2, c).value for c in range(1, 12)] == [
         "序号",
@@ -126,11 +127,11 @@ def test_sheets_title_and_two_header_rows() -> None:
     ]
     assert [sheet.cell(3, c).value for c in range(6, 11)] == ["2025年", "2020年", "2021年", "2022年", "2023年上半年"]
     assert {"A1:K1", "A2:A3", "B2:B3", "C2:D3", "E2:E3", "G2:J2", "K2:K3"} <= merged(sheet)
-    assert [Period.parse(str(sheet.cell(3, c).value)) for c in range(wb.COL_FIRST_VALUE, 11)] == list(COLUMNS)
+    assert [Period.parse(str(sheet.cell(3, c).value)) for c in range(layout.COL_FIRST_VALUE, 11)] == list(COLUMNS)
 
 
 def test_values_are_numbers_with_the_printed_decimals_and_slash_for_no_data() -> None:
-    sheet = read_back(stub_appendix())[wb.SHEET_APPENDIX1]
+    sheet = read_back(stub_appendix())[layout.SHEET_APPENDIX1]
     gdp = [sheet.cell(4, c) for c in range(7, 11)]
     assert [c.value for c in gdp] == [3.4, 9.1, 4.0, 4.0]
     assert [c.number_format for c in gdp] == ["0.0"] * 4
@@ -144,7 +145,7 @@ def test_values_are_numbers_with_the_printed_decimals_and_slash_for_no_data() ->
 
 
 def test_category_cells_and_sub_indicator_groups_are_merged() -> None:
-    sheet = read_back(stub_appendix())[wb.SHEET_APPENDIX1]
+    sheet = read_back(stub_appendix())[layout.SHEET_APPENDIX1]
     ranges = merged(sheet)
     assert "B4:B5" in ranges  # 经济发展: two rows
     assert "B6:B7" in ranges  # 民生福祉: the two sub-indicators
@@ -157,7 +158,7 @@ def test_category_cells_and_sub_indicator_groups_are_merged() -> None:
 
 
 def test_verdicts_with_manual_comment_borders_widths_and_print_setup() -> None:
-    sheet = read_back(stub_appendix())[wb.SHEET_APPENDIX1]
+    sheet = read_back(stub_appendix())[layout.SHEET_APPENDIX1]
     assert [sheet.cell(r, 11).value for r in range(4, 9)] == [BEHIND, ON, ON, ON, ON]
     comment = sheet.cell(8, 11).comment
     assert comment is not None and comment.text == "人工研判：沿用报告结论"
@@ -181,14 +182,14 @@ def test_formula_like_text_is_written_as_text(name: str) -> None:
         reasons=(ReasonEntry(1, name, facts=name, text=name),),
     )
     book = read_back(appendix)
-    sheet = book[wb.SHEET_APPENDIX1]
+    sheet = book[layout.SHEET_APPENDIX1]
     for coordinate in ("B4", "C4", "F4", "K4"):
         assert sheet[coordinate].value == name
         assert sheet[coordinate].data_type == "s"
     for coordinate in ("B3", "D3", "E3"):
-        assert book[wb.SHEET_APPENDIX2][coordinate].value == name
-        assert book[wb.SHEET_APPENDIX2][coordinate].data_type == "s"
-    assert book[wb.SHEET_SOURCES]["D2"].value == name
+        assert book[layout.SHEET_APPENDIX2][coordinate].value == name
+        assert book[layout.SHEET_APPENDIX2][coordinate].data_type == "s"
+    assert book[layout.SHEET_SOURCES]["D2"].value == name
 
 
 @given(st.text(min_size=1, max_size=30))
@@ -199,7 +200,7 @@ def test_any_text_reads_back_unchanged_and_never_as_a_formula(text: str) -> None
     clean = "".join(ch for ch in text if ch.isprintable() or ch in "\t")
     if not clean:
         return
-    wb.set_text(sheet["A1"], clean)
+    layout.set_text(sheet["A1"], clean)
     buffer = io.BytesIO()
     book.save(buffer)
     buffer.seek(0)
@@ -216,12 +217,12 @@ def test_appendix2_and_sources_sheets() -> None:
     gdp = AppendixRow(**{**gdp.__dict__, "cells": tuple(cells)})
     reasons = (ReasonEntry(1, "地区生产总值增长", "年均增长6.6%。", "受疫情影响。"),)
     book = read_back(stub_appendix([gdp], reasons))
-    second = book[wb.SHEET_APPENDIX2]
-    assert [second.cell(2, c).value for c in range(1, 6)] == list(wb.REASON_HEADERS)
+    second = book[layout.SHEET_APPENDIX2]
+    assert [second.cell(2, c).value for c in range(1, 6)] == list(layout.REASON_HEADERS)
     expected = ["1", "地区生产总值增长", BEHIND, "年均增长6.6%。", "受疫情影响。"]
     assert [second.cell(3, c).value for c in range(1, 6)] == expected
-    third = book[wb.SHEET_SOURCES]
-    assert [third.cell(1, c).value for c in range(1, 11)] == list(wb.SOURCE_HEADERS)
+    third = book[layout.SHEET_SOURCES]
+    assert [third.cell(1, c).value for c in range(1, 11)] == list(layout.SOURCE_HEADERS)
     rows = [[c.value for c in r] for r in third.iter_rows(min_row=2)]
     assert len(rows) == 5  # four values and one alternative reading
     assert rows[3][:9] == [1, "1", "经济发展", "地区生产总值增长", "2022年", 4.2, "4.2", "其他口径", "附件2"]
@@ -230,4 +231,4 @@ def test_appendix2_and_sources_sheets() -> None:
 
 @pytest.mark.parametrize(("decimals", "fmt"), [(0, "0"), (1, "0.0"), (2, "0.00"), (4, "0.0000")])
 def test_number_format(decimals: int, fmt: str) -> None:
-    assert wb.number_format(decimals) == fmt
+    assert layout.number_format(decimals) == fmt

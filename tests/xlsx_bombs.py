@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 from openpyxl import Workbook
 
-from reports.workbook import SHEET_APPENDIX1
+from indicators.xlsx_layout import SHEET_APPENDIX1
 
 SHEET_XML_HEAD = (
     b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'

@@ -1,0 +1,109 @@
+"""The 附件1 workbook's layout contract and the cell writers of every workbook the app writes.
+
+Below the apps that use them: the 附件1 export (``reports.workbook``) writes this layout and the Excel import
+(``indicators.importer``) reads it; ``set_text`` and ``merge`` serve every workbook (reports, projects).
+
+Layout contract (the Excel import of issue 5 reads exactly this; change it here and only here):
+
+Sheet ``SHEET_APPENDIX1`` ("附件1"):
+  row ``TITLE_ROW`` (1)          the title, merged across the table
+  rows ``HEADER_ROWS`` (2, 3)    two header rows: 序号 | 类别 | 指标 (C:D) | 属性 | 目标值 / 2025年 |
+                                 实际值 / 2020年, 2021年, … 2023年上半年 | 中期完成情况
+  rows from ``FIRST_DATA_ROW`` (4), one per printed row, columns:
+      A ``COL_SEQ``        序号 (merged down a sub-indicator group)
+      B ``COL_CATEGORY``   类别 (merged down each category)
+      C ``COL_GROUP``      a top-level indicator's name with unit, merged across C:D; or, for a
+                           sub-indicator, the parent's name (merged down the group)
+      D ``COL_NAME``       the sub-indicator's name with unit (empty, merged into C, otherwise)
+      E ``COL_ATTRIBUTE``  约束性 / 预期性
+      F ``COL_TARGET``     the end-year target as printed (text)
+      G ``COL_FIRST_VALUE`` … one column per period, labelled in header row 3 (``Period.label``,
+                           e.g. "2023年上半年"; parse with ``Period.parse``); the first is the base year.
+                           Numbers are numbers with the printed decimals as number format; "/" = no data.
+      last column          中期完成情况 (the plan's wording); a manual verdict carries a cell comment
+                           starting with ``MANUAL_COMMENT_PREFIX`` and its reason.
+Sheet ``SHEET_APPENDIX2`` ("附件2"): title row, header row ``REASON_HEADERS``, one row per indicator.
+Sheet ``SHEET_SOURCES`` ("数据来源"): header row ``SOURCE_HEADERS``, one row per value (口径 "附件1")
+  and per alternative reading (口径 "其他口径"); column A is the indicator's database id.
+
+Text that starts like a formula (= + - @, tab, CR) is stored as text, never as a formula.
+"""
+
+from __future__ import annotations
+
+from copy import copy
+from typing import Any
+
+from openpyxl.cell.cell import MergedCell
+from openpyxl.worksheet.cell_range import CellRange
+from openpyxl.worksheet.merge import MergedCellRange
+from openpyxl.worksheet.worksheet import Worksheet
+
+SHEET_APPENDIX1 = "附件1"
+SHEET_APPENDIX2 = "附件2"
+SHEET_SOURCES = "数据来源"
+
+TITLE_ROW = 1
+HEADER_ROWS = (2, 3)
+FIRST_DATA_ROW = 4
+COL_SEQ = 1
+COL_CATEGORY = 2
+COL_GROUP = 3
+COL_NAME = 4
+COL_ATTRIBUTE = 5
+COL_TARGET = 6
+COL_FIRST_VALUE = 7
+
+HEADER_SEQ = "序号"
+HEADER_CATEGORY = "类别"
+HEADER_INDICATOR = "指标"
+HEADER_ATTRIBUTE = "属性"
+HEADER_TARGET = "目标值"
+HEADER_VALUES = "实际值"
+HEADER_VERDICT = "中期完成情况"
+HEADER_VERDICT_FINAL = "完成情况"  # a final evaluation (总结评估)
+VERDICT_HEADERS = (HEADER_VERDICT, HEADER_VERDICT_FINAL)
+MANUAL_COMMENT_PREFIX = "人工研判："
+
+REASON_HEADERS = ("序号", "指标", "中期完成情况", "完成情况（系统生成）", "主要原因")
+SOURCE_HEADERS = ("指标编号", "序号", "类别", "指标", "期间", "数值", "显示值", "口径", "来源", "备注")
+READING_TABLE = "附件1"
+READING_OTHER = "其他口径"
+
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def number_format(decimals: int) -> str:
+    """Excel number format showing exactly the printed decimals: 0 → "0", 2 → "0.00"."""
+    return "0" if decimals <= 0 else "0." + "0" * decimals
+
+
+def set_text(cell: Any, text: str) -> Any:
+    """Write ``text`` as a string cell; a formula-like start (=, +, -, @, tab, CR) stays text, also when
+    someone edits the cell later in Excel (quote prefix). Used by every workbook the app writes."""
+    cell.value = text
+    if text.startswith(FORMULA_PREFIXES):
+        cell.data_type = "s"
+        cell.quotePrefix = True
+        cell.quotePrefix = True
+    return cell
+
+
+def merge(sheet: Worksheet, *, start_row: int, start_column: int, end_row: int, end_column: int) -> None:
+    """``sheet.merge_cells`` without its border pass: each covered cell keeps the style it already has.
+
+    openpyxl replaces the covered cells by unstyled ones and then copies the anchor's borders onto the
+    edges cell by cell, which was most of the export's styling time; our cells are styled before merging.
+    """
+    coord = CellRange(min_row=start_row, min_col=start_column, max_row=end_row, max_col=end_column).coord
+    merged = MergedCellRange(sheet, coord)
+    sheet.merged_cells.add(merged)
+    cells = sheet._cells
+    for row, column in merged.cells:
+        if (row, column) == (start_row, start_column):
+            continue
+        covered = MergedCell(sheet, row, column)
+        old = cells.get((row, column))
+        if old is not None:
+            covered._style = copy(old._style)  # type: ignore[attr-defined,union-attr]
+        cells[(row, column)] = covered
