@@ -6,9 +6,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
+from indicators.chart import Chart
+from indicators.embed import chart_html
 from projects.rules import format_amount
-from reports.chart import Chart
-from reports.embed import chart_html
 
 PLOTLY_CONFIG = {"displaylogo": False, "responsive": True}
 PLANNED_COLOR = "#9fb7d9"

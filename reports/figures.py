@@ -11,11 +11,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from indicators import targets as tk
+from indicators.chart import Chart, trace
+from indicators.embed import chart_html
 from indicators.evaluation import Target
 from indicators.periods import Period
-from reports.chart import Chart, trace
 from reports.context import ContextTableRows
-from reports.embed import chart_html
 from reports.rows import AppendixRow, ValueCell
 
 FONT = "Microsoft YaHei, PingFang SC, WenQuanYi Micro Hei, Noto Sans CJK SC, sans-serif"
@@ -37,7 +37,7 @@ STATUS_COLOURS = {
 
 
 def render(fig: Chart, *, div_id: str | None = None) -> str:
-    """The figure as an HTML fragment drawn by the page's own plotly.js (no inline script: see reports.embed)."""
+    """The figure as an HTML fragment drawn by the page's own plotly.js (no inline script: see indicators.embed)."""
     return chart_html(fig.to_plotly_json(), CONFIG, div_id=div_id)
 
 
