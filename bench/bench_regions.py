@@ -84,14 +84,14 @@ def main() -> None:
         from django.contrib.auth.models import User
 
         from indicators.models import Plan, Region
-        from indicators.scale import seed_scale
+        from projects.scale import seed_scale
 
         print(f"database: {connection.vendor}; {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}")
         print("| counties | page | median ms | queries | raw fetch ms | ratio |")
         print("|---:|---|---:|---:|---:|---:|")
         from django.core.management import call_command
 
-        from indicators.scale import PROVINCE
+        from projects.scale import PROVINCE
 
         for size in (int(s) for s in ARGS.sizes.split(",")):
             call_command("flush", interactive=False, verbosity=0)  # a fresh province for each size

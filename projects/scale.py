@@ -25,6 +25,7 @@ from indicators.models import (
     ReviewStatus,
     Series,
 )
+from projects.models import Batch, Domain, Level, Project, ProjectInvestment, Stage
 
 PROVINCE = "示例省"
 CITIES = 13
@@ -193,8 +194,6 @@ def seed_scale(counties: int, seed: int = 1) -> dict[str, int]:
 
 
 def _projects(rnd: random.Random, regions: list[Region], plans: list[Plan]) -> int:
-    from projects.models import Batch, Domain, Level, Project, ProjectInvestment, Stage
-
     domains, batches, stages = list(Domain.values), list(Batch.values), list(Stage.values)
     projects = Project.objects.bulk_create(
         Project(

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from indicators.scale import seed_scale
+from projects.scale import seed_scale
 
 
 class Command(BaseCommand):
