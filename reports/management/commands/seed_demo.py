@@ -1,4 +1,6 @@
-"""Load the demo data of the seeds and create the demo accounts. Safe to run again: changes nothing."""
+"""Load the demo data of the seeds and create the demo accounts. Safe to run again: changes nothing.
+
+In reports, the top app, because it loads the seeds of all three apps (indicators, projects, reports)."""
 
 from pathlib import Path
 from typing import Any
