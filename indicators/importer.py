@@ -42,7 +42,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from indicators import services
-from indicators.assessment import plan_settings
+from indicators.assessment import assess_plan, plan_settings
 from indicators.models import (
     Attribute,
     Category,
@@ -633,16 +633,19 @@ def read_any(
 def _compare_verdicts(plan: Plan, table: Table, reading: Any) -> list[Any]:
     """The source's own 完成情况 next to the app's verdict at the table's latest period, row by row."""
     from indicators.column_mapping import VerdictDifference, normalize
-    from reports.appendix import build_report
 
     periods = [cell.period for row in table.rows for cell in row.values if not cell.no_data]
     as_of = table.as_of or max(periods, key=lambda p: p.sort_key, default=None)
     if as_of is None:
         return []
-    labels = {
-        (row.group, f"{row.name}（{row.unit}）" if row.unit else row.name): row.label
-        for row in build_report(plan, as_of).appendix.rows
-    }
+    # The verdicts of 附件1's rows (reports.appendix prints assessment.label): a top-level indicator, or each
+    # sub-indicator under its parent's name.
+    labels: dict[tuple[str, str], str] = {}
+    for top in assess_plan(plan, as_of):
+        if top.indicator.parent_id is not None:
+            continue  # listed through its parent
+        for assessed, group in [(child, top.indicator.name) for child in top.children] or [(top, "")]:
+            labels[(group, display_name(assessed.indicator))] = assessed.label
     found = []
     for row_number, source in sorted(reading.source_verdicts.items()):
         key = reading.row_keys.get(row_number)
