@@ -50,7 +50,7 @@ def test_grid_lists_the_clerks_department_only(client: Client, small: SmallPlan,
 def test_grid_columns_run_from_the_base_year_to_the_current_period(
     client: Client, small: SmallPlan, clerk: User, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("indicators.views.timezone.localdate", lambda: datetime.date(2023, 8, 1))
+    monkeypatch.setattr("indicators.views.entry.timezone.localdate", lambda: datetime.date(2023, 8, 1))
     client.force_login(clerk)
     grid = client.get("/indicators/entry/").context["grid"]
     assert [p.code for p in grid.periods] == ["2020", "2021H1", "2021", "2022H1", "2022", "2023H1", "2023"]
