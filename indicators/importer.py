@@ -30,7 +30,7 @@ import io
 import re
 import zipfile
 from collections import Counter
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
@@ -889,32 +889,3 @@ def _apply_manual(table: Table, plan: Plan, matched: dict[int, Indicator], user:
             report.errors.extend(f"第{row.row}行：{message}" for message in error.messages)
             continue
         report.counts["人工研判"] += 1
-
-
-# --- the template ----------------------------------------------------------------------------------
-
-
-def template_workbook(plan: Plan, periods: list[Period]) -> Workbook:
-    """The 附件1 export of ``plan`` with one value column per period in ``periods`` (blank where no figure
-    was approved yet), built by the reports engineer's renderer so the layout is the export's."""
-    from reports.appendix import build_report
-    from reports.workbook import build_appendix_workbook
-
-    as_of = max(periods, key=lambda p: p.sort_key)
-    appendix = build_report(plan, as_of).appendix
-    columns = tuple(sorted(set(appendix.columns) | set(periods), key=lambda p: p.sort_key))
-    rows = []
-    for row in appendix.rows:
-        by_period = {c.period: c for c in row.cells if c is not None}
-        rows.append(replace(row, cells=tuple(by_period.get(p) for p in columns)))
-    appendix = replace(appendix, columns=columns, rows=tuple(rows))
-    workbook = build_appendix_workbook(appendix)
-    sheet = workbook[SHEET_APPENDIX1]
-    for r, row in enumerate(appendix.rows, start=FIRST_DATA_ROW):
-        for i, value_cell in enumerate(row.cells):
-            if value_cell is None:  # no figure yet: leave the cell empty to be filled in
-                sheet.cell(r, COL_FIRST_VALUE + i).value = None
-    for name in list(workbook.sheetnames):
-        if name not in (SHEET_APPENDIX1, SHEET_SOURCES):
-            del workbook[name]
-    return workbook

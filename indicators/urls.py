@@ -32,5 +32,4 @@ urlpatterns = [
     path("plan/<int:pk>/next/", plans.plan_next, name="plan_next"),
     path("plan/<int:pk>/import/", plan_import.plan_import, name="import"),
     path("plan/<int:pk>/import/confirm/", plan_import.plan_import_confirm, name="import_confirm"),
-    path("plan/<int:pk>/import/template.xlsx", plan_import.plan_import_template, name="import_template"),
 ]

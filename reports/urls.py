@@ -19,4 +19,6 @@ urlpatterns = [
     path("annual/<int:pk>/", annual_views.annual, name="annual"),
     path("annual/<int:pk>/xlsx/", annual_views.annual_xlsx, name="annual_xlsx"),
     path("annual/<int:pk>/docx/", annual_views.annual_docx, name="annual_docx"),
+    # Under indicators' import page, where it is linked; served here, where the 附件1 workbook is built.
+    path("indicators/plan/<int:pk>/import/template.xlsx", views.plan_import_template, name="import_template"),
 ]

@@ -4,6 +4,7 @@ except the 附件2 主要原因 (``appendix2`` POST; see reports/models.py for w
 
 from __future__ import annotations
 
+import io
 from collections import Counter
 from typing import Any
 from urllib.parse import quote
@@ -12,11 +13,13 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseForbidden
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 
 from indicators.assessment import STATUS_GROUP, assess_indicator, counted_observation, plan_settings, target_of
 from indicators.models import Indicator, ManualVerdict, Observation
+from indicators.pages import grid_periods
 from indicators.periods import Period, PeriodError
-from indicators.roles import check_region, is_reviewer
+from indicators.roles import Need, check_region, get_plan_for_user, is_reviewer
 from indicators.values import int_or_zero
 from indicators.vocabulary import Status
 from reports import figures
@@ -29,7 +32,7 @@ from reports.rows import ValueCell
 from reports.selection import Selection, in_plan, select
 from reports.services import REASON_MAX_CHARS, REASON_TOO_LONG, reason_note_save
 from reports.tables import AppendixTable, verdict_badge
-from reports.workbook import build_appendix_workbook
+from reports.workbook import build_appendix_workbook, template_workbook
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 NO_PLAN = "尚未建立规划。请运行 python manage.py seed_demo 载入演示数据。"
@@ -331,3 +334,20 @@ def context(request: HttpRequest) -> HttpResponse:
     blocks = context_tables()
     charts = [(block, figures.render(figures.context_figure(block))) for block in blocks]
     return render(request, "reports/context.html", {"charts": charts})
+
+
+# --- the import template (linked from indicators' import page; built by reports.workbook) -------------
+
+
+def plan_import_template(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = get_plan_for_user(request.user, pk, need=Need.ADMIN)
+    periods = grid_periods(plan, timezone.localdate()) or [Period(plan.base_year)]
+    workbook = template_workbook(plan, periods)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    response = HttpResponse(
+        buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    filename = quote(f"{plan.short_name or plan.name}_附件1_导入模板.xlsx")
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{filename}"
+    return response

@@ -1,12 +1,14 @@
 """附件1 (and 附件2, sources) as an Excel workbook in the official layout. A pure renderer: rows in,
 ``openpyxl.Workbook`` out; tested by reading the workbook back.
 
-Layout contract: ``indicators.xlsx_layout`` (the Excel import reads exactly what this writes).
+Layout contract: ``indicators.xlsx_layout`` (the Excel import reads exactly what this writes). The import
+template (``template_workbook``) is this export of a plan, with blank cells to fill in.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from functools import cache
 from itertools import groupby
 
@@ -17,6 +19,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
+from indicators.models import Plan
+from indicators.periods import Period
 from indicators.xlsx_layout import (
     COL_ATTRIBUTE,
     COL_CATEGORY,
@@ -46,6 +50,7 @@ from indicators.xlsx_layout import (
     number_format,
     set_text,
 )
+from reports.appendix import build_report
 from reports.rows import NO_DATA_MARK, Appendix, AppendixRow
 
 _THIN = Side(style="thin", color="000000")
@@ -288,3 +293,29 @@ def _sources(sheet: Worksheet, appendix: Appendix) -> None:
                 set_text(sheet.cell(r, 9), source)
                 set_text(sheet.cell(r, 10), note)
                 r += 1
+
+
+# --- the template ----------------------------------------------------------------------------------
+
+
+def template_workbook(plan: Plan, periods: list[Period]) -> Workbook:
+    """The 附件1 export of ``plan`` with one value column per period in ``periods`` (blank where no figure
+    was approved yet), built by the reports engineer's renderer so the layout is the export's."""
+    as_of = max(periods, key=lambda p: p.sort_key)
+    appendix = build_report(plan, as_of).appendix
+    columns = tuple(sorted(set(appendix.columns) | set(periods), key=lambda p: p.sort_key))
+    rows = []
+    for row in appendix.rows:
+        by_period = {c.period: c for c in row.cells if c is not None}
+        rows.append(replace(row, cells=tuple(by_period.get(p) for p in columns)))
+    appendix = replace(appendix, columns=columns, rows=tuple(rows))
+    workbook = build_appendix_workbook(appendix)
+    sheet = workbook[SHEET_APPENDIX1]
+    for r, row in enumerate(appendix.rows, start=FIRST_DATA_ROW):
+        for i, value_cell in enumerate(row.cells):
+            if value_cell is None:  # no figure yet: leave the cell empty to be filled in
+                sheet.cell(r, COL_FIRST_VALUE + i).value = None
+    for name in list(workbook.sheetnames):
+        if name not in (SHEET_APPENDIX1, SHEET_SOURCES):
+            del workbook[name]
+    return workbook

@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import io
 import secrets
 from typing import Any
-from urllib.parse import quote
 
 from django.contrib import messages
 from django.core.cache import caches
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from indicators import roles
@@ -24,10 +21,8 @@ from indicators.importer import (
     ImportReport,
     check_upload,
     run_import,
-    template_workbook,
 )
 from indicators.models import Plan
-from indicators.pages import grid_periods
 from indicators.periods import Period, plan_periods
 from indicators.roles import Need
 
@@ -146,17 +141,3 @@ def plan_import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
         )
     messages.success(request, f"导入完成（{filename}）：{report.summary}。")
     return redirect("indicators:plan", pk=plan.pk)
-
-
-def plan_import_template(request: HttpRequest, pk: int) -> HttpResponse:
-    plan = roles.get_plan_for_user(request.user, pk, need=Need.ADMIN)
-    periods = grid_periods(plan, timezone.localdate()) or [Period(plan.base_year)]
-    workbook = template_workbook(plan, periods)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    response = HttpResponse(
-        buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    filename = quote(f"{plan.short_name or plan.name}_附件1_导入模板.xlsx")
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{filename}"
-    return response
