@@ -29,7 +29,7 @@ if {unguarded!r}:
     sheet = load_workbook(io.BytesIO(data))["附件1"]
     outcome = f"loaded {{sheet.max_row}} rows x {{sheet.max_column}} columns"
 else:
-    from indicators.importer import read_table
+    from indicators.import_reading import read_table
     outcome = read_table(data)[1][0]
 seconds = time.perf_counter() - start
 peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss

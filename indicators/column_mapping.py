@@ -16,7 +16,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
-from indicators.importer import (
+from indicators.import_reading import (
     ATTRIBUTES,
     ROW_ATTRIBUTE,
     ROW_DUPLICATE,

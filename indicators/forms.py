@@ -9,7 +9,7 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 
-from indicators.importer import FILE_EMPTY
+from indicators.import_reading import FILE_EMPTY
 from indicators.models import (
     VALUE_WITH_NO_DATA,
     Department,

@@ -1,6 +1,6 @@
 """A department's own period template (xlsx): download, preview, commit all or nothing (issue 14).
 
-Kept apart from the plan importer (indicators.importer, which reads 附件1-shaped workbooks for admins): this
+Kept apart from the plan importer (indicators.import_reading, indicators.importer: 附件1-shaped workbooks): this
 module only knows its own small template — one row per series of the department for one period — and writes
 through ``services.observation_record`` like the whole-period page does. Pure functions over bytes and rows;
 the views only stash the file between preview and commit.

@@ -1,7 +1,7 @@
 """The 附件1 workbook's layout contract and the cell writers of every workbook the app writes.
 
 Below the apps that use them: the 附件1 export (``reports.workbook``) writes this layout and the Excel import
-(``indicators.importer``) reads it; ``set_text`` and ``merge`` serve every workbook (reports, projects).
+(``indicators.import_reading``) reads it; ``set_text`` and ``merge`` serve every workbook (reports, projects).
 
 Layout contract (the Excel import of issue 5 reads exactly this; change it here and only here):
 

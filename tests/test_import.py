@@ -16,7 +16,7 @@ from django.core.management import CommandError, call_command
 from django.test import Client
 from openpyxl import Workbook, load_workbook
 
-from indicators import importer, services
+from indicators import import_reading, importer, services
 from indicators.models import Category, Indicator, ManualVerdict, Observation, PeriodLock, Plan
 from indicators.periods import Period
 from indicators.xlsx_layout import SHEET_APPENDIX1
@@ -212,10 +212,14 @@ def _unknown_indicator(workbook: Any) -> None:
 
 
 MALFORMED = [
-    ("empty file", lambda data: b"", importer.FILE_EMPTY),
-    ("not excel, renamed", lambda data: b"%PDF-1.4 this is not a workbook", importer.FILE_NOT_XLSX),
-    ("a zip but not a workbook", lambda data: _zip_without_workbook(), importer.FILE_NOT_XLSX),
-    ("oversized", lambda data: data + b"\0" * (importer.MAX_UPLOAD_BYTES + 1 - len(data)), importer.FILE_TOO_LARGE),
+    ("empty file", lambda data: b"", import_reading.FILE_EMPTY),
+    ("not excel, renamed", lambda data: b"%PDF-1.4 this is not a workbook", import_reading.FILE_NOT_XLSX),
+    ("a zip but not a workbook", lambda data: _zip_without_workbook(), import_reading.FILE_NOT_XLSX),
+    (
+        "oversized",
+        lambda data: data + b"\0" * (import_reading.MAX_UPLOAD_BYTES + 1 - len(data)),
+        import_reading.FILE_TOO_LARGE,
+    ),
     # A renamed sheet or top header is no longer refused: it is read by meaning (tests/test_import_sources.py).
     (
         "period header not a period",
@@ -322,7 +326,7 @@ def test_import_plan_command_prints_the_errors_and_writes_nothing(plan_14th: Pla
     with pytest.raises(CommandError, match="找不到行政区划“火星”"):
         call_command("import_plan", str(path), "--region", "火星", "--plan", "新规划")
     (tmp_path / "table.pdf").write_text("a,b")
-    with pytest.raises(CommandError, match=re.escape(importer.FILE_WRONG_TYPE)):
+    with pytest.raises(CommandError, match=re.escape(import_reading.FILE_WRONG_TYPE)):
         call_command("import_plan", str(tmp_path / "table.pdf"), "--region", "卧龙区", "--plan", "新规划")
 
 
@@ -355,12 +359,12 @@ def test_upload_preview_confirm(client: Client, plan_14th: Plan, boss: User) -> 
 @pytest.mark.parametrize(
     ("data", "name", "message"),
     [
-        (b"%PDF-1.4", "指标.pdf", importer.FILE_WRONG_TYPE),
-        (b"", "空.xlsx", importer.FILE_EMPTY),
-        (b"not a zip", "假.xlsx", importer.FILE_NOT_XLSX),
-        (b"\0" * (importer.MAX_UPLOAD_BYTES + 1), "大.xlsx", importer.FILE_TOO_LARGE),
+        (b"%PDF-1.4", "指标.pdf", import_reading.FILE_WRONG_TYPE),
+        (b"", "空.xlsx", import_reading.FILE_EMPTY),
+        (b"not a zip", "假.xlsx", import_reading.FILE_NOT_XLSX),
+        (b"\0" * (import_reading.MAX_UPLOAD_BYTES + 1), "大.xlsx", import_reading.FILE_TOO_LARGE),
         # far over the limit: refused from Content-Length before Django parses (and spools) the body
-        (b"\0" * (importer.MAX_UPLOAD_BYTES * 2), "很大.xlsx", importer.FILE_TOO_LARGE),
+        (b"\0" * (import_reading.MAX_UPLOAD_BYTES * 2), "很大.xlsx", import_reading.FILE_TOO_LARGE),
     ],
 )
 def test_bad_uploads_are_refused_in_chinese(

@@ -10,7 +10,7 @@ import pytest
 from django.contrib.auth.models import User
 from django.test import Client
 
-from indicators import importer
+from indicators import import_reading
 from indicators.models import Plan
 from indicators.xlsx_guard import HAS_DOCTYPE
 from tests.test_import import _upload, table_counts
@@ -54,17 +54,17 @@ def _data(build: Callable[[], bytes], built: dict[str, bytes]) -> bytes:
 @pytest.mark.parametrize(("build", "message"), CASES)
 def test_refused_fast_and_small(build: Callable[[], bytes], message: str, built: dict[str, bytes]) -> None:
     data = _data(build, built)
-    assert len(data) < importer.MAX_UPLOAD_BYTES  # passes the upload size limit: only the content is wrong
+    assert len(data) < import_reading.MAX_UPLOAD_BYTES  # passes the upload size limit: only the content is wrong
     # CPU time: the machines running the suite are shared, wall time would measure the neighbours
     started = time.process_time()
-    table, errors, _ = importer.read_table(data)
+    table, errors, _ = import_reading.read_table(data)
     seconds = time.process_time() - started
     assert table is None
     assert errors[0].startswith(message)
     assert seconds < SECONDS, f"{seconds:.2f} s"
     # memory in a second run: tracing every allocation slows the parse down several times
     tracemalloc.start()
-    importer.read_table(data)
+    import_reading.read_table(data)
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     assert peak < PEAK_BYTES, f"peak {peak / 2**20:.0f} MiB"
@@ -95,7 +95,7 @@ def test_a_long_sources_sheet_is_not_mistaken_for_a_bomb() -> None:
     with zipfile.ZipFile(io.BytesIO(_with_sheet(rows))) as archive:
         check_sizes(
             archive,
-            max_rows=importer.MAX_ROWS_ANY_SHEET,
-            max_columns=importer.MAX_COLUMNS,
-            max_cells=importer.MAX_CELLS,
+            max_rows=import_reading.MAX_ROWS_ANY_SHEET,
+            max_columns=import_reading.MAX_COLUMNS,
+            max_cells=import_reading.MAX_CELLS,
         )

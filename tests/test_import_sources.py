@@ -19,7 +19,7 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 from openpyxl import Workbook
 
-from indicators import column_mapping, importer, table_reader
+from indicators import column_mapping, import_reading, importer, table_reader
 from indicators.column_mapping import Choice, classify, header_period
 from indicators.models import Indicator, Observation, Plan, Region
 from indicators.periods import Period
@@ -417,7 +417,7 @@ def _bad_value(rows: Rows) -> Rows:
 MALFORMED: list[tuple[str, str, Callable[[Rows], bytes], str]] = [
     ("xlsx without a header", "a.xlsx", lambda rows: to_xlsx(_no_header(rows)), "没有找到表头"),
     ("xlsx with two tables", "a.xlsx", lambda rows: to_xlsx(_two_tables(rows)), "又是一行表头"),
-    ("xlsx that is not a workbook", "a.xlsx", lambda rows: b"PK not really", importer.FILE_NOT_XLSX),
+    ("xlsx that is not a workbook", "a.xlsx", lambda rows: b"PK not really", import_reading.FILE_NOT_XLSX),
     ("xls without a header", "a.xls", lambda rows: to_xls(_no_header(rows)), "没有找到表头"),
     ("xls with two tables", "a.xls", lambda rows: to_xls(_two_tables(rows)), "又是一行表头"),
     ("xlsm that is not a workbook", "a.xlsm", lambda rows: b"PK not really", "无法读取该Excel 工作簿（.xlsm）文件"),

@@ -14,14 +14,8 @@ from django.views.decorators.http import require_POST
 from indicators import roles
 from indicators.column_mapping import Choice, choice_from_form
 from indicators.forms import ImportUploadForm
-from indicators.importer import (
-    FILE_TOO_LARGE,
-    MAX_UPLOAD_BYTES,
-    ImportFileError,
-    ImportReport,
-    check_upload,
-    run_import,
-)
+from indicators.import_reading import FILE_TOO_LARGE, MAX_UPLOAD_BYTES, ImportFileError, ImportReport, check_upload
+from indicators.importer import run_import
 from indicators.models import Plan
 from indicators.periods import Period, plan_periods
 from indicators.roles import Need

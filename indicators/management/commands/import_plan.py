@@ -6,7 +6,8 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from indicators.importer import ImportFileError, check_upload, find_region, run_import
+from indicators.import_reading import ImportFileError, check_upload
+from indicators.importer import find_region, run_import
 from indicators.periods import Period, PeriodError
 
 
