@@ -47,6 +47,7 @@ serve: install
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports  # layers point down (contracts in pyproject.toml)
 
 typecheck: install
 	DEBUG=1 $(BIN)/mypy .
