@@ -376,9 +376,20 @@ class ReviewStatus(models.TextChoices):
     RETURNED = "returned", "退回修改"
 
 
+# A change of an approved figure is pending and the approved figure is kept beside it (Observation.keeps_approved).
+_KEEPS_APPROVED = ~Q(status=ReviewStatus.APPROVED) & Q(approved_no_data__isnull=False)
+
+
 class ObservationQuerySet(models.QuerySet["Observation"]):
-    def approved(self) -> ObservationQuerySet:
-        return self.filter(status=ReviewStatus.APPROVED)
+    def approved(self, *, with_data: bool = False) -> ObservationQuerySet:
+        """Rows that hold an approved figure: approved rows, and rows keeping the approved figure beside a
+        pending change of it (``with_data``: a number, not 暂无数据). The SQL twin of ``Observation.counted``;
+        read a row's figure through ``counted()``, since a kept row's own value is the pending change."""
+        if with_data:
+            return self.filter(
+                Q(status=ReviewStatus.APPROVED, no_data=False) | Q(_KEEPS_APPROVED, approved_no_data=False)
+            )
+        return self.filter(Q(status=ReviewStatus.APPROVED) | _KEEPS_APPROVED)
 
     def of_plan(self, plan: Plan) -> ObservationQuerySet:
         """The figures of the series ``plan`` reads (one subquery, no duplicate rows)."""
@@ -463,9 +474,26 @@ class Observation(models.Model):
         return Period(self.year, self.part)
 
     @property
+    def change_needs_reason(self) -> bool:
+        """Changing an approved figure needs a reason (a change of a pending one keeps its approved copy)."""
+        return self.status == ReviewStatus.APPROVED
+
+    @property
     def keeps_approved(self) -> bool:
         """A change of an approved figure is pending and the approved figure is kept beside it."""
         return self.status != ReviewStatus.APPROVED and self.approved_no_data is not None
+
+    def counted(self, *, include_pending: bool = False) -> Observation | None:
+        """What counts of this figure (the one definition of "approved"; ``approved()`` is its SQL twin): an
+        approved figure; while a change of it waits for review, the approved figure kept beside it; with
+        ``include_pending`` (the review preview), a submitted figure. Drafts and returned figures never count."""
+        if self.status == ReviewStatus.APPROVED:
+            return self
+        if include_pending and self.status == ReviewStatus.SUBMITTED:
+            return self
+        if self.keeps_approved:
+            return self.as_approved()
+        return None
 
     def as_approved(self) -> Observation:
         """This observation as last approved (an unsaved copy), for counting while a change is pending."""

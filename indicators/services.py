@@ -217,13 +217,11 @@ def _locked_row(series: Series, period: Period) -> Observation | None:
 
 def _history_of(series: Series, period: Period) -> list[Decimal]:
     """Approved figures of the same kind of period (years with years, halves with halves), for warnings."""
-    figures = (
-        Observation.objects.approved()
-        .filter(series=series, part=period.part, value__isnull=False)
-        .exclude(year=period.year)
-        .values_list("value", flat=True)
+    rows = (
+        Observation.objects.approved(with_data=True).filter(series=series, part=period.part).exclude(year=period.year)
     )
-    return [figure for figure in figures if figure is not None]
+    figures = (row.counted() for row in rows)
+    return [figure.value for figure in figures if figure is not None and figure.value is not None]
 
 
 def _decimals_of(value: Decimal) -> int:
@@ -300,7 +298,7 @@ def observation_record(
         )
         != new
     )
-    if existing is not None and changed and existing.status == ReviewStatus.APPROVED and not reason:
+    if existing is not None and changed and existing.change_needs_reason and not reason:
         raise ValidationError(REASON_REQUIRED, code="reason_required")
 
     if changed:

@@ -409,7 +409,7 @@ def entry_edit(request: HttpRequest, series_pk: int, period: str) -> HttpRespons
             "history": history,
             "alternatives": alternatives,
             "grid_url": grid_url,
-            "needs_reason": observation is not None and observation.status == ReviewStatus.APPROVED,
+            "needs_reason": observation is not None and observation.change_needs_reason,
         },
     )
 
@@ -503,7 +503,7 @@ def build_review(
         .filter(series_id__in={o.series_id for o in observations})
         .order_by("year", "part")
     ):
-        past[other.series_id].append(other)
+        past[other.series_id].append(other.counted() or other)
     rows = []
     for observation in observations:
         history = records[observation.pk]
