@@ -27,7 +27,6 @@ from indicators.models import (
     PeriodLock,
     Plan,
     Region,
-    ReviewStatus,
     Series,
 )
 from indicators.periods import Period
