@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from django.contrib.auth.models import User
 
 from indicators import services
 from indicators.assessment import assess_indicator, assess_plan, latest_period_with_data, summarize
@@ -164,7 +165,7 @@ def test_default_plan_is_the_one_with_data_until_the_new_plan_has_some(plan_14th
     assert default_plan([], nov_2026) is None
 
 
-def test_a_pending_change_of_an_approved_figure_still_counts_everywhere(plan_14th: Plan, admin: object) -> None:
+def test_a_pending_change_of_an_approved_figure_still_counts_everywhere(plan_14th: Plan, admin: User) -> None:
     """One notion of "approved": a plan whose only figure is a pending change of an approved value is the
     default plan, its period is the default as-of, and the verdict counts the approved figure, not the change."""
     import datetime
