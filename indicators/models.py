@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
+from indicators.numbers import printed
 from indicators.periods import PERIOD_PARTS, Period
 from indicators.vocabulary import STATUS_CHOICES
 
@@ -518,9 +519,7 @@ class Observation(models.Model):
     @property
     def display_value(self) -> str:
         """The value as printed: ``/`` for no data, otherwise with the printed number of decimals."""
-        if self.no_data or self.value is None:
-            return "/"
-        return f"{self.value:.{self.decimals}f}"
+        return printed(None if self.no_data else self.value, self.decimals)
 
     def clean(self) -> None:
         if self.no_data and self.value is not None:
@@ -553,7 +552,7 @@ class AlternativeReading(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.value:.{self.decimals}f}（{self.source}）"
+        return f"{printed(self.value, self.decimals)}（{self.source}）"
 
 
 class AssignedTarget(models.Model):

@@ -27,7 +27,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from indicators import roles, values
+from indicators import numbers, roles, values
 from indicators.assessment import refresh_parsed_target
 from indicators.models import (
     MANUAL_REASON_REQUIRED,
@@ -224,11 +224,6 @@ def _history_of(series: Series, period: Period) -> list[Decimal]:
     return [figure.value for figure in figures if figure is not None and figure.value is not None]
 
 
-def _decimals_of(value: Decimal) -> int:
-    exponent = value.as_tuple().exponent
-    return max(0, -exponent) if isinstance(exponent, int) else 0
-
-
 @transaction.atomic
 def observation_record(
     *,
@@ -279,7 +274,7 @@ def observation_record(
         errors = values.sanity_errors(value, name=series.name, unit=series.unit)
         if errors:
             raise ValidationError(errors, code="sanity")
-        decimals = _decimals_of(value) if decimals is None else decimals
+        decimals = numbers.decimals_of(value) if decimals is None else decimals
 
     existing = _locked_row(series, period)
     new = (value, no_data, decimals, note, source)

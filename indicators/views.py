@@ -71,6 +71,7 @@ from indicators.models import (
     Series,
     TargetKind,
 )
+from indicators.numbers import printed
 from indicators.periods import Period, PeriodError, plan_periods
 from indicators.roles import Need
 from indicators.services import RETURN_NOTE_REQUIRED
@@ -159,7 +160,7 @@ def _shown(record: Any, name: str, value: Any) -> str:
     if model_field.choices:
         return str(dict(model_field.flatchoices).get(value, value))
     if name == "value":  # as printed, with the decimals recorded alongside
-        return f"{value:.{record.decimals}f}"
+        return printed(value, record.decimals)
     if isinstance(value, Decimal):
         return f"{value.normalize():f}"
     return str(value)
@@ -509,7 +510,7 @@ def build_review(
         approved = next((r for r in history if r.status == ReviewStatus.APPROVED), None)
         previous = ""
         if approved is not None:
-            previous = "暂无数据" if approved.no_data else f"{approved.value:.{approved.decimals}f}"
+            previous = "暂无数据" if approved.no_data else printed(approved.value, approved.decimals)
         rows.append(
             ReviewRow(
                 observation=observation,

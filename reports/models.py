@@ -16,6 +16,7 @@ from django.db import models
 from simple_history.models import HistoricalRecords
 
 from indicators.models import Indicator, Plan
+from indicators.numbers import printed
 from indicators.periods import PERIOD_PARTS, Period
 
 
@@ -93,7 +94,7 @@ class ContextValue(models.Model):
 
     @property
     def display_value(self) -> str:
-        return f"{self.value:.{self.decimals}f}"
+        return printed(self.value, self.decimals)
 
 
 class ReasonNote(models.Model):
