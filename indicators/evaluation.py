@@ -85,7 +85,7 @@ from typing import Any
 from indicators import targets as tk
 from indicators.numbers import difference_unit, shown_unit
 from indicators.periods import Period
-from indicators.vocabulary import DEFAULT_FINAL_LABELS, DEFAULT_LABELS, Status
+from indicators.vocabulary import DEFAULT_FINAL_LABELS, DEFAULT_LABELS, Status, overlay_labels
 
 ROUNDING = ROUND_HALF_UP
 ONE = Decimal(1)
@@ -258,18 +258,9 @@ class Settings:
 
 
 def _labels(defaults: Mapping[Status, str], given: Any) -> dict[Status, str]:
-    labels = dict(defaults)
-    if given is not None and not isinstance(given, Mapping):
-        raise SettingsError(SETTINGS_ERROR.format(detail="结论用语必须是“结论: 用语”的对应表"))
-    for key, label in (given or {}).items():
-        try:
-            status = Status(key)
-        except ValueError:
-            raise SettingsError(SETTINGS_ERROR.format(detail=f"未知的结论 {key}")) from None
-        if not isinstance(label, str) or not label.strip():
-            raise SettingsError(SETTINGS_ERROR.format(detail=f"结论 {key} 的用语不能为空"))
-        labels[status] = label.strip()
-    return labels
+    return overlay_labels(
+        defaults, given, Status, word="结论", error=lambda detail: SettingsError(SETTINGS_ERROR.format(detail=detail))
+    )
 
 
 DEFAULT_SETTINGS = Settings()
