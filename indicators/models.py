@@ -12,7 +12,7 @@ from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 from indicators.numbers import printed
-from indicators.periods import PERIOD_PARTS, Period
+from indicators.periods import PERIOD_PARTS, OfPeriod, Period
 from indicators.vocabulary import STATUS_CHOICES
 
 
@@ -405,7 +405,7 @@ VALUE_WITH_NO_DATA = "勾选“暂无数据”时不能同时填写数值。"
 OBSERVATION_DUPLICATE = "该统计指标在该期间已有数值，不能重复录入；请修改原有数值。"
 
 
-class Observation(models.Model):
+class Observation(OfPeriod, models.Model):
     """One figure of one series for one period (a year, a half year or a quarter); every plan reads it."""
 
     series = models.ForeignKey(Series, verbose_name="统计指标", on_delete=models.CASCADE, related_name="observations")
@@ -428,6 +428,12 @@ class Observation(models.Model):
     review_note = models.TextField("审核意见", blank=True)
     # The last approved figure while a change of it waits for review: verdicts, pages and exports keep
     # counting it until the change is approved. All three are empty when there is nothing to keep.
+    # Why the old figure moves aside here while projects keep the approved figure in place and put the new one
+    # beside it (projects.models ``pending_*``): a figure here is several fields (value, decimals, 暂无数据,
+    # source, note) that the entry, import and review pages, the history diffs and the four-eyes check all
+    # read as "the figure being entered"; every reader of approved figures goes through ``counted()`` /
+    # ``approved()``. Project figures are summed in SQL by the pages and exports (Sum of planned/completed),
+    # which is simplest when the approved column is the one summed. Same rule, two storage shapes.
     approved_value = models.DecimalField("原审核值", max_digits=20, decimal_places=6, null=True, blank=True)
     approved_decimals = models.PositiveSmallIntegerField("原审核值小数位数", null=True, blank=True)
     approved_no_data = models.BooleanField("原审核值为暂无数据", null=True, blank=True)
@@ -469,10 +475,6 @@ class Observation(models.Model):
     def __str__(self) -> str:
         shown = "暂无数据" if self.no_data else self.display_value
         return f"{self.series.name} {self.period.label}：{shown}"
-
-    @property
-    def period(self) -> Period:
-        return Period(self.year, self.part)
 
     @property
     def change_needs_reason(self) -> bool:
@@ -555,7 +557,7 @@ class AlternativeReading(models.Model):
         return f"{printed(self.value, self.decimals)}（{self.source}）"
 
 
-class AssignedTarget(models.Model):
+class AssignedTarget(OfPeriod, models.Model):
     """A yearly target assigned by the upper level (按市下达目标), e.g. the city's energy-intensity cut."""
 
     indicator = models.ForeignKey(
@@ -578,13 +580,13 @@ class AssignedTarget(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.indicator.name} {Period(self.year, self.part).label}：{self.value.normalize()}"
+        return f"{self.indicator.name} {self.period.label}：{self.value.normalize()}"
 
 
 MANUAL_REASON_REQUIRED = "人工研判必须填写理由。"
 
 
-class ManualVerdict(models.Model):
+class ManualVerdict(OfPeriod, models.Model):
     """A verdict set by staff where none computes, or overriding a computed one, for one as-of period."""
 
     indicator = models.ForeignKey(
@@ -620,14 +622,10 @@ class ManualVerdict(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.indicator.name} {Period(self.year, self.part).label}：{self.get_status_display()}"
-
-    @property
-    def period(self) -> Period:
-        return Period(self.year, self.part)
+        return f"{self.indicator.name} {self.period.label}：{self.get_status_display()}"
 
 
-class PeriodLock(models.Model):
+class PeriodLock(OfPeriod, models.Model):
     """A plan's period closed for changes, e.g. 2023H1 once the mid-term report is adopted."""
 
     plan = models.ForeignKey(Plan, verbose_name="规划", on_delete=models.CASCADE, related_name="period_locks")
@@ -657,12 +655,11 @@ class PeriodLock(models.Model):
     def __str__(self) -> str:
         return f"{self.plan} {self.period.label}"
 
-    @property
-    def period(self) -> Period:
-        return Period(self.year, self.part)
 
-
-class CollectionDeadline(models.Model):
+# Same shape as PeriodLock (plan, period, who, when) but not merged: a lock and a deadline are set, lifted and
+# audited for different reasons by different pages, a period may have either without the other, and merging
+# them would mean a table with two nullable meanings and a data migration for no reader that wants both.
+class CollectionDeadline(OfPeriod, models.Model):
     """When a plan period's figures are due from the departments (e.g. 2025年全年 by 2026-02-15), set by an admin."""
 
     plan = models.ForeignKey(Plan, verbose_name="规划", on_delete=models.CASCADE, related_name="deadlines")
@@ -691,7 +688,3 @@ class CollectionDeadline(models.Model):
 
     def __str__(self) -> str:
         return f"{self.plan} {self.period.label}：{self.due:%Y-%m-%d}"
-
-    @property
-    def period(self) -> Period:
-        return Period(self.year, self.part)
