@@ -25,7 +25,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from indicators.models import Indicator, Observation, Plan, Region, Series, StaffProfile
+from indicators.models import Department, Indicator, Observation, Plan, Region, Series, StaffProfile
 
 ROLE_CLERK = "录入员"
 ROLE_REVIEWER = "审核员"
@@ -37,6 +37,7 @@ FORBIDDEN_REVIEW = "只有审核员和管理员可以审核数据、作出人工
 FORBIDDEN_ADMIN = "只有管理员可以维护规划、指标、目标、期间锁定和导入数据。"
 NOT_FOUND_SCOPE = "未找到该指标，或它不属于您所在单位。"
 SELF_APPROVAL = "不能审核通过自己最后录入或修改的数值：请由另一位审核员或管理员审核。"
+NOT_FOUND_DEPARTMENT = "未找到该单位。"
 NOT_FOUND_REGION = "未找到该内容，或它不属于您所辖的行政区划。"
 
 
@@ -198,6 +199,14 @@ def get_plan_for_user(user: AnyUser, pk: int, *, need: Need = Need.READ) -> Plan
     require(user, need)
     check_region(user, plan.region_id)
     return plan
+
+
+def get_department_for_user(user: AnyUser, raw: str) -> Department:
+    """A department chosen in a filter (``?department=``), inside the user's region scope; 404 otherwise."""
+    department = Department.objects.filter(pk=raw).first() if raw.isdigit() else None
+    if department is None or not in_scope(user, department.region_id):
+        raise Http404(NOT_FOUND_DEPARTMENT)
+    return department
 
 
 def get_indicator_for_user(user: AnyUser, pk: int, *, need: Need = Need.READ) -> Indicator:
