@@ -131,11 +131,11 @@ class IndicatorAdmin(SimpleHistoryAdmin):
             obj.target_set_manually = True
         elif "target_text" in form.changed_data or not obj.target_kind:
             refresh_parsed_target(obj)
-        if obj.series_id is None and not (change and obj.children.exists()):
-            from indicators import services  # the region's series of this name and unit, as the plan pages do
+        from indicators import services  # checks, series matching and the audit entry, as the plan pages
 
-            obj.series, _ = services.series_match(region=obj.plan.region, name=obj.name, unit=obj.unit, user=None)
-        super().save_model(request, obj, form, change)
+        services.indicator_save(
+            indicator=obj, user=request.user, reason="后台修改", grouping=change and obj.children.exists()
+        )
 
     fieldsets = [
         (
