@@ -1,6 +1,5 @@
 from typing import Any
 
-from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest
@@ -21,7 +20,6 @@ from indicators.models import (
     Series,
     StaffProfile,
 )
-from indicators.periods import Period
 
 
 @admin.register(Region)
@@ -76,6 +74,10 @@ class ReadOnlyAdminMixin:
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        # simple_history's revert form saves without asking has_change_permission.
+        raise PermissionDenied
+
 
 class ObservationInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = Observation
@@ -129,11 +131,11 @@ class IndicatorAdmin(SimpleHistoryAdmin):
             obj.target_set_manually = True
         elif "target_text" in form.changed_data or not obj.target_kind:
             refresh_parsed_target(obj)
-        if obj.series_id is None and not (change and obj.children.exists()):
-            from indicators import services  # the region's series of this name and unit, as the plan pages do
+        from indicators import services  # checks, series matching and the audit entry, as the plan pages
 
-            obj.series, _ = services.series_match(region=obj.plan.region, name=obj.name, unit=obj.unit, user=None)
-        super().save_model(request, obj, form, change)
+        services.indicator_save(
+            indicator=obj, user=request.user, reason="后台修改", grouping=change and obj.children.exists()
+        )
 
     fieldsets = [
         (
@@ -170,49 +172,29 @@ class IndicatorAdmin(SimpleHistoryAdmin):
     ]
 
 
-class AlternativeReadingInline(admin.TabularInline):
+class AlternativeReadingInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = AlternativeReading
     extra = 0
 
 
-class ObservationAdminForm(forms.ModelForm):
-    """A figure of a locked period cannot change here either (issue 5)."""
-
-    class Meta:
-        model = Observation
-        fields = "__all__"  # noqa: DJ007 - the admin's own field list applies
-
-    def clean(self) -> dict[str, Any]:
-        from indicators import services
-
-        super().clean()
-        series = self.cleaned_data.get("series")
-        year, part = self.cleaned_data.get("year"), self.cleaned_data.get("part", "")
-        if series is not None and year is not None and services.is_series_locked(series.pk, Period(year, part)):
-            raise ValidationError(services.PERIOD_LOCKED.format(period=Period(year, part).label))
-        return self.cleaned_data
-
-
 @admin.register(Observation)
-class ObservationAdmin(SimpleHistoryAdmin):
+class ObservationAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
+    """Read-only, but for the approve action (the review page's service). A figure is written only by
+    ``services.observation_record`` and friends, which check the period lock, the version, the reason for
+    changing an approved figure and keep the approved copy beside a pending change; an admin form would be a
+    second, weaker path that has to copy every one of those rules, so there is none."""
+
     list_display = ["series", "year", "part", "display_value", "status", "source"]
     list_filter = ["series__region", "year", "part", "status", "no_data"]
     list_select_related = ["series"]
     search_fields = ["series__name", "source", "note"]
     autocomplete_fields = ["series"]
     inlines = [AlternativeReadingInline]
-    form = ObservationAdminForm
     actions = ["approve_selected"]
 
     @admin.display(description="数值")
     def display_value(self, obj: Observation) -> str:
         return obj.display_value
-
-    def save_model(self, request: HttpRequest, obj: Observation, form: Any, change: bool) -> None:
-        if change:
-            obj.version += 1  # an edit here also invalidates forms open in the entry pages
-        obj._change_reason = "后台修改"  # type: ignore[attr-defined]
-        super().save_model(request, obj, form, change)
 
     @admin.action(description="审核通过所选的待审核数值")
     def approve_selected(self, request: HttpRequest, queryset: Any) -> None:
@@ -230,7 +212,7 @@ class ObservationAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(AlternativeReading)
-class AlternativeReadingAdmin(admin.ModelAdmin):
+class AlternativeReadingAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):  # chosen through services.reading_choose
     list_display = ["observation", "value", "source"]
     list_select_related = ["observation", "observation__series"]
     search_fields = ["observation__series__name", "source"]
@@ -251,17 +233,6 @@ class ManualVerdictAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):  # set on the 
 
 
 @admin.register(PeriodLock)
-class PeriodLockAdmin(SimpleHistoryAdmin):
-    """Read-only here: locks are set and lifted on the plan's lock page, which audits the reason."""
-
+class PeriodLockAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):  # set and lifted on the plan's lock page
     list_display = ["plan", "year", "part", "locked_by", "locked_at", "reason"]
     list_select_related = ["plan", "locked_by"]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False

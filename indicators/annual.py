@@ -21,7 +21,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
-from indicators.vocabulary import Status
+from indicators.vocabulary import Status, overlay_labels
 
 
 class Completion(StrEnum):
@@ -49,16 +49,13 @@ class AnnualLabelsError(ValueError):
 
 def annual_labels(data: Mapping[str, Any] | None) -> dict[Completion, str]:
     """The default wording with a plan's own words laid over it; unknown keys or empty words are refused."""
-    labels = dict(DEFAULT_ANNUAL_LABELS)
-    for key, label in (data or {}).items():
-        try:
-            completion = Completion(key)
-        except ValueError:
-            raise AnnualLabelsError(ANNUAL_LABELS_ERROR.format(detail=f"未知的完成情况 {key}")) from None
-        if not isinstance(label, str) or not label.strip():
-            raise AnnualLabelsError(ANNUAL_LABELS_ERROR.format(detail=f"{key} 的用语不能为空"))
-        labels[completion] = label.strip()
-    return labels
+    return overlay_labels(
+        DEFAULT_ANNUAL_LABELS,
+        data,
+        Completion,
+        word="完成情况",
+        error=lambda detail: AnnualLabelsError(ANNUAL_LABELS_ERROR.format(detail=detail)),
+    )
 
 
 BY_FIGURE_KINDS = frozenset({"floor", "ceiling", "level", "annual_growth"})

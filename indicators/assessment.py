@@ -18,7 +18,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import F, Max, Q, QuerySet
+from django.db.models import F, Max, QuerySet
 
 from indicators import targets as tk
 from indicators.evaluation import (
@@ -121,18 +121,6 @@ def refresh_parsed_target(indicator: Indicator) -> None:
     indicator.target_direction = parsed.direction
 
 
-def counted_observation(obs: Observation, *, include_pending: bool = False) -> Observation | None:
-    """What counts of one observation: an approved figure; while a change of it waits for review, the
-    approved figure kept beside it; in preview, a submitted figure. Drafts and returned figures never count."""
-    if obs.status == ReviewStatus.APPROVED:
-        return obs
-    if include_pending and obs.status == ReviewStatus.SUBMITTED:
-        return obs
-    if obs.keeps_approved:
-        return obs.as_approved()
-    return None
-
-
 def _series(
     indicator: Indicator,
     plan: Plan,
@@ -211,7 +199,7 @@ def _counted_by_series(
     """The figures that count up to ``as_of``, per series, in period order."""
     by_series: dict[int, list[Observation]] = defaultdict(list)
     for obs in observations.order_by("year", "part"):
-        counted = counted_observation(obs, include_pending=include_pending)
+        counted = obs.counted(include_pending=include_pending)
         if counted is not None and obs.period <= as_of:
             by_series[obs.series_id].append(counted)
     for rows in by_series.values():
@@ -371,12 +359,11 @@ def default_plan(plans: Sequence[Plan], today: datetime.date) -> Plan | None:
         return None
     # A series is shared by plans: only figures inside a plan's own years count as that plan's data.
     latest = dict(
-        Observation.objects.filter(
+        Observation.objects.approved(with_data=True)
+        .filter(
             series__indicators__plan__in=plans,
             year__gt=F("series__indicators__plan__base_year"),
             year__lte=F("series__indicators__plan__end_year"),
-            status=ReviewStatus.APPROVED,
-            no_data=False,
         )
         .values_list("series__indicators__plan")
         .annotate(last=Max("year"))
@@ -404,9 +391,9 @@ def latest_period_with_data(plan: Plan, *, min_coverage: Decimal = COVERAGE_FOR_
     latest period with any value. One query.
     """
     rows = (
-        Observation.objects.of_plan(plan)
+        Observation.objects.approved(with_data=True)
+        .of_plan(plan)
         .filter(year__gt=plan.base_year, year__lte=plan.end_year)
-        .filter(Q(status=ReviewStatus.APPROVED, no_data=False) | Q(approved_no_data=False))
         .values_list("series_id", "year", "part")
     )
     reporting: dict[Period, set[int]] = defaultdict(set)

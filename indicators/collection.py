@@ -98,11 +98,11 @@ def period_rows(
     current = {o.series_id: o for o in figures}
     previous: dict[int, Observation] = {}
     for earlier in (
-        Observation.objects.approved()
-        .filter(series_id__in=ids, part=period.part, year__lt=period.year, no_data=False)
+        Observation.objects.approved(with_data=True)
+        .filter(series_id__in=ids, part=period.part, year__lt=period.year)
         .order_by("year")
     ):
-        previous[earlier.series_id] = earlier  # the latest wins
+        previous[earlier.series_id] = earlier.counted() or earlier  # the latest wins
     locked_plans = set(
         PeriodLock.objects.filter(plan__in=plans, year=period.year, part=period.part).values_list("plan_id", flat=True)
     )

@@ -25,7 +25,7 @@ from indicators.assessment import default_plan
 from indicators.forms import ObservationForm
 from indicators.models import Department, Observation, Plan, ReviewStatus
 from indicators.periods import Period, PeriodError, plan_periods
-from indicators.roles import Need
+from indicators.roles import AnyUser, Need
 
 NO_PERIOD_ROWS = "您所在单位在{period}没有需要填报的统计指标。"
 PERIOD_SAVED = "已保存 {count} 个数值（{period}）。"
@@ -100,10 +100,7 @@ def _chosen_department(request: HttpRequest) -> Department | None:
     raw = request.GET.get("department", "")
     if not raw or not roles.is_admin(request.user):
         return None
-    department = Department.objects.filter(pk=raw).first() if raw.isdigit() else None
-    if department is None:
-        raise Http404("未找到该单位。")
-    return department
+    return roles.get_department_for_user(request.user, raw)
 
 
 def period_entry(request: HttpRequest, period: str) -> HttpResponse:
@@ -206,21 +203,18 @@ def review_queue(department: Department | None, period: Period | None) -> Any:
     return queue
 
 
-def review_filters(data: Any) -> tuple[Department | None, Period | None]:
-    """The department and period chosen on the review page (GET) or posted with a bulk approval; 404 if unknown."""
+def review_filters(data: Any, user: AnyUser) -> tuple[Department | None, Period | None]:
+    """The department and period chosen on the review page (GET) or posted with a bulk approval; 404 if unknown
+    or outside the user's region."""
     raw_department, raw_period = data.get("department", ""), data.get("period", "")
-    department = None
-    if raw_department:
-        department = Department.objects.filter(pk=raw_department).first() if raw_department.isdigit() else None
-        if department is None:
-            raise Http404("未找到该单位。")
+    department = roles.get_department_for_user(user, raw_department) if raw_department else None
     return department, (_period_or_404(raw_period) if raw_period else None)
 
 
 @require_POST
 def approve_selected(request: HttpRequest) -> HttpResponse:
     roles.require(request.user, Need.REVIEW)
-    department, period = review_filters(request.POST)
+    department, period = review_filters(request.POST, request.user)
     ids = request.POST.getlist("shown" if "all" in request.POST else "chosen")
     chosen: dict[int, int | None] = {}
     for raw in ids:

@@ -83,8 +83,9 @@ from enum import StrEnum
 from typing import Any
 
 from indicators import targets as tk
+from indicators.numbers import difference_unit, shown_unit
 from indicators.periods import Period
-from indicators.vocabulary import DEFAULT_FINAL_LABELS, DEFAULT_LABELS, Status
+from indicators.vocabulary import DEFAULT_FINAL_LABELS, DEFAULT_LABELS, Status, overlay_labels
 
 ROUNDING = ROUND_HALF_UP
 ONE = Decimal(1)
@@ -257,18 +258,9 @@ class Settings:
 
 
 def _labels(defaults: Mapping[Status, str], given: Any) -> dict[Status, str]:
-    labels = dict(defaults)
-    if given is not None and not isinstance(given, Mapping):
-        raise SettingsError(SETTINGS_ERROR.format(detail="结论用语必须是“结论: 用语”的对应表"))
-    for key, label in (given or {}).items():
-        try:
-            status = Status(key)
-        except ValueError:
-            raise SettingsError(SETTINGS_ERROR.format(detail=f"未知的结论 {key}")) from None
-        if not isinstance(label, str) or not label.strip():
-            raise SettingsError(SETTINGS_ERROR.format(detail=f"结论 {key} 的用语不能为空"))
-        labels[status] = label.strip()
-    return labels
+    return overlay_labels(
+        defaults, given, Status, word="结论", error=lambda detail: SettingsError(SETTINGS_ERROR.format(detail=detail))
+    )
 
 
 DEFAULT_SETTINGS = Settings()
@@ -442,7 +434,7 @@ def evaluate(series: Series, as_of: Period, settings: Settings = DEFAULT_SETTING
     tp = time_progress(series.base_year, series.end_year, data_period or as_of)
     final = data_period is not None and tp >= ONE
     stage = settings.stage(final)
-    unit_word = "个百分点" if series.unit.strip() in {"%", "％"} else series.unit
+    unit_word = difference_unit(series.unit)
     ctx = _Context(series, as_of, stage, tp, unit_word, final=final)
     result = _compute(ctx, points)
     computed = result.status
@@ -542,8 +534,8 @@ def _latest_level(series: Series, points: list[Point]) -> Point | None:
 
 
 def _values_text(points: list[Point], unit: str) -> str:
-    shown_unit = "%" if unit.strip() in {"%", "％"} else unit
-    return "、".join(f"{p.period.label}{p.shown}{shown_unit}" for p in points if p.value is not None)
+    unit = shown_unit(unit)
+    return "、".join(f"{p.period.label}{p.shown}{unit}" for p in points if p.value is not None)
 
 
 def _outlook(required: Decimal | None, achieved: Decimal | None, settings: Settings) -> Outlook | None:
@@ -1013,8 +1005,9 @@ def _bound(ctx: _Context, points: list[Point]) -> _Result:
     sign = (
         ("≤" if s.target.inclusive else "＜") if s.target.kind == tk.CEILING else ("≥" if s.target.inclusive else "＞")
     )
-    shown_unit = "%" if s.unit.strip() in {"%", "％"} else s.unit
-    rule = f"目标类型：{'上限' if s.target.kind == tk.CEILING else '下限'}，要求{sign}{num(bound)}{shown_unit}。"
+    rule = (
+        f"目标类型：{'上限' if s.target.kind == tk.CEILING else '下限'}，要求{sign}{num(bound)}{shown_unit(s.unit)}。"
+    )
     skipped = [
         p for p in points if p.period.is_partial and not s.partial_periods_comparable and p.period > latest.period
     ]

@@ -11,7 +11,8 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
-from indicators.periods import PERIOD_PARTS, Period
+from indicators.numbers import printed
+from indicators.periods import PERIOD_PARTS, OfPeriod, Period
 from indicators.vocabulary import STATUS_CHOICES
 
 
@@ -376,9 +377,20 @@ class ReviewStatus(models.TextChoices):
     RETURNED = "returned", "退回修改"
 
 
+# A change of an approved figure is pending and the approved figure is kept beside it (Observation.keeps_approved).
+_KEEPS_APPROVED = ~Q(status=ReviewStatus.APPROVED) & Q(approved_no_data__isnull=False)
+
+
 class ObservationQuerySet(models.QuerySet["Observation"]):
-    def approved(self) -> ObservationQuerySet:
-        return self.filter(status=ReviewStatus.APPROVED)
+    def approved(self, *, with_data: bool = False) -> ObservationQuerySet:
+        """Rows that hold an approved figure: approved rows, and rows keeping the approved figure beside a
+        pending change of it (``with_data``: a number, not 暂无数据). The SQL twin of ``Observation.counted``;
+        read a row's figure through ``counted()``, since a kept row's own value is the pending change."""
+        if with_data:
+            return self.filter(
+                Q(status=ReviewStatus.APPROVED, no_data=False) | Q(_KEEPS_APPROVED, approved_no_data=False)
+            )
+        return self.filter(Q(status=ReviewStatus.APPROVED) | _KEEPS_APPROVED)
 
     def of_plan(self, plan: Plan) -> ObservationQuerySet:
         """The figures of the series ``plan`` reads (one subquery, no duplicate rows)."""
@@ -393,7 +405,7 @@ VALUE_WITH_NO_DATA = "勾选“暂无数据”时不能同时填写数值。"
 OBSERVATION_DUPLICATE = "该统计指标在该期间已有数值，不能重复录入；请修改原有数值。"
 
 
-class Observation(models.Model):
+class Observation(OfPeriod, models.Model):
     """One figure of one series for one period (a year, a half year or a quarter); every plan reads it."""
 
     series = models.ForeignKey(Series, verbose_name="统计指标", on_delete=models.CASCADE, related_name="observations")
@@ -416,6 +428,12 @@ class Observation(models.Model):
     review_note = models.TextField("审核意见", blank=True)
     # The last approved figure while a change of it waits for review: verdicts, pages and exports keep
     # counting it until the change is approved. All three are empty when there is nothing to keep.
+    # Why the old figure moves aside here while projects keep the approved figure in place and put the new one
+    # beside it (projects.models ``pending_*``): a figure here is several fields (value, decimals, 暂无数据,
+    # source, note) that the entry, import and review pages, the history diffs and the four-eyes check all
+    # read as "the figure being entered"; every reader of approved figures goes through ``counted()`` /
+    # ``approved()``. Project figures are summed in SQL by the pages and exports (Sum of planned/completed),
+    # which is simplest when the approved column is the one summed. Same rule, two storage shapes.
     approved_value = models.DecimalField("原审核值", max_digits=20, decimal_places=6, null=True, blank=True)
     approved_decimals = models.PositiveSmallIntegerField("原审核值小数位数", null=True, blank=True)
     approved_no_data = models.BooleanField("原审核值为暂无数据", null=True, blank=True)
@@ -459,13 +477,26 @@ class Observation(models.Model):
         return f"{self.series.name} {self.period.label}：{shown}"
 
     @property
-    def period(self) -> Period:
-        return Period(self.year, self.part)
+    def change_needs_reason(self) -> bool:
+        """Changing an approved figure needs a reason (a change of a pending one keeps its approved copy)."""
+        return self.status == ReviewStatus.APPROVED
 
     @property
     def keeps_approved(self) -> bool:
         """A change of an approved figure is pending and the approved figure is kept beside it."""
         return self.status != ReviewStatus.APPROVED and self.approved_no_data is not None
+
+    def counted(self, *, include_pending: bool = False) -> Observation | None:
+        """What counts of this figure (the one definition of "approved"; ``approved()`` is its SQL twin): an
+        approved figure; while a change of it waits for review, the approved figure kept beside it; with
+        ``include_pending`` (the review preview), a submitted figure. Drafts and returned figures never count."""
+        if self.status == ReviewStatus.APPROVED:
+            return self
+        if include_pending and self.status == ReviewStatus.SUBMITTED:
+            return self
+        if self.keeps_approved:
+            return self.as_approved()
+        return None
 
     def as_approved(self) -> Observation:
         """This observation as last approved (an unsaved copy), for counting while a change is pending."""
@@ -490,9 +521,7 @@ class Observation(models.Model):
     @property
     def display_value(self) -> str:
         """The value as printed: ``/`` for no data, otherwise with the printed number of decimals."""
-        if self.no_data or self.value is None:
-            return "/"
-        return f"{self.value:.{self.decimals}f}"
+        return printed(None if self.no_data else self.value, self.decimals)
 
     def clean(self) -> None:
         if self.no_data and self.value is not None:
@@ -525,10 +554,10 @@ class AlternativeReading(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.value:.{self.decimals}f}（{self.source}）"
+        return f"{printed(self.value, self.decimals)}（{self.source}）"
 
 
-class AssignedTarget(models.Model):
+class AssignedTarget(OfPeriod, models.Model):
     """A yearly target assigned by the upper level (按市下达目标), e.g. the city's energy-intensity cut."""
 
     indicator = models.ForeignKey(
@@ -551,13 +580,13 @@ class AssignedTarget(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.indicator.name} {Period(self.year, self.part).label}：{self.value.normalize()}"
+        return f"{self.indicator.name} {self.period.label}：{self.value.normalize()}"
 
 
 MANUAL_REASON_REQUIRED = "人工研判必须填写理由。"
 
 
-class ManualVerdict(models.Model):
+class ManualVerdict(OfPeriod, models.Model):
     """A verdict set by staff where none computes, or overriding a computed one, for one as-of period."""
 
     indicator = models.ForeignKey(
@@ -593,14 +622,10 @@ class ManualVerdict(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.indicator.name} {Period(self.year, self.part).label}：{self.get_status_display()}"
-
-    @property
-    def period(self) -> Period:
-        return Period(self.year, self.part)
+        return f"{self.indicator.name} {self.period.label}：{self.get_status_display()}"
 
 
-class PeriodLock(models.Model):
+class PeriodLock(OfPeriod, models.Model):
     """A plan's period closed for changes, e.g. 2023H1 once the mid-term report is adopted."""
 
     plan = models.ForeignKey(Plan, verbose_name="规划", on_delete=models.CASCADE, related_name="period_locks")
@@ -630,12 +655,11 @@ class PeriodLock(models.Model):
     def __str__(self) -> str:
         return f"{self.plan} {self.period.label}"
 
-    @property
-    def period(self) -> Period:
-        return Period(self.year, self.part)
 
-
-class CollectionDeadline(models.Model):
+# Same shape as PeriodLock (plan, period, who, when) but not merged: a lock and a deadline are set, lifted and
+# audited for different reasons by different pages, a period may have either without the other, and merging
+# them would mean a table with two nullable meanings and a data migration for no reader that wants both.
+class CollectionDeadline(OfPeriod, models.Model):
     """When a plan period's figures are due from the departments (e.g. 2025年全年 by 2026-02-15), set by an admin."""
 
     plan = models.ForeignKey(Plan, verbose_name="规划", on_delete=models.CASCADE, related_name="deadlines")
@@ -664,7 +688,3 @@ class CollectionDeadline(models.Model):
 
     def __str__(self) -> str:
         return f"{self.plan} {self.period.label}：{self.due:%Y-%m-%d}"
-
-    @property
-    def period(self) -> Period:
-        return Period(self.year, self.part)

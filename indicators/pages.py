@@ -70,7 +70,7 @@ def _shown(record: Any, name: str, value: Any) -> str:
     if model_field.choices:
         return str(dict(model_field.flatchoices).get(value, value))
     if name == "value":  # as printed, with the decimals recorded alongside
-        return f"{value:.{record.decimals}f}"
+        return printed(value, record.decimals)
     if isinstance(value, Decimal):
         return f"{value.normalize():f}"
     return str(value)
@@ -257,14 +257,14 @@ def build_review(
         .filter(series_id__in={o.series_id for o in observations})
         .order_by("year", "part")
     ):
-        past[other.series_id].append(other)
+        past[other.series_id].append(other.counted() or other)
     rows = []
     for observation in observations:
         history = records[observation.pk]
         approved = next((r for r in history if r.status == ReviewStatus.APPROVED), None)
         previous = ""
         if approved is not None:
-            previous = "暂无数据" if approved.no_data else f"{approved.value:.{approved.decimals}f}"
+            previous = "暂无数据" if approved.no_data else printed(approved.value, approved.decimals)
         rows.append(
             ReviewRow(
                 observation=observation,

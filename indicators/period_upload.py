@@ -206,7 +206,7 @@ def _line(
     if target.locked:
         preview.errors.append(UPLOAD_LOCKED.format(row=number, name=series.name))
         return None
-    if current is not None and current.status == "approved" and not reason:
+    if current is not None and current.change_needs_reason and not reason:
         preview.errors.append(UPLOAD_NEEDS_REASON.format(row=number, name=series.name))
         return None
     new = "暂无数据" if no_data else text

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 FULL_YEAR = ""
 PERIOD_PARTS = ("", "H1", "H2", "Q1", "Q2", "Q3", "Q4")
@@ -139,3 +140,15 @@ def plan_periods(base_year: int, end_year: int, *, quarters: bool = False) -> li
         parts = ["Q1", "H1", "Q2", "Q3", "H2", "Q4", ""] if quarters else ["H1", ""]
         periods.extend(Period(year, part) for part in parts)
     return periods
+
+
+class OfPeriod:
+    """For the models keyed by a period's ``year`` and ``part`` (figures, verdicts, locks, deadlines, notes):
+    the period they are of. The fields stay on each model, whose verbose names differ (年份, 评估年份)."""
+
+    year: Any
+    part: Any
+
+    @property
+    def period(self) -> Period:
+        return Period(self.year, self.part)

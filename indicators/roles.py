@@ -20,11 +20,12 @@ from enum import StrEnum
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from indicators.models import Indicator, Observation, Plan, Region, Series, StaffProfile
+from indicators.models import Department, Indicator, Observation, Plan, Region, Series, StaffProfile
 
 ROLE_CLERK = "录入员"
 ROLE_REVIEWER = "审核员"
@@ -36,7 +37,13 @@ FORBIDDEN_REVIEW = "只有审核员和管理员可以审核数据、作出人工
 FORBIDDEN_ADMIN = "只有管理员可以维护规划、指标、目标、期间锁定和导入数据。"
 NOT_FOUND_SCOPE = "未找到该指标，或它不属于您所在单位。"
 SELF_APPROVAL = "不能审核通过自己最后录入或修改的数值：请由另一位审核员或管理员审核。"
+NOT_FOUND_DEPARTMENT = "未找到该单位。"
 NOT_FOUND_REGION = "未找到该内容，或它不属于您所辖的行政区划。"
+
+
+# Who acts: ``request.user`` (the project keeps Django's User; anonymous only before login, which every page
+# requires). Services take ``AnyUser | None``, None being the command line (imports, fixtures, seeds).
+AnyUser = User | AnonymousUser
 
 
 class Need(StrEnum):
@@ -46,75 +53,82 @@ class Need(StrEnum):
     ADMIN = "admin"  # plans, indicators, targets, locks, imports
 
 
-def role_names(user: Any) -> frozenset[str]:
+def signed_in(user: AnyUser | None) -> User | None:
+    """The user as the project's User, for what is stored (entered_by, set_by); None when anonymous or the shell."""
+    return user if isinstance(user, User) and user.is_authenticated else None
+
+
+def role_names(user: AnyUser) -> frozenset[str]:
     """The user's group names, read once per request and cached on the user object."""
-    if not getattr(user, "is_authenticated", False):
+    person = signed_in(user)
+    if person is None:
         return frozenset()
-    cached = getattr(user, "_role_names", None)
+    cached: frozenset[str] | None = getattr(person, "_role_names", None)
     if cached is None:
-        cached = frozenset(user.groups.values_list("name", flat=True))
-        user._role_names = cached
+        cached = frozenset(person.groups.values_list("name", flat=True))
+        setattr(person, "_role_names", cached)  # noqa: B010 - a per-request cache on the user object
     return cached
 
 
-def is_admin(user: Any) -> bool:
-    return bool(getattr(user, "is_authenticated", False)) and (
-        bool(user.is_superuser) or ROLE_ADMIN in role_names(user)
-    )
+def is_admin(user: AnyUser) -> bool:
+    person = signed_in(user)
+    return person is not None and (person.is_superuser or ROLE_ADMIN in role_names(person))
 
 
-def is_reviewer(user: Any) -> bool:
+def is_reviewer(user: AnyUser) -> bool:
     """Reviewers and admins may review."""
     return ROLE_REVIEWER in role_names(user) or is_admin(user)
 
 
-def is_clerk(user: Any) -> bool:
+def is_clerk(user: AnyUser) -> bool:
     return ROLE_CLERK in role_names(user)
 
 
-def is_leader(user: Any) -> bool:
+def is_leader(user: AnyUser) -> bool:
     return ROLE_LEADER in role_names(user)
 
 
-def department_id(user: Any) -> int | None:
+def department_id(user: AnyUser) -> int | None:
     """The department of the user's StaffProfile, or None (cached by Django on the user)."""
-    if not getattr(user, "is_authenticated", False):
+    person = signed_in(user)
+    if person is None:
         return None
     try:
-        profile = user.staff_profile
+        profile = person.staff_profile
     except StaffProfile.DoesNotExist:
         return None
     return profile.department_id
 
 
-def home_region_id(user: Any) -> int | None:
+def home_region_id(user: AnyUser) -> int | None:
     """The root of the user's scope: the profile's region, else the department's region, else None (all).
 
     One query, cached on the user with the scope."""
-    if not getattr(user, "is_authenticated", False) or user.is_superuser:
+    person = signed_in(user)
+    if person is None or person.is_superuser:
         return None
-    if not hasattr(user, "_home_region_id"):
-        row = StaffProfile.objects.filter(user=user).values_list("region_id", "department__region_id").first()
-        user._home_region_id = (row[0] or row[1]) if row else None
-    home: int | None = user._home_region_id
+    if not hasattr(person, "_home_region_id"):
+        row = StaffProfile.objects.filter(user=person).values_list("region_id", "department__region_id").first()
+        setattr(person, "_home_region_id", (row[0] or row[1]) if row else None)  # noqa: B010
+    home: int | None = getattr(person, "_home_region_id")  # noqa: B009
     return home
 
 
-def scope_region_ids(user: Any) -> frozenset[int] | None:
+def scope_region_ids(user: AnyUser) -> frozenset[int] | None:
     """The regions the user may see and act in (a subtree), or None for every region; cached on the user."""
     if not hasattr(user, "_scope_region_ids"):
         home = home_region_id(user)
-        user._scope_region_ids = None if home is None else frozenset(Region.objects.subtree_ids([home]))
-    scope: frozenset[int] | None = user._scope_region_ids
+        setattr(user, "_scope_region_ids", None if home is None else frozenset(Region.objects.subtree_ids([home])))  # noqa: B010
+    scope: frozenset[int] | None = getattr(user, "_scope_region_ids")  # noqa: B009
     return scope
 
 
-def in_scope(user: Any, region_id: int | None) -> bool:
+def in_scope(user: AnyUser, region_id: int | None) -> bool:
     scope = scope_region_ids(user)
     return scope is None or region_id in scope
 
 
-def scoped(queryset: QuerySet[Any], user: Any, region_field: str = "region") -> Any:
+def scoped(queryset: QuerySet[Any], user: AnyUser, region_field: str = "region") -> Any:
     """Filter any queryset down to the user's scope by the given path to its region."""
     scope = scope_region_ids(user)
     if scope is None:
@@ -122,12 +136,12 @@ def scoped(queryset: QuerySet[Any], user: Any, region_field: str = "region") -> 
     return queryset.filter(**{f"{region_field}__in": scope})
 
 
-def check_region(user: Any, region_id: int | None) -> None:
+def check_region(user: AnyUser, region_id: int | None) -> None:
     if not in_scope(user, region_id):
         raise Http404(NOT_FOUND_REGION)
 
 
-def may_enter_at_all(user: Any) -> bool:
+def may_enter_at_all(user: AnyUser) -> bool:
     return is_admin(user) or (is_clerk(user) and department_id(user) is not None)
 
 
@@ -138,14 +152,14 @@ def _responsible(target: Indicator | Series) -> int | None:
     return target.series.department_id if target.series_id and target.series else None
 
 
-def may_enter(user: Any, target: Indicator | Series) -> bool:
+def may_enter(user: AnyUser, target: Indicator | Series) -> bool:
     if is_admin(user):
         return True
     dept = department_id(user)
     return is_clerk(user) and dept is not None and dept == _responsible(target)
 
 
-def entry_scope(queryset: QuerySet[Any], user: Any) -> Any:
+def entry_scope(queryset: QuerySet[Any], user: AnyUser) -> Any:
     """Filter indicators or series down to those whose figures ``user`` may enter."""
     if is_admin(user):
         return queryset
@@ -157,7 +171,7 @@ def entry_scope(queryset: QuerySet[Any], user: Any) -> Any:
     return queryset.filter(Q(series__department_id=dept))
 
 
-def require(user: Any, need: Need) -> None:
+def require(user: AnyUser, need: Need) -> None:
     """Raise 403 unless the user's role allows ``need`` somewhere (pages without one object)."""
     if need is Need.READ:
         return
@@ -169,7 +183,7 @@ def require(user: Any, need: Need) -> None:
         raise PermissionDenied(FORBIDDEN_ADMIN)
 
 
-def check_indicator(user: Any, target: Indicator | Series, need: Need) -> None:
+def check_indicator(user: AnyUser, target: Indicator | Series, need: Need) -> None:
     """403 when the role does not allow ``need``; 404 when a clerk reaches outside their department."""
     require(user, need)
     check_region(user, target.region_id if isinstance(target, Series) else target.plan.region_id)
@@ -177,7 +191,7 @@ def check_indicator(user: Any, target: Indicator | Series, need: Need) -> None:
         raise Http404(NOT_FOUND_SCOPE)
 
 
-def get_plan_for_user(user: Any, pk: int, *, need: Need = Need.READ) -> Plan:
+def get_plan_for_user(user: AnyUser, pk: int, *, need: Need = Need.READ) -> Plan:
     try:
         plan = Plan.objects.select_related("region").get(pk=pk)
     except Plan.DoesNotExist:
@@ -187,7 +201,15 @@ def get_plan_for_user(user: Any, pk: int, *, need: Need = Need.READ) -> Plan:
     return plan
 
 
-def get_indicator_for_user(user: Any, pk: int, *, need: Need = Need.READ) -> Indicator:
+def get_department_for_user(user: AnyUser, raw: str) -> Department:
+    """A department chosen in a filter (``?department=``), inside the user's region scope; 404 otherwise."""
+    department = Department.objects.filter(pk=raw).first() if raw.isdigit() else None
+    if department is None or not in_scope(user, department.region_id):
+        raise Http404(NOT_FOUND_DEPARTMENT)
+    return department
+
+
+def get_indicator_for_user(user: AnyUser, pk: int, *, need: Need = Need.READ) -> Indicator:
     try:
         indicator = Indicator.objects.select_related(
             "plan", "plan__region", "category", "series", "series__department", "parent"
@@ -198,7 +220,7 @@ def get_indicator_for_user(user: Any, pk: int, *, need: Need = Need.READ) -> Ind
     return indicator
 
 
-def get_series_for_user(user: Any, pk: int, *, need: Need = Need.READ) -> Series:
+def get_series_for_user(user: AnyUser, pk: int, *, need: Need = Need.READ) -> Series:
     try:
         series = Series.objects.select_related("region", "department").get(pk=pk)
     except Series.DoesNotExist:
@@ -207,7 +229,7 @@ def get_series_for_user(user: Any, pk: int, *, need: Need = Need.READ) -> Series
     return series
 
 
-def get_observation_for_user(user: Any, pk: int, *, need: Need = Need.READ) -> Observation:
+def get_observation_for_user(user: AnyUser, pk: int, *, need: Need = Need.READ) -> Observation:
     try:
         observation = Observation.objects.select_related("series", "series__department", "entered_by").get(pk=pk)
     except Observation.DoesNotExist:
@@ -216,7 +238,7 @@ def get_observation_for_user(user: Any, pk: int, *, need: Need = Need.READ) -> O
     return observation
 
 
-def check_four_eyes(user: Any, editor_id: int | None) -> None:
+def check_four_eyes(user: AnyUser | None, editor_id: int | None) -> None:
     """Four eyes: nobody approves a figure they last entered or changed (``FOUR_EYES``, on by default).
 
     ``user=None`` is the command line (imports, fixtures), which approves nothing by hand.

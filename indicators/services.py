@@ -27,7 +27,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from indicators import roles, values
+from indicators import numbers, roles, values
 from indicators.assessment import refresh_parsed_target
 from indicators.models import (
     MANUAL_REASON_REQUIRED,
@@ -47,7 +47,7 @@ from indicators.models import (
     Series,
 )
 from indicators.periods import Period, plan_periods
-from indicators.roles import Need
+from indicators.roles import AnyUser, Need
 from indicators.vocabulary import Status
 
 REASON_MAX = 100  # simple-history's history_change_reason is a CharField(max_length=100)
@@ -123,19 +123,19 @@ def short_reason(text: str) -> str:
     return text if len(text) <= REASON_MAX else text[: REASON_MAX - 1] + "…"
 
 
-def _audited_save(instance: Any, user: Any, reason: str) -> None:
+def _audited_save(instance: Any, user: AnyUser | None, reason: str) -> None:
     instance._history_user = user
     instance._change_reason = short_reason(reason)
     instance.save()
 
 
-def _audited_delete(instance: Any, user: Any, reason: str) -> None:
+def _audited_delete(instance: Any, user: AnyUser | None, reason: str) -> None:
     instance._history_user = user
     instance._change_reason = short_reason(reason)
     instance.delete()
 
 
-def _check(user: Any, need: Need, target: Indicator | Series | None = None) -> None:
+def _check(user: AnyUser | None, need: Need, target: Indicator | Series | None = None) -> None:
     if user is None:  # management command or import run from the shell
         return
     if target is None:
@@ -217,18 +217,11 @@ def _locked_row(series: Series, period: Period) -> Observation | None:
 
 def _history_of(series: Series, period: Period) -> list[Decimal]:
     """Approved figures of the same kind of period (years with years, halves with halves), for warnings."""
-    figures = (
-        Observation.objects.approved()
-        .filter(series=series, part=period.part, value__isnull=False)
-        .exclude(year=period.year)
-        .values_list("value", flat=True)
+    rows = (
+        Observation.objects.approved(with_data=True).filter(series=series, part=period.part).exclude(year=period.year)
     )
-    return [figure for figure in figures if figure is not None]
-
-
-def _decimals_of(value: Decimal) -> int:
-    exponent = value.as_tuple().exponent
-    return max(0, -exponent) if isinstance(exponent, int) else 0
+    figures = (row.counted() for row in rows)
+    return [figure.value for figure in figures if figure is not None and figure.value is not None]
 
 
 @transaction.atomic
@@ -242,7 +235,7 @@ def observation_record(
     no_data: bool = False,
     note: str = "",
     source: str = "",
-    user: Any,
+    user: AnyUser | None,
     reason: str = "",
     expected_version: int | None = None,
     submit: bool = False,
@@ -281,7 +274,7 @@ def observation_record(
         errors = values.sanity_errors(value, name=series.name, unit=series.unit)
         if errors:
             raise ValidationError(errors, code="sanity")
-        decimals = _decimals_of(value) if decimals is None else decimals
+        decimals = numbers.decimals_of(value) if decimals is None else decimals
 
     existing = _locked_row(series, period)
     new = (value, no_data, decimals, note, source)
@@ -300,7 +293,7 @@ def observation_record(
         )
         != new
     )
-    if existing is not None and changed and existing.status == ReviewStatus.APPROVED and not reason:
+    if existing is not None and changed and existing.change_needs_reason and not reason:
         raise ValidationError(REASON_REQUIRED, code="reason_required")
 
     if changed:
@@ -323,7 +316,7 @@ def observation_record(
     if changed:
         observation.value, observation.no_data, observation.decimals = value, no_data, decimals or 0
         observation.note, observation.source = note, source
-        observation.entered_by = user if user is not None else observation.entered_by
+        observation.entered_by = roles.signed_in(user) or observation.entered_by
         warning = "" if value is None else values.outlier_warning(value, _history_of(series, period))
         observation.warning = warning
     observation.status = target
@@ -341,7 +334,9 @@ def observation_record(
     return RecordResult(observation, created=existing is None, changed=changed, warning=warning)
 
 
-def _is_repeat(existing: Observation | None, user: Any, new: tuple[Any, ...], expected_version: int | None) -> bool:
+def _is_repeat(
+    existing: Observation | None, user: AnyUser | None, new: tuple[Any, ...], expected_version: int | None
+) -> bool:
     """A stale version that is the same user's own save of the same figure (a double click or a resent form):
     the figure already holds exactly what is posted, so it is no conflict with anybody."""
     if existing is None or expected_version is None or user is None or existing.version == expected_version:
@@ -357,7 +352,7 @@ def _forget_approved(observation: Observation) -> None:
 def _transition(
     observation: Observation,
     *,
-    user: Any,
+    user: AnyUser | None,
     need: Need,
     allowed_from: Sequence[str],
     wrong_status: str,
@@ -389,7 +384,9 @@ def _transition(
 
 
 @transaction.atomic
-def observation_submit(*, observation: Observation, user: Any, expected_version: int | None = None) -> Observation:
+def observation_submit(
+    *, observation: Observation, user: AnyUser | None, expected_version: int | None = None
+) -> Observation:
     return _transition(
         observation,
         user=user,
@@ -403,7 +400,9 @@ def observation_submit(*, observation: Observation, user: Any, expected_version:
 
 
 @transaction.atomic
-def observation_approve(*, observation: Observation, user: Any, expected_version: int | None = None) -> Observation:
+def observation_approve(
+    *, observation: Observation, user: AnyUser | None, expected_version: int | None = None
+) -> Observation:
     return _transition(
         observation,
         user=user,
@@ -419,7 +418,7 @@ def observation_approve(*, observation: Observation, user: Any, expected_version
 
 @transaction.atomic
 def observation_return(
-    *, observation: Observation, user: Any, note: str, expected_version: int | None = None
+    *, observation: Observation, user: AnyUser | None, note: str, expected_version: int | None = None
 ) -> Observation:
     note = (note or "").strip()
     if not note:
@@ -438,7 +437,7 @@ def observation_return(
 
 
 @transaction.atomic
-def reading_choose(*, alternative: AlternativeReading, user: Any, reason: str) -> Observation:
+def reading_choose(*, alternative: AlternativeReading, user: AnyUser | None, reason: str) -> Observation:
     """A reviewer makes an other reading (其他口径) the counted figure; the figure it replaces becomes an other
     reading with its own source, so neither number is lost, and the history keeps who chose it and why."""
     reason = clean_reason(reason)
@@ -468,7 +467,7 @@ def reading_choose(*, alternative: AlternativeReading, user: Any, reason: str) -
 
 
 @transaction.atomic
-def observation_submit_all(*, plan: Plan | None = None, user: Any) -> int:
+def observation_submit_all(*, plan: Plan | None = None, user: AnyUser | None) -> int:
     """Submit every draft or returned figure the user may enter (of ``plan``'s series if given); returns how
     many. Figures of a period locked by any plan reading the series stay as they are."""
     _check(user, Need.ENTER)
@@ -498,20 +497,20 @@ def observation_submit_all(*, plan: Plan | None = None, user: Any) -> int:
 
 
 @transaction.atomic
-def period_lock(*, plan: Plan, period: Period, user: Any, reason: str = "") -> PeriodLock:
+def period_lock(*, plan: Plan, period: Period, user: AnyUser | None, reason: str = "") -> PeriodLock:
     _check(user, Need.ADMIN)
     check_period_in_plan(plan, period)
     reason = clean_reason(reason)
     if is_locked(plan.pk, period):
         raise ValidationError(ALREADY_LOCKED.format(period=period.label), code="already_locked")
-    lock = PeriodLock(plan=plan, year=period.year, part=period.part, reason=reason, locked_by=user)
+    lock = PeriodLock(plan=plan, year=period.year, part=period.part, reason=reason, locked_by=roles.signed_in(user))
     lock.full_clean()
     _audited_save(lock, user, reason or AUTO_LOCKED)
     return lock
 
 
 @transaction.atomic
-def period_unlock(*, plan: Plan, period: Period, user: Any, reason: str = "") -> None:
+def period_unlock(*, plan: Plan, period: Period, user: AnyUser | None, reason: str = "") -> None:
     _check(user, Need.ADMIN)
     reason = clean_reason(reason)
     lock = PeriodLock.objects.filter(plan=plan, year=period.year, part=period.part).first()
@@ -524,7 +523,9 @@ def period_unlock(*, plan: Plan, period: Period, user: Any, reason: str = "") ->
 
 
 @transaction.atomic
-def manual_verdict_set(*, indicator: Indicator, as_of: Period, status: str, reason: str, user: Any) -> ManualVerdict:
+def manual_verdict_set(
+    *, indicator: Indicator, as_of: Period, status: str, reason: str, user: AnyUser | None
+) -> ManualVerdict:
     """Set or override the verdict of ``indicator`` at ``as_of``; the reason is required and audited."""
     _check(user, Need.REVIEW)
     check_period_in_plan(indicator.plan, as_of)
@@ -539,14 +540,14 @@ def manual_verdict_set(*, indicator: Indicator, as_of: Period, status: str, reas
     ).first() or ManualVerdict(indicator=indicator, year=as_of.year, part=as_of.part)
     verdict.status, verdict.reason = status, reason
     if user is not None:
-        verdict.set_by = user
+        verdict.set_by = roles.signed_in(user)
     verdict.full_clean()
     _audited_save(verdict, user, reason)
     return verdict
 
 
 @transaction.atomic
-def manual_verdict_clear(*, indicator: Indicator, as_of: Period, user: Any, reason: str) -> None:
+def manual_verdict_clear(*, indicator: Indicator, as_of: Period, user: AnyUser | None, reason: str) -> None:
     _check(user, Need.REVIEW)
     check_not_locked(indicator.plan_id, as_of)
     reason = clean_reason(reason)
@@ -565,7 +566,7 @@ def indicator_target_set(
     *,
     indicator: Indicator,
     target_text: str,
-    user: Any,
+    user: AnyUser | None,
     reason: str,
     manual: bool = False,
     kind: str = "",
@@ -591,7 +592,7 @@ def indicator_target_set(
 
 @transaction.atomic
 def assigned_target_set(
-    *, indicator: Indicator, period: Period, value: Decimal, source: str, user: Any, reason: str
+    *, indicator: Indicator, period: Period, value: Decimal, source: str, user: AnyUser | None, reason: str
 ) -> AssignedTarget:
     _check(user, Need.ADMIN)
     check_period_in_plan(indicator.plan, period)
@@ -616,7 +617,7 @@ def plan_create(
     base_year: int,
     end_year: int,
     categories: Sequence[str],
-    user: Any,
+    user: AnyUser | None,
 ) -> Plan:
     """A new plan (e.g. 十五五, base 2025, target 2030) with its categories in the given order."""
     _check(user, Need.ADMIN)
@@ -637,7 +638,7 @@ def plan_create(
 
 
 @transaction.atomic
-def category_add(*, plan: Plan, name: str, user: Any, order: int | None = None) -> Category:
+def category_add(*, plan: Plan, name: str, user: AnyUser | None, order: int | None = None) -> Category:
     _check(user, Need.ADMIN)
     if order is None:
         order = (plan.categories.order_by("-order").values_list("order", flat=True).first() or 0) + 1
@@ -648,7 +649,7 @@ def category_add(*, plan: Plan, name: str, user: Any, order: int | None = None) 
 
 
 @transaction.atomic
-def series_match(*, region: Region, name: str, unit: str, user: Any) -> tuple[Series, bool]:
+def series_match(*, region: Region, name: str, unit: str, user: AnyUser | None) -> tuple[Series, bool]:
     """The region's series of this name and unit, created when missing; returns (series, created)."""
     _check(user, Need.ADMIN)
     found = Series.objects.filter(region=region, name=name.strip(), unit=unit.strip()).first()
@@ -664,7 +665,9 @@ _KEEP = object()
 
 
 @transaction.atomic
-def series_department_set(*, series: Series, department: Department | None, user: Any, reason: str = "") -> bool:
+def series_department_set(
+    *, series: Series, department: Department | None, user: AnyUser | None, reason: str = ""
+) -> bool:
     """Assign the department that enters the series' figures (for every plan); returns whether it changed."""
     _check(user, Need.ADMIN)
     if series.department_id == (department.pk if department else None):
@@ -676,9 +679,26 @@ def series_department_set(*, series: Series, department: Department | None, user
     return True
 
 
+@transaction.atomic  # all assignments or none
+def plan_departments_assign(*, plan: Plan, chosen: dict[int, str], user: AnyUser | None) -> int:
+    """Assign the responsible department of each indicator of ``plan`` from ``chosen`` (indicator id → the
+    department's id as posted; empty or not one of the plan region's departments: none). The department belongs
+    to the series, so it enters the figure for every plan reading it. Returns how many changed."""
+    _check(user, Need.ADMIN)
+    if user is not None:
+        roles.check_region(user, plan.region_id)
+    known = {str(d.pk): d for d in Department.objects.filter(region=plan.region_id)}
+    changed = 0
+    for indicator in Indicator.objects.of_plan(plan).filter(pk__in=list(chosen)).select_related("series"):
+        if indicator.series is not None:
+            department = known.get(chosen[indicator.pk].strip())
+            changed += series_department_set(series=indicator.series, department=department, user=user)
+    return changed
+
+
 @transaction.atomic
 def indicator_save(
-    *, indicator: Indicator, user: Any, reason: str = "", department: Any = _KEEP, grouping: bool = False
+    *, indicator: Indicator, user: AnyUser | None, reason: str = "", department: Any = _KEEP, grouping: bool = False
 ) -> Indicator:
     """Create or change an indicator (plan administration, imports); the target is parsed unless manual.
 
@@ -720,7 +740,7 @@ def plan_start_next(
     base_year: int,
     end_year: int,
     continuing: Sequence[Indicator],
-    user: Any,
+    user: AnyUser | None,
     lock_previous: bool = False,
 ) -> Plan:
     """The next plan started from ``plan`` (十四五 → 十五五): the same categories, and the chosen indicators
@@ -796,7 +816,7 @@ DEADLINE_CLEARED = "取消报送截止日期"
 
 
 @transaction.atomic
-def observations_approve_many(*, queue: Any, chosen: dict[int, int | None], user: Any) -> list[Observation]:
+def observations_approve_many(*, queue: Any, chosen: dict[int, int | None], user: AnyUser | None) -> list[Observation]:
     """Approve the chosen figures (pk → the version the page showed) in one go, all or none.
 
     ``queue`` is the list the reviewer was shown (a queryset of figures awaiting review, already filtered by
@@ -816,7 +836,7 @@ def observations_approve_many(*, queue: Any, chosen: dict[int, int | None], user
 
 
 @transaction.atomic
-def deadline_set(*, plan: Plan, period: Period, due: Any, user: Any) -> CollectionDeadline | None:
+def deadline_set(*, plan: Plan, period: Period, due: Any, user: AnyUser | None) -> CollectionDeadline | None:
     """Set (or with ``due=None`` clear) when ``plan``'s figures for ``period`` are due; audited."""
     _check(user, Need.ADMIN)
     check_period_in_plan(plan, period)
@@ -827,7 +847,7 @@ def deadline_set(*, plan: Plan, period: Period, due: Any, user: Any) -> Collecti
         return None
     deadline = current or CollectionDeadline(plan=plan, year=period.year, part=period.part)
     deadline.due = due
-    deadline.set_by = user
+    deadline.set_by = roles.signed_in(user)
     deadline.full_clean()
     _audited_save(deadline, user, DEADLINE_SET)
     return deadline

@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from indicators.numbers import decimals_of
+
 SUFFIXES = (".xlsx", ".xlsm", ".xls", ".csv", ".docx")
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 MAX_UNPACKED_BYTES = 60 * 1024 * 1024
@@ -173,9 +175,7 @@ def _number_cell(raw: float | int | Decimal, number_format: str, indent: int = 0
     if percent:
         value = value * 100
     shown = _FORMAT_DECIMALS.search(number_format.split(";")[0]) if number_format else None
-    exponent = value.as_tuple().exponent
-    natural = max(-exponent, 0) if isinstance(exponent, int) else 0
-    decimals = max(len(shown.group(1) or "") if shown else 0, natural)
+    decimals = max(len(shown.group(1) or "") if shown else 0, decimals_of(value))
     decimals = min(decimals, 6)
     value = value.quantize(Decimal(1).scaleb(-decimals)) if decimals else value.to_integral()
     text = format(value, "f") + ("%" if percent else "")

@@ -30,6 +30,8 @@ import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
+from indicators.numbers import is_percent_unit
+
 LEVEL = "level"
 ANNUAL_GROWTH = "annual_growth"
 CUMULATIVE = "cumulative"
@@ -87,11 +89,11 @@ def _decimal(text: str) -> Decimal | None:
 
 
 def is_growth_rate(name: str, unit: str) -> bool:
-    return unit.strip() in {"%", "％"} and any(word in name for word in _GROWTH_WORDS)
+    return is_percent_unit(unit) and any(word in name for word in _GROWTH_WORDS)
 
 
 def is_reduction_rate(name: str, unit: str) -> bool:
-    return unit.strip() in {"%", "％"} and any(word in name for word in _REDUCTION_WORDS)
+    return is_percent_unit(unit) and any(word in name for word in _REDUCTION_WORDS)
 
 
 def is_count(name: str) -> bool:
@@ -105,7 +107,7 @@ def is_economic_growth(name: str, unit: str = "") -> bool:
     subject = any(word in name for word in _GDP_WORDS)
     share = any(word in name for word in ("比重", "占比", "占"))
     growth = any(word in name for word in _GROWTH_WORDS) or (name.strip() == "经济增长")
-    return subject and growth and not share and unit.strip() in {"%", "％", ""}
+    return subject and growth and not share and (is_percent_unit(unit) or not unit.strip())
 
 
 def direction_for(name: str) -> str:

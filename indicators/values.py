@@ -12,6 +12,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
+from indicators.numbers import is_percent_unit
+
 VALUE_EMPTY = "请填写数值。"
 VALUE_NOT_A_NUMBER = "请填写数字，如 4.5、-2.11 或 96.6%；不能包含文字或其他符号。"
 VALUE_TOO_MANY_DECIMALS = "小数位数过多：最多保留 6 位小数。"
@@ -90,17 +92,12 @@ def parse_value(text: object) -> ParsedValue:
 
 # --- unit-aware sanity ----------------------------------------------------------------------------
 
-PERCENT_UNITS = frozenset({"%", "％"})
 # A "%" indicator whose name says it is a share of a whole must lie in 0–100.
 SHARE_WORDS = ("比率", "比重", "比例", "占比", "覆盖率", "参保率", "城镇化率", "失业率", "达标率", "优良率")
 # A "%" indicator whose name says it is a change may be negative (能耗降幅 2020 is -2.11).
 CHANGE_WORDS = ("增长", "增速", "增幅", "降幅", "降低", "下降", "提高", "变化")
 # Units of things counted: a negative figure is a typing error.
 COUNT_UNITS = frozenset({"件", "个", "人", "万人", "人次", "岁", "年", "吨", "万吨", "张", "所", "家", "项"})
-
-
-def is_percent_unit(unit: str) -> bool:
-    return unit.strip() in PERCENT_UNITS
 
 
 def is_share(name: str, unit: str) -> bool:

@@ -6,7 +6,11 @@ same statuses are worded for the final evaluation (总结评估, ``final_labels`
 (超额完成), reached (完成) or missed (未完成).
 """
 
+from collections.abc import Callable, Mapping
 from enum import StrEnum
+from typing import Any, TypeVar
+
+E = TypeVar("E", bound=StrEnum)
 
 
 class Status(StrEnum):
@@ -47,3 +51,22 @@ DEFAULT_FINAL_LABELS: dict[Status, str] = {
 
 # What staff may choose as a manual verdict: every status but STALE, which only the data can say.
 STATUS_CHOICES = [(status.value, label) for status, label in DEFAULT_LABELS.items() if status != Status.STALE]
+
+
+def overlay_labels(
+    defaults: Mapping[E, str], given: Any, kind: type[E], *, word: str, error: Callable[[str], Exception]
+) -> dict[E, str]:
+    """The default wording with a plan's own words laid over it (verdicts, annual completions): a mapping of
+    known keys to non-empty words, else ``error`` with a message naming the ``word`` (结论, 完成情况)."""
+    labels = dict(defaults)
+    if given is not None and not isinstance(given, Mapping):
+        raise error(f"{word}用语必须是“{word}: 用语”的对应表")
+    for key, label in (given or {}).items():
+        try:
+            member = kind(key)
+        except ValueError:
+            raise error(f"未知的{word} {key}") from None
+        if not isinstance(label, str) or not label.strip():
+            raise error(f"{word} {key} 的用语不能为空")
+        labels[member] = label.strip()
+    return labels

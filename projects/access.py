@@ -12,13 +12,11 @@ any clerk may edit any project, and submits the figures they entered themselves.
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from indicators.roles import Need, is_admin, is_clerk, is_reviewer
+from indicators.roles import AnyUser, Need, is_admin, is_clerk, is_reviewer
 from projects.figures import Figure, FigureKind
 from projects.models import Project, ProjectInvestment
 
@@ -29,25 +27,25 @@ FORBIDDEN_OTHERS_FIGURE = "只能提交本人录入的数值；他人录入的�
 FIGURE_NOT_FOUND = "未找到该数值。"
 
 
-def _active(user: Any) -> bool:
+def _active(user: AnyUser) -> bool:
     return bool(getattr(user, "is_active", False))
 
 
-def can_write_projects(user: Any) -> bool:
+def can_write_projects(user: AnyUser) -> bool:
     return _active(user) and (is_admin(user) or is_clerk(user))
 
 
-def can_review_projects(user: Any) -> bool:
+def can_review_projects(user: AnyUser) -> bool:
     """Reviewers and admins; they may also preview figures awaiting review on the pages."""
     return _active(user) and is_reviewer(user)
 
 
-def require_project_writer(user: Any) -> None:
+def require_project_writer(user: AnyUser) -> None:
     if not can_write_projects(user):
         raise PermissionDenied(READ_ONLY_MESSAGE)
 
 
-def check_figure(user: Any, figure: Figure | None, need: Need) -> None:
+def check_figure(user: AnyUser, figure: Figure | None, need: Need) -> None:
     """403 unless the role allows ``need``; a clerk acts on a figure (submits it) only if they entered it."""
     if need is Need.READ:
         return
@@ -62,7 +60,7 @@ def check_figure(user: Any, figure: Figure | None, need: Need) -> None:
         raise PermissionDenied(FORBIDDEN_ADMIN)
 
 
-def get_project_for_user(user: Any, pk: int, *, write: bool = False) -> Project:
+def get_project_for_user(user: AnyUser, pk: int, *, write: bool = False) -> Project:
     """The project with its region and plan; 404 if missing, 403 if ``write`` and the user is read-only."""
     project = get_object_or_404(Project.objects.select_related("region", "plan"), pk=pk)
     if write:
@@ -70,7 +68,7 @@ def get_project_for_user(user: Any, pk: int, *, write: bool = False) -> Project:
     return project
 
 
-def get_figure_for_user(user: Any, kind: str, pk: int, *, need: Need = Need.READ) -> Figure:
+def get_figure_for_user(user: AnyUser, kind: str, pk: int, *, need: Need = Need.READ) -> Figure:
     """A yearly investment row or a project's total investment, as a ``Figure``; 404 if missing, 403 by role."""
     try:
         if kind == FigureKind.TOTAL:

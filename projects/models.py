@@ -145,7 +145,8 @@ class Project(models.Model):
     stage = models.CharField(
         "建设阶段", max_length=20, choices=Stage.choices, blank=True, help_text="来源未载明时留空。"
     )
-    # The approved total; a new figure waits in ``total_pending`` until a reviewer approves it.
+    # The approved total; a new figure waits in ``total_pending`` until a reviewer approves it. Indicators do the
+    # reverse (the new figure in place, the approved copy aside): see Observation.approved_value for why.
     total_investment = models.DecimalField("总投资（亿元）", max_digits=14, decimal_places=4, null=True, blank=True)
     total_pending = models.DecimalField("新填报总投资（亿元）", max_digits=14, decimal_places=4, null=True, blank=True)
     # Approved by default: a total written straight to ``total_investment`` (fixtures, bulk loads) is approved.

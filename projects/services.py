@@ -26,7 +26,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from indicators.models import ReviewStatus
-from indicators.roles import Need, check_four_eyes
+from indicators.roles import AnyUser, Need, check_four_eyes
 from indicators.services import clean_reason, short_reason
 from projects import access
 from projects.figures import Figure, FigureKind
@@ -123,18 +123,20 @@ def _project_now(current: Project, posted: Project) -> str:
     return "；".join(shown) or f"总投资 {format_amount(total)} 亿元"
 
 
-def _audit(instance: Any, user: Any, reason: str) -> None:
+def _audit(instance: Any, user: AnyUser | None, reason: str) -> None:
     instance._history_user = user if user is not None and user.is_authenticated else None
     instance._change_reason = short_reason(reason.strip()) or None
 
 
-def _check(user: Any, need: Need, figure: Figure | None = None) -> None:
+def _check(user: AnyUser | None, need: Need, figure: Figure | None = None) -> None:
     """The role check of ``projects.access``; ``user=None`` is the command line, trusted."""
     if user is not None:
         access.check_figure(user, figure, need)
 
 
-def _enter(figure: Figure, values: tuple[Decimal | None, ...], *, user: Any, reason: str, submit: bool) -> str:
+def _enter(
+    figure: Figure, values: tuple[Decimal | None, ...], *, user: AnyUser | None, reason: str, submit: bool
+) -> str:
     """Put ``values`` in as the figure's new values; returns the default history reason, or "" if unchanged.
 
     Changing an approved amount needs ``reason``; filling in an amount that was empty does not.
@@ -167,7 +169,12 @@ def _enter(figure: Figure, values: tuple[Decimal | None, ...], *, user: Any, rea
 
 @transaction.atomic
 def project_save(
-    *, project: Project, user: Any, reason: str = "", submit: bool = False, expected_version: int | None = None
+    *,
+    project: Project,
+    user: AnyUser | None,
+    reason: str = "",
+    submit: bool = False,
+    expected_version: int | None = None,
 ) -> Project:
     """Create or update a project. Its total investment is a figure: a new value waits for review.
 
@@ -203,7 +210,7 @@ def investment_record(
     year: int,
     planned: Decimal | None,
     completed: Decimal | None,
-    user: Any,
+    user: AnyUser | None,
     reason: str = "",
     source: str = "",
     note: str = "",
@@ -255,7 +262,7 @@ def _refetch(figure: Figure) -> Figure:
 def _transition(
     figure: Figure,
     *,
-    user: Any,
+    user: AnyUser | None,
     need: Need,
     allowed_from: tuple[str, ...],
     wrong_status: str,
@@ -278,7 +285,7 @@ def _transition(
 
 
 @transaction.atomic
-def figure_submit(*, figure: Figure, user: Any) -> Figure:
+def figure_submit(*, figure: Figure, user: AnyUser | None) -> Figure:
     """Send a draft or returned figure to review; a clerk submits the figures they entered."""
 
     def apply(current: Figure) -> None:
@@ -297,7 +304,7 @@ def figure_submit(*, figure: Figure, user: Any) -> Figure:
 
 
 @transaction.atomic
-def figure_approve(*, figure: Figure, user: Any, seen: str | None = None) -> Figure:
+def figure_approve(*, figure: Figure, user: AnyUser | None, seen: str | None = None) -> Figure:
     """The waiting values become the approved ones; ``seen`` is the token of the values the reviewer saw."""
 
     def apply(current: Figure) -> None:
@@ -322,7 +329,7 @@ def figure_approve(*, figure: Figure, user: Any, seen: str | None = None) -> Fig
 
 
 @transaction.atomic
-def figure_return(*, figure: Figure, user: Any, note: str, seen: str | None = None) -> Figure:
+def figure_return(*, figure: Figure, user: AnyUser | None, note: str, seen: str | None = None) -> Figure:
     """Back to the clerk with ``note``; the approved figures stay as they were."""
     note = (note or "").strip()
     if not note:
@@ -345,7 +352,9 @@ def figure_return(*, figure: Figure, user: Any, note: str, seen: str | None = No
 
 
 @transaction.atomic
-def note_add(*, project: Project, date: datetime.date, text: str, user: Any, source: str = "") -> ProgressNote:
+def note_add(
+    *, project: Project, date: datetime.date, text: str, user: AnyUser | None, source: str = ""
+) -> ProgressNote:
     _check(user, Need.ENTER)
     if not text.strip():
         raise ValidationError({"text": NOTE_TEXT_REQUIRED})

@@ -15,6 +15,7 @@ from openpyxl.styles import Alignment, Font
 from indicators.annual_assessment import annual_result
 from indicators.assessment import assess_plan
 from indicators.models import Plan
+from indicators.numbers import is_percent_unit
 from indicators.periods import Period
 from indicators.xlsx_layout import set_text
 
@@ -85,7 +86,7 @@ def build_annual(plan: Plan, as_of: Period) -> AnnualReport:
 
 
 def _with_unit(shown: str, unit: str) -> str:
-    return f"{shown}%" if unit == "%" else shown
+    return f"{shown}%" if is_percent_unit(unit) else shown
 
 
 def build_annual_workbook(report: AnnualReport) -> Workbook:

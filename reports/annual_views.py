@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 
 from indicators.models import Plan
 from indicators.periods import Period
-from indicators.roles import in_scope, scoped
+from indicators.roles import get_plan_for_user, scoped
 from reports.annual import AnnualReport, build_annual, build_annual_workbook
 from reports.document import build_annual_document, document_bytes
 from reports.selection import Selection, select
@@ -20,8 +20,8 @@ NO_ANNUAL_PLAN = "尚未建立年度计划（基期与目标年相差一年的�
 
 
 def _annual_plan(request: HttpRequest, pk: int) -> Plan:
-    plan = Plan.objects.select_related("region").filter(pk=pk).first()
-    if plan is None or not plan.is_annual or not in_scope(request.user, plan.region_id):
+    plan = get_plan_for_user(request.user, pk)
+    if not plan.is_annual:
         raise Http404("未找到该年度计划。")
     return plan
 

@@ -27,6 +27,7 @@ from indicators.assessment import (
 )
 from indicators.evaluation import Point, Settings, evaluate, is_final, time_progress
 from indicators.models import AlternativeReading, Observation, Plan
+from indicators.numbers import printed, shown_unit
 from indicators.periods import Period
 from indicators.vocabulary import Status
 from reports import narrative
@@ -137,7 +138,8 @@ def _cell(observation: Observation, alternatives: list[AlternativeReading]) -> V
         source=observation.source,
         note=observation.note,
         alternatives=tuple(
-            OtherReading(f"{a.value:.{a.decimals}f}", a.value, a.decimals, a.source, a.note, a.pk) for a in alternatives
+            OtherReading(printed(a.value, a.decimals), a.value, a.decimals, a.source, a.note, a.pk)
+            for a in alternatives
         ),
         pending=observation.status != "approved",
     )
@@ -155,11 +157,11 @@ def decisive_readings(
     verdict = assessment.verdict
     if inputs is None or verdict.manual:
         return ()
-    unit = "%" if assessment.indicator.unit.strip() in {"%", "％"} else assessment.indicator.unit
+    unit = shown_unit(assessment.indicator.unit)
     notes = []
     for observation in assessment.observations:
         for alt in alternatives.get(observation.pk, []):
-            shown = f"{alt.value:.{alt.decimals}f}"
+            shown = printed(alt.value, alt.decimals)
             points = tuple(
                 Point(p.period, alt.value, shown) if p.period == observation.period else p for p in inputs.points
             )

@@ -41,9 +41,6 @@ from docx.text.run import Run
 
 from indicators.annual import Completion
 from indicators.assessment import plan_settings
-from indicators.evaluation import is_final
-from indicators.models import Plan
-from indicators.periods import Period
 from indicators.vocabulary import Status
 from indicators.xlsx_layout import (
     HEADER_ATTRIBUTE,
@@ -101,15 +98,6 @@ _ROW_MM = 8
 _PROJECT_WIDTHS = (9, 58, 13, 15, 20, 20, 20, 17, 58)
 
 
-def is_final_evaluation(plan: Plan, as_of: Period) -> bool:
-    """A final evaluation (总结评估) once the as-of closes the plan period: the engine's rule."""
-    return is_final(plan.base_year, plan.end_year, as_of)
-
-
-def evaluation_kind(plan: Plan, as_of: Period) -> str:
-    return FINAL if is_final_evaluation(plan, as_of) else MIDTERM
-
-
 @dataclass(frozen=True)
 class Layout:
     """The page and type settings; an office with other habits passes its own (see GB/T 9704-2012)."""
@@ -163,7 +151,7 @@ def build_draft(report: Report) -> Draft:
     projects = export_rows(Project.objects.of_region(plan.region), as_of.year)
     return Draft(
         report=report,
-        kind=evaluation_kind(plan, as_of),
+        kind=FINAL if report.appendix.final else MIDTERM,  # the engine's is_final, as on the pages
         region_name=plan.region.name,
         project_year=as_of.year,
         projects=tuple(projects),

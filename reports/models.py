@@ -16,7 +16,8 @@ from django.db import models
 from simple_history.models import HistoricalRecords
 
 from indicators.models import Indicator, Plan
-from indicators.periods import PERIOD_PARTS, Period
+from indicators.numbers import printed
+from indicators.periods import PERIOD_PARTS, OfPeriod, Period
 
 
 class ChartKind(models.TextChoices):
@@ -93,10 +94,10 @@ class ContextValue(models.Model):
 
     @property
     def display_value(self) -> str:
-        return f"{self.value:.{self.decimals}f}"
+        return printed(self.value, self.decimals)
 
 
-class ReasonNote(models.Model):
+class ReasonNote(OfPeriod, models.Model):
     """The 主要原因 of 附件2 for one indicator below expectation, per plan and as-of period."""
 
     plan = models.ForeignKey(Plan, verbose_name="规划", on_delete=models.CASCADE, related_name="+")
@@ -132,10 +133,6 @@ class ReasonNote(models.Model):
 
     def __str__(self) -> str:
         return f"{self.indicator.name} {self.period.label}"
-
-    @property
-    def period(self) -> Period:
-        return Period(self.year, self.part)
 
     def clean(self) -> None:
         if self.indicator_id and self.plan_id and self.indicator.plan_id != self.plan_id:

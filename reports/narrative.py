@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING
 
+from indicators.numbers import shown_unit
 from indicators.periods import Period
 from indicators.vocabulary import Status
 from reports.rows import AppendixRow
@@ -48,7 +49,7 @@ def shares(counts: Sequence[int]) -> list[Decimal]:
 
 
 def _unit(unit: str) -> str:
-    return "%" if unit.strip() in {"%", "％"} else unit.strip()
+    return shown_unit(unit)
 
 
 def _listed(row: AppendixRow, base_year: int) -> tuple[tuple[Period, ...], str]:

@@ -6,12 +6,10 @@ switch the rule here and every view and template follows.
 
 from __future__ import annotations
 
-from typing import Any
-
-from indicators.roles import is_reviewer
+from indicators.roles import AnyUser, is_reviewer
 
 FORBIDDEN_EDIT_REASON = "只有审核员和管理员可以修改未达进度的主要原因。"
 
 
-def can_edit_reasons(user: Any) -> bool:
+def can_edit_reasons(user: AnyUser) -> bool:
     return is_reviewer(user)

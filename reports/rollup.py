@@ -27,7 +27,6 @@ from indicators.models import (
     PeriodLock,
     Plan,
     Region,
-    ReviewStatus,
     Series,
 )
 from indicators.periods import Period
@@ -155,9 +154,11 @@ def cycles(plans: Sequence[Plan]) -> list[tuple[int, int]]:
 
 def latest_year(region_ids: Sequence[int]) -> int | None:
     """The latest year with an approved figure in these regions (one aggregate over the subtree's series)."""
-    latest = Observation.objects.filter(
-        series__region_id__in=region_ids, status=ReviewStatus.APPROVED, no_data=False
-    ).aggregate(year=Max("year"))["year"]
+    latest = (
+        Observation.objects.approved(with_data=True)
+        .filter(series__region_id__in=region_ids)
+        .aggregate(year=Max("year"))["year"]
+    )
     return int(latest) if latest is not None else None
 
 

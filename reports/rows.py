@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
+from indicators.numbers import printed, shown_unit
 from indicators.periods import Period
 
 NO_DATA_MARK = "/"
@@ -37,7 +38,7 @@ class ValueCell:
     @property
     def shown(self) -> str:
         """As printed: the printed number of decimals, or "/"."""
-        return NO_DATA_MARK if self.value is None else f"{self.value:.{self.decimals}f}"
+        return printed(self.value, self.decimals, empty=NO_DATA_MARK)
 
 
 @dataclass(frozen=True)
@@ -157,8 +158,7 @@ class ReasonEntry:
     def average_text(self) -> str:
         if self.average_so_far is None:
             return ""
-        unit = "%" if self.unit.strip() in {"%", "％"} else self.unit
-        return f"{self.average_so_far.quantize(Decimal('0.1'), rounding=ROUND_HALF_UP)}{unit}"
+        return f"{self.average_so_far.quantize(Decimal('0.1'), rounding=ROUND_HALF_UP)}{shown_unit(self.unit)}"
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ The user lands on their home region; only the plans of the user's scope (a regio
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 from urllib.parse import urlencode
 
 from django.http import HttpRequest
@@ -17,6 +18,9 @@ from django.utils import timezone
 from indicators.assessment import default_plan, latest_period_with_data
 from indicators.models import Plan, Region
 from indicators.periods import Period, PeriodError, plan_periods
+
+if TYPE_CHECKING:
+    from indicators.roles import AnyUser
 
 AS_OF_INVALID = "评估期“{value}”无法识别（请写作 2023、2023H1 或 2023Q3），已改为显示{default}。"
 AS_OF_OUTSIDE = "评估期{label}不在规划期（{start}–{end}年）内，已改为显示{default}。"
@@ -37,7 +41,7 @@ class RegionChoice:
         return "\u3000" * self.depth
 
 
-def region_tree(user: object | None) -> tuple[dict[int, Region], list[RegionChoice]]:
+def region_tree(user: AnyUser | None) -> tuple[dict[int, Region], list[RegionChoice]]:
     """The regions of the user's scope in tree order (one query for the tree, one for the plans' regions)."""
     from indicators.roles import scope_region_ids
 

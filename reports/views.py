@@ -10,8 +10,9 @@ from typing import Any
 from urllib.parse import quote
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseForbidden
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
@@ -19,7 +20,7 @@ from indicators.assessment import STATUS_GROUP, assess_indicator, counted_observ
 from indicators.models import Indicator, ManualVerdict, Observation
 from indicators.pages import grid_periods
 from indicators.periods import Period, PeriodError
-from indicators.roles import Need, check_region, get_plan_for_user, is_reviewer
+from indicators.roles import Need, get_indicator_for_user, get_plan_for_user, is_reviewer
 from indicators.values import int_or_zero
 from indicators.vocabulary import Status
 from reports import figures
@@ -29,8 +30,8 @@ from reports.document import DOCX, Draft, build_document, build_draft, document_
 from reports.filters import FILTER_INVALID, AppendixFilterForm
 from reports.permissions import FORBIDDEN_EDIT_REASON, can_edit_reasons
 from reports.rows import ValueCell
-from reports.selection import Selection, in_plan, select
-from reports.services import REASON_MAX_CHARS, REASON_TOO_LONG, reason_note_save
+from reports.selection import Selection, select
+from reports.services import REASON_MAX_CHARS, reason_note_save
 from reports.tables import AppendixTable, verdict_badge
 from reports.workbook import build_appendix_workbook, template_workbook
 
@@ -38,7 +39,6 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 NO_PLAN = "尚未建立规划。请运行 python manage.py seed_demo 载入演示数据。"
 NO_PLAN_HERE = "所选行政区划尚无规划。"
 REASON_SAVED = "已保存“{name}”的主要原因。"
-REASON_NOT_BEHIND = "该指标在此评估期不属于低于预期的指标，不能填写主要原因。"
 
 # Verdict groups as the report counts them (完成市定目标 counts as 达到预期), in display order.
 GROUPS = (Status.EXCEEDED, Status.ON_TRACK, Status.BEHIND, Status.NO_DATA, Status.PENDING, Status.STALE)
@@ -197,10 +197,9 @@ def appendix2(request: HttpRequest) -> HttpResponse:
 def _appendix2_save(request: HttpRequest) -> HttpResponse:
     if not can_edit_reasons(request.user):
         return HttpResponseForbidden(FORBIDDEN_EDIT_REASON)
-    indicator = Indicator.objects.select_related("plan").filter(pk=int_or_zero(request.POST.get("indicator"))).first()
-    if indicator is None or indicator.parent_id is not None:
+    indicator = get_indicator_for_user(request.user, int_or_zero(request.POST.get("indicator")))
+    if indicator.parent_id is not None:
         raise Http404("未找到该指标。")
-    check_region(request.user, indicator.plan.region_id)
     plan = indicator.plan
     back = reverse("reports:appendix2")
     try:
@@ -209,25 +208,18 @@ def _appendix2_save(request: HttpRequest) -> HttpResponse:
         messages.error(request, str(exc))
         return redirect(back)
     query = f"?plan={plan.pk}&as_of={as_of.code}"
-    if not in_plan(plan, as_of):
-        messages.error(request, "评估期不在规划期内。")
+    try:
+        reason_note_save(indicator=indicator, as_of=as_of, text=request.POST.get("text", ""), user=request.user)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
         return redirect(back + query)
-    text = request.POST.get("text", "")
-    if len(text.strip()) > REASON_MAX_CHARS:
-        messages.error(request, REASON_TOO_LONG.format(limit=REASON_MAX_CHARS))
-        return redirect(back + query)
-    verdict = assess_indicator(indicator, as_of).verdict
-    if verdict.status not in BEHIND_STATUSES:
-        messages.error(request, REASON_NOT_BEHIND)
-        return redirect(back + query)
-    reason_note_save(plan=plan, indicator=indicator, as_of=as_of, text=text, user=request.user)
     messages.success(request, REASON_SAVED.format(name=indicator.name))
     return redirect(f"{back}{query}#reason-{indicator.pk}")
 
 
 def indicator(request: HttpRequest, pk: int) -> HttpResponse:
-    item = get_object_or_404(Indicator.objects.select_related("plan", "plan__region", "category", "parent"), pk=pk)
-    check_region(request.user, item.plan.region_id)
+    item = get_indicator_for_user(request.user, pk)
     if item.parent_id:
         # A sub-indicator is shown on its parent's page, beside its sibling, as in 附件1.
         query = f"?{request.GET.urlencode()}" if request.GET else ""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from django.contrib.auth.models import User
 
 from indicators import services
 from indicators.assessment import assess_indicator, assess_plan, latest_period_with_data, summarize
@@ -162,3 +163,47 @@ def test_default_plan_is_the_one_with_data_until_the_new_plan_has_some(plan_14th
     assert default_plan(plans, nov_2026) == new
     assert default_plan(plans, datetime.date(2024, 6, 1)) == plan_14th
     assert default_plan([], nov_2026) is None
+
+
+def test_a_pending_change_of_an_approved_figure_still_counts_everywhere(plan_14th: Plan, admin: User) -> None:
+    """One notion of "approved": a plan whose only figure is a pending change of an approved value is the
+    default plan, its period is the default as-of, and the verdict counts the approved figure, not the change."""
+    import datetime
+
+    from indicators.assessment import default_plan
+    from indicators.models import Category
+    from reports.rollup import latest_year
+
+    new = Plan.objects.create(name="卧龙区“十五五”规划", region=plan_14th.region, base_year=2025, end_year=2030)
+    category = Category.objects.create(plan=new, name="经济发展")
+    gdp = Indicator(plan=new, category=category, name="地区生产总值增长", unit="%", target_text="6.5")
+    services.indicator_save(indicator=gdp, user=None)
+    series = gdp.measured_series
+    services.observation_record(
+        series=series, period=Period(2026, "H1"), value=Decimal("5.0"), user=admin, approve=True
+    )
+    services.observation_record(
+        series=series, period=Period(2026, "H1"), value=Decimal("9.9"), user=admin, reason="更正", submit=True
+    )
+    pending = Observation.objects.get(series=series, year=2026)
+    assert pending.status == ReviewStatus.SUBMITTED and pending.keeps_approved
+
+    assert default_plan(list(Plan.objects.all()), datetime.date(2026, 11, 21)) == new
+    assert latest_period_with_data(new) == Period(2026, "H1")
+    assert latest_year([new.region_id]) == 2026
+    assert Observation.objects.approved(with_data=True).filter(series=series, year=2026).count() == 1
+    counted = pending.counted()
+    assert counted is not None and counted.value == Decimal("5.0")
+    (assessment,) = assess_plan(new, Period(2026, "H1"))
+    assert assessment.observations[-1].period == Period(2026, "H1")
+    assert assessment.observations[-1].value == Decimal("5.0")
+    assert pending.counted(include_pending=True) is pending
+
+    services.observation_record(
+        series=series, period=Period(2026, "H1"), value=Decimal("9.9"), user=admin, submit=True
+    )  # a draft of a figure never approved counts nowhere
+    Observation.objects.filter(pk=pending.pk).update(approved_value=None, approved_decimals=None, approved_no_data=None)
+    assert Observation.objects.approved().filter(series=series, year=2026).count() == 0
+    assert Observation.objects.get(pk=pending.pk).counted() is None
+    assert default_plan(list(Plan.objects.all()), datetime.date(2026, 11, 21)) == plan_14th
+    assert latest_period_with_data(new) is None

@@ -49,6 +49,7 @@ def test_hand_edited_kind_is_kept(admin_client: Client, plan_14th: Plan) -> None
     assert response.status_code == 302, response.content.decode()[:2000]
     patents.refresh_from_db()
     assert (patents.target_kind, patents.target_set_manually) == ("cumulative", True)
+    assert patents.history.first().history_change_reason == "后台修改"  # saved by services.indicator_save
 
 
 def test_new_printed_target_is_parsed_again(admin_client: Client, plan_14th: Plan) -> None:

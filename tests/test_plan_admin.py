@@ -180,3 +180,27 @@ def test_plan_pages_query_counts(
         # (scope, issue 12); the to-do counts of the navigation (issue 14)
         with django_assert_num_queries(10):  # type: ignore[operator]
             assert client.get(url).status_code == 200
+
+
+def test_department_assignment_is_a_service_with_its_role_check(
+    plan_15th: Plan, admin: User, reviewer: User, county2: Region, hr_department: Department
+) -> None:
+    """Only an admin of the plan's region assigns departments; a department of another region is none."""
+    from django.core.exceptions import PermissionDenied
+    from django.http import Http404
+
+    from indicators.roles import FORBIDDEN_ADMIN
+    from tests.conftest import make_user
+
+    economy = plan_15th.categories.get(name="经济发展")
+    gdp = Indicator(plan=plan_15th, category=economy, name="地区生产总值增长", unit="%", target_text="6.5")
+    services.indicator_save(indicator=gdp, user=admin)
+    with pytest.raises(PermissionDenied, match=FORBIDDEN_ADMIN):
+        services.plan_departments_assign(plan=plan_15th, chosen={gdp.pk: str(hr_department.pk)}, user=reviewer)
+    county2_admin = make_user("county2_admin", "管理员", Department.objects.create(region=county2, name="宛城区发改委"))
+    with pytest.raises(Http404):
+        services.plan_departments_assign(plan=plan_15th, chosen={gdp.pk: str(hr_department.pk)}, user=county2_admin)
+    foreign = Department.objects.create(region=county2, name="宛城区统计局")
+    assert services.plan_departments_assign(plan=plan_15th, chosen={gdp.pk: str(foreign.pk)}, user=admin) == 0
+    assert services.plan_departments_assign(plan=plan_15th, chosen={gdp.pk: str(hr_department.pk)}, user=admin) == 1
+    assert Indicator.objects.get(pk=gdp.pk).department == hr_department

@@ -157,3 +157,15 @@ def test_bulk_approval_never_reaches_another_county(
     )
     theirs.refresh_from_db()
     assert theirs.status == ReviewStatus.SUBMITTED
+
+
+def test_a_department_filter_outside_the_users_region_is_404(
+    client: Client, stats_department: Department, county2_reviewer: User, reviewer: User
+) -> None:
+    """The review page's department filter goes through the getter: another county's department is not found."""
+    client.force_login(county2_reviewer)
+    response = client.get("/indicators/review/", {"department": stats_department.pk})
+    assert response.status_code == 404
+    assert client.post("/indicators/review/approve-selected/", {"department": stats_department.pk}).status_code == 404
+    client.force_login(reviewer)
+    assert client.get("/indicators/review/", {"department": stats_department.pk}).status_code == 200

@@ -117,6 +117,30 @@ def test_leader_reads_the_reasons_without_a_form(client: Client, plan_14th: Plan
     assert "后三年需年均增长8.2%" in body and "36.1%" in body  # required rate, completion
 
 
+def test_the_reason_service_holds_the_rule_not_the_view(
+    plan_14th: Plan, leader: User, reviewer: User, county2_reviewer: User
+) -> None:
+    """The 主要原因 rule lives in reports.services: reviewers and admins of the plan's region, for a lagging
+    indicator only; a caller other than the page gets the same answers."""
+    from django.core.exceptions import PermissionDenied, ValidationError
+    from django.http import Http404
+
+    from reports.services import REASON_NOT_BEHIND, reason_note_save
+
+    gdp = _gdp(plan_14th)
+    with pytest.raises(PermissionDenied, match=FORBIDDEN_EDIT_REASON):
+        reason_note_save(indicator=gdp, as_of=Period.parse("2023H1"), text="x", user=leader)
+    with pytest.raises(Http404):
+        reason_note_save(indicator=gdp, as_of=Period.parse("2023H1"), text="x", user=county2_reviewer)
+    on_track = Indicator.objects.get(plan=plan_14th, name="城镇新增就业人数")
+    with pytest.raises(ValidationError) as error:
+        reason_note_save(indicator=on_track, as_of=Period.parse("2023H1"), text="x", user=reviewer)
+    assert error.value.messages == [REASON_NOT_BEHIND]
+    note = reason_note_save(indicator=gdp, as_of=Period.parse("2023H1"), text=" 受疫情影响。", user=reviewer)
+    assert (note.text, note.updated_by, note.plan) == ("受疫情影响。", reviewer, plan_14th)
+    assert not ReasonNote.objects.filter(indicator=on_track).exists()
+
+
 @pytest.mark.parametrize(
     ("data", "message"),
     [

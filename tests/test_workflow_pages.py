@@ -188,12 +188,14 @@ def test_admin_action_approves_through_the_service(client: Client, small: SmallP
     assert Observation.objects.get(pk=obs.pk).history.first().history_change_reason == "审核通过"
 
 
-def test_admin_cannot_change_a_locked_figure(client: Client, small: SmallPlan, admin: User) -> None:
-    services.period_lock(plan=small.plan, period=Period(2022), user=admin)
+def test_admin_cannot_change_an_approved_figure(client: Client, small: SmallPlan) -> None:
+    """The admin shows figures but writes none: neither its change form nor simple_history's revert form can
+    change an approved figure behind the reason rule and the kept approved copy of the entry pages."""
     obs = small.gdp.measured_series.observations.get(year=2022)
+    assert obs.status == ReviewStatus.APPROVED
+    first = obs.history.earliest()
     root = User.objects.create_superuser("root", password="pw-for-tests-1234")
     client.force_login(root)
-    url = f"/admin/indicators/observation/{obs.pk}/change/"
     data = {
         "series": small.gdp.series_id,
         "year": 2022,
@@ -205,15 +207,13 @@ def test_admin_cannot_change_a_locked_figure(client: Client, small: SmallPlan, a
         "alternatives-TOTAL_FORMS": 0,
         "alternatives-INITIAL_FORMS": 0,
     }
-    response = client.post(url, data)
-    assert response.status_code == 200
-    assert services.PERIOD_LOCKED.format(period="2022年") in response.content.decode()
-    assert Observation.objects.get(pk=obs.pk).value == Decimal("4.0")
-    services.period_unlock(plan=small.plan, period=Period(2022), user=admin)
-    assert client.post(url, data).status_code == 302
-    changed = Observation.objects.get(pk=obs.pk)
-    assert (changed.value, changed.version, changed.history.first().history_change_reason) == (
-        Decimal("4.2"),
-        obs.version + 1,
-        "后台修改",
-    )
+    change = f"/admin/indicators/observation/{obs.pk}/change/"
+    assert client.post(change, data).status_code == 403
+    assert client.get("/admin/indicators/observation/add/").status_code == 403
+    assert client.post(f"/admin/indicators/observation/{obs.pk}/delete/", {"post": "yes"}).status_code == 403
+    revert = f"/admin/indicators/observation/{obs.pk}/history/{first.history_id}/"
+    assert client.post(revert, data).status_code == 403
+    kept = Observation.objects.get(pk=obs.pk)
+    assert (kept.value, kept.version, kept.status) == (Decimal("4.0"), obs.version, ReviewStatus.APPROVED)
+    page = client.get(change)  # still readable, with no save button
+    assert page.status_code == 200 and 'name="_save"' not in page.content.decode()

@@ -134,7 +134,7 @@ def entry_edit(request: HttpRequest, series_pk: int, period: str) -> HttpRespons
             "history": history,
             "alternatives": alternatives,
             "grid_url": grid_url,
-            "needs_reason": observation is not None and observation.status == ReviewStatus.APPROVED,
+            "needs_reason": observation is not None and observation.change_needs_reason,
         },
     )
 
@@ -150,7 +150,7 @@ def observation_submit(request: HttpRequest, pk: int) -> HttpResponse:
 def entry_submit_all(request: HttpRequest) -> HttpResponse:
     roles.require(request.user, Need.ENTER)
     wanted = request.POST.get("plan")
-    plan = Plan.objects.filter(pk=wanted).first() if wanted and wanted.isdigit() else None
+    plan = roles.get_plan_for_user(request.user, int(wanted)) if wanted and wanted.isdigit() else None
     if wanted and plan is None:
         raise Http404("未找到该规划。")
     try:

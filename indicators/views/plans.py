@@ -255,18 +255,8 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
                     messages.success(request, "已添加类别。")
                     return redirect("indicators:plan", pk=plan.pk)
             elif action == "departments":
-                known = {d.pk: d for d in departments}
-                changed = 0
-                with transaction.atomic():  # all assignments or none
-                    # The department belongs to the series: it enters the figure for every plan reading it.
-                    for indicator in indicators:
-                        if indicator.series is None:
-                            continue
-                        raw = request.POST.get(f"dept-{indicator.pk}", "")
-                        new = known.get(int(raw)) if raw.isdigit() else None
-                        changed += services.series_department_set(
-                            series=indicator.series, department=new, user=request.user, reason="分配责任单位"
-                        )
+                chosen = {i.pk: request.POST.get(f"dept-{i.pk}", "") for i in indicators}
+                changed = services.plan_departments_assign(plan=plan, chosen=chosen, user=request.user)
                 messages.success(request, f"已更新 {changed} 项指标的责任单位。")
                 return redirect("indicators:plan", pk=plan.pk)
         except ValidationError as error:

@@ -33,7 +33,7 @@ def review_list(request: HttpRequest) -> HttpResponse:
     plan = next((p for p in plans if str(p.pk) == wanted), None) if wanted else None
     if wanted and plan is None:
         raise Http404("未找到该规划。")
-    department, period = review_filters(request.GET)
+    department, period = review_filters(request.GET, request.user)
     rows, returned = build_review(plan, department, period)
     # Only the figures of the reviewer's own regions (issue 12); the rest are not theirs to see.
     rows = [r for r in rows if roles.in_scope(request.user, r.observation.series.region_id)]

@@ -1,0 +1,40 @@
+"""How a figure is printed: percent units and decimals, one rule each (indicators.numbers)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from indicators import numbers
+
+
+@pytest.mark.parametrize(
+    ("unit", "percent", "shown", "difference"),
+    [
+        ("%", True, "%", "个百分点"),
+        ("％", True, "%", "个百分点"),  # typed with a Chinese input method
+        (" % ", True, "%", "个百分点"),
+        ("万人", False, "万人", "万人"),
+        ("", False, "", ""),
+    ],
+)
+def test_percent_units(unit: str, percent: bool, shown: str, difference: str) -> None:
+    assert numbers.is_percent_unit(unit) is percent
+    assert numbers.shown_unit(unit) == shown
+    assert numbers.difference_unit(unit) == difference
+
+
+@pytest.mark.parametrize(
+    ("text", "decimals", "printed"),
+    [("4.0", 1, "4.0"), ("12", 0, "12"), ("0.3470", 4, "0.3470"), ("-2.11", 2, "-2.11"), ("1E+1", 0, "10")],
+)
+def test_a_figure_keeps_its_printed_decimals(text: str, decimals: int, printed: str) -> None:
+    value = Decimal(text)
+    assert numbers.decimals_of(value) == decimals
+    assert numbers.printed(value, decimals) == printed
+
+
+def test_no_figure_prints_a_mark() -> None:
+    assert numbers.printed(None, 2) == "/"
+    assert numbers.printed(None, 2, empty="—") == "—"
