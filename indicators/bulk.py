@@ -273,7 +273,7 @@ def _save(writes: list[_Write], user: Any) -> None:
         if write.snapshot is not row:  # an earlier write of a period written twice: the row's id and birth
             write.snapshot.pk, write.snapshot.created_at = row.pk, row.created_at
         snapshots.append(write)
-    history = Observation.history  # type: ignore[attr-defined]
+    history = Observation.history
     history.bulk_history_create([w.snapshot for w in snapshots if w.created], batch_size=BATCH, default_user=user)
     history.bulk_history_create(
         [w.snapshot for w in snapshots if not w.created], batch_size=BATCH, update=True, default_user=user
@@ -300,7 +300,7 @@ def indicators_create(
     plan_ids = set(plans)
     region_ids = {plan.region_id for plan in plans.values()}
     series_by_key = {(s.region_id, s.name, s.unit): s for s in Series.objects.filter(region_id__in=region_ids)}
-    taken = {
+    taken: set[tuple[int, int | None, str]] = {
         (plan_id, parent_id, name)
         for plan_id, parent_id, name in Indicator.objects.filter(plan_id__in=plan_ids).values_list(
             "plan_id", "parent_id", "name"
@@ -377,7 +377,7 @@ def _create_one(
         if series is None:
             series = Series(region_id=region_id, name=name, unit=unit)
             series.full_clean(exclude=["region"], validate_unique=False, validate_constraints=False)
-            series._change_reason = "新建统计指标"  # type: ignore[attr-defined]
+            series._change_reason = "新建统计指标"
             series_created = True
         indicator.series = series
     if not indicator.order:
@@ -400,5 +400,5 @@ def _create_one(
         raise ValidationError(errors)
     if twin:
         raise ValidationError(services.INDICATOR_DUPLICATE.format(name=indicator.name), code="duplicate")
-    indicator._change_reason = services.short_reason(reason or "新建指标")  # type: ignore[attr-defined]
+    indicator._change_reason = services.short_reason(reason or "新建指标")
     return series, series_created

@@ -752,24 +752,24 @@ def _create(table: Table, plan: Plan, user: Any, report: ImportReport) -> dict[i
             target_text=row.target_text,
         )
         drafts.append((row, indicator))
-    results = bulk.indicators_create([(i, row is None) for row, i in drafts], user=user, reason="Excel 导入")
-    for (row, indicator), result in zip(drafts, results, strict=False):
-        if isinstance(result, ValidationError) and row is None:
-            raise result  # a group refused stops the import, after the rows before it were reported
+    results = bulk.indicators_create([(i, r is None) for r, i in drafts], user=user, reason="Excel 导入")
+    for (table_row, indicator), result in zip(drafts, results, strict=False):
         if isinstance(result, ValidationError):
-            report.errors.extend(f"第{row.row}行：{message}" for message in result.messages)
+            if table_row is None:
+                raise result  # a group refused stops the import, after the rows before it were reported
+            report.errors.extend(f"第{table_row.row}行：{message}" for message in result.messages)
             continue
         report.counts["指标"] += 1
-        if row is None:
+        if table_row is None:
             continue
-        matched[row.row], series_created = result
+        matched[table_row.row], series_created = result
         name, unit = indicator.name, indicator.unit
         if not series_created:
             known = indicator.measured_series
-            report.series.append(SERIES_MATCHED.format(row=row.row, name=known.name, unit=known.unit or "无单位"))
+            report.series.append(SERIES_MATCHED.format(row=table_row.row, name=known.name, unit=known.unit or "无单位"))
             report.counts["匹配统计指标"] += 1
         else:
-            report.series.append(SERIES_CREATED.format(row=row.row, name=name, unit=unit or "无单位"))
+            report.series.append(SERIES_CREATED.format(row=table_row.row, name=name, unit=unit or "无单位"))
             report.counts["新建统计指标"] += 1
     _link_to_gdp(list(matched.values()), user)
     return matched

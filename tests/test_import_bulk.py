@@ -21,7 +21,7 @@ from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 
 from indicators import bulk, importer, services
-from indicators.models import Indicator, Observation, Plan, Region, Series
+from indicators.models import Category, Indicator, Observation, Plan, Region, Series
 from indicators.periods import Period
 from reports.appendix import build_report
 from reports.workbook import SHEET_APPENDIX1, build_appendix_workbook
@@ -40,10 +40,10 @@ def edited(data: bytes, cells: dict[tuple[str, str], Any]) -> bytes:
     """The workbook with the cells (indicator name prefix, period label) set to new values."""
     workbook = load_workbook(io.BytesIO(data))
     sheet = workbook[SHEET_APPENDIX1]
-    columns = {cell.value: cell.column for cell in sheet[3]}
+    columns = {cell.value: int(cell.column or 0) for cell in sheet[3]}
     for (name, label), value in cells.items():
         row = next(
-            r[0].row
+            int(r[0].row or 0)
             for r in sheet.iter_rows(min_row=4)
             if any(isinstance(c.value, str) and c.value.startswith(name) for c in r[2:4])
         )
@@ -134,7 +134,7 @@ def _rows(queryset: Any, references: dict[str, dict[int, str]]) -> list[dict[str
 def snapshot(region: Region, report: importer.ImportReport) -> dict[str, Any]:
     series = {s.pk: f"{s.region_id}:{s}" for s in Series.objects.all()}
     indicators = {i.pk: f"{i.plan_id}:{i.parent.name if i.parent else ''}:{i.name}" for i in Indicator.objects.all()}
-    categories = {c.pk: f"{c.plan_id}:{c.name}" for c in Indicator.category.field.related_model.objects.all()}
+    categories = {c.pk: f"{c.plan_id}:{c.name}" for c in Category.objects.all()}
     refs = {"series_id": series, "parent_id": indicators, "linked_indicator_id": indicators, "category_id": categories}
     observations = Observation.objects.filter(series__region=region)
     return {
