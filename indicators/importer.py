@@ -36,7 +36,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.cell.cell import Cell, MergedCell
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
@@ -56,7 +56,7 @@ from indicators.periods import Period, PeriodError
 from indicators.targets import is_economic_growth, parse_target
 from indicators.values import MAX_DECIMALS, VALUE_NOT_A_NUMBER, ValueInputError, parse_value
 from indicators.vocabulary import Status
-from indicators.xlsx_guard import SheetTooLargeError, check_sizes
+from indicators.xlsx_guard import SheetTooLargeError, check_sizes, load_for_reading
 from reports.workbook import (
     COL_ATTRIBUTE,
     COL_CATEGORY,
@@ -294,7 +294,7 @@ def _open(data: bytes) -> Workbook:
             except SheetTooLargeError as error:
                 raise ImportFileError(str(error)) from None
         buffer.seek(0)
-        return load_workbook(buffer, data_only=False)
+        return load_for_reading(buffer)
     except ImportFileError:
         raise
     # openpyxl fails on a broken or foreign archive with many kinds of exceptions (KeyError, ValueError,
