@@ -132,10 +132,23 @@ def _rows(queryset: Any, references: dict[str, dict[int, str]]) -> list[dict[str
 
 
 def snapshot(region: Region, report: importer.ImportReport) -> dict[str, Any]:
-    series = {s.pk: f"{s.region_id}:{s}" for s in Series.objects.all()}
-    indicators = {i.pk: f"{i.plan_id}:{i.parent.name if i.parent else ''}:{i.name}" for i in Indicator.objects.all()}
-    categories = {c.pk: f"{c.plan_id}:{c.name}" for c in Category.objects.all()}
-    refs = {"series_id": series, "parent_id": indicators, "linked_indicator_id": indicators, "category_id": categories}
+    # by name, not id: PostgreSQL's sequences do not roll back, so the second run's ids differ
+    regions = {r.pk: r.name for r in Region.objects.all()}
+    plans = {p.pk: p.name for p in Plan.objects.all()}
+    series = {s.pk: f"{regions[s.region_id]}:{s}" for s in Series.objects.all()}
+    indicators = {
+        i.pk: f"{plans[i.plan_id]}:{i.parent.name if i.parent else ''}:{i.name}"
+        for i in Indicator.objects.select_related("parent")
+    }
+    categories = {c.pk: f"{plans[c.plan_id]}:{c.name}" for c in Category.objects.all()}
+    refs = {
+        "series_id": series,
+        "parent_id": indicators,
+        "linked_indicator_id": indicators,
+        "category_id": categories,
+        "plan_id": plans,
+        "region_id": regions,
+    }
     observations = Observation.objects.filter(series__region=region)
     return {
         "errors": report.errors,
