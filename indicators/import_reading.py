@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.cell.cell import Cell, MergedCell
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
@@ -24,7 +24,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from indicators.models import Attribute, Plan
 from indicators.periods import Period, PeriodError
 from indicators.values import MAX_DECIMALS, VALUE_NOT_A_NUMBER, ValueInputError, parse_value
-from indicators.xlsx_guard import SheetTooLargeError, check_sizes
+from indicators.xlsx_guard import SheetTooLargeError, check_sizes, load_for_reading
 from indicators.xlsx_layout import (
     COL_ATTRIBUTE,
     COL_CATEGORY,
@@ -245,7 +245,7 @@ def _open(data: bytes) -> Workbook:
             except SheetTooLargeError as error:
                 raise ImportFileError(str(error)) from None
         buffer.seek(0)
-        return load_workbook(buffer, data_only=False)
+        return load_for_reading(buffer)
     except ImportFileError:
         raise
     # openpyxl fails on a broken or foreign archive with many kinds of exceptions (KeyError, ValueError,

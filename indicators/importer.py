@@ -32,10 +32,10 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from indicators import services
+from indicators import bulk, services
 from indicators.assessment import assess_plan, plan_settings
-from indicators.import_reading import ATTRIBUTES, Change, ImportReport, Table, cell_name, read_any, split_unit
-from indicators.models import Category, Indicator, ManualVerdict, Observation, Plan, Region, Series
+from indicators.import_reading import ATTRIBUTES, Change, ImportReport, Table, TableRow, cell_name, read_any, split_unit
+from indicators.models import Category, Indicator, ManualVerdict, Observation, Plan, Region
 from indicators.periods import Period
 from indicators.targets import is_economic_growth, parse_target
 from indicators.vocabulary import Status
@@ -204,6 +204,7 @@ def _create(table: Table, plan: Plan, user: Any, report: ImportReport) -> dict[i
     categories = {c.name: c for c in Category.objects.filter(plan=plan)}
     parents: dict[str, Indicator] = {}
     matched = {}
+    drafts: list[tuple[TableRow | None, Indicator]] = []  # None: a group of sub-indicators (a new parent)
     for row in table.rows:
         if row.category not in categories:
             categories[row.category] = services.category_add(plan=plan, name=row.category, user=user)
@@ -213,20 +214,15 @@ def _create(table: Table, plan: Plan, user: Any, report: ImportReport) -> dict[i
         if row.group:
             parent = parents.get(row.group)
             if parent is None:
-                parent = services.indicator_save(
-                    indicator=Indicator(
-                        plan=plan,
-                        category=category,
-                        seq=row.seq,
-                        name=row.group,
-                        attribute=ATTRIBUTES.get(row.attribute, ""),
-                    ),
-                    user=user,
-                    reason="Excel 导入",
-                    grouping=True,
+                parent = Indicator(
+                    plan=plan,
+                    category=category,
+                    seq=row.seq,
+                    name=row.group,
+                    attribute=ATTRIBUTES.get(row.attribute, ""),
                 )
                 parents[row.group] = parent
-                report.counts["指标"] += 1
+                drafts.append((None, parent))
         name, unit = split_unit(row.display_name)
         indicator = Indicator(
             plan=plan,
@@ -238,19 +234,25 @@ def _create(table: Table, plan: Plan, user: Any, report: ImportReport) -> dict[i
             attribute=ATTRIBUTES.get(row.attribute, ""),
             target_text=row.target_text,
         )
-        known = Series.objects.filter(region=plan.region, name=name, unit=unit).first()
-        try:
-            with transaction.atomic():
-                matched[row.row] = services.indicator_save(indicator=indicator, user=user, reason="Excel 导入")
-        except ValidationError as error:
-            report.errors.extend(f"第{row.row}行：{message}" for message in error.messages)
+        drafts.append((row, indicator))
+    results = bulk.indicators_create([(i, r is None) for r, i in drafts], user=user, reason="Excel 导入")
+    for (table_row, indicator), result in zip(drafts, results, strict=False):
+        if isinstance(result, ValidationError):
+            if table_row is None:
+                raise result  # a group refused stops the import, after the rows before it were reported
+            report.errors.extend(f"第{table_row.row}行：{message}" for message in result.messages)
             continue
         report.counts["指标"] += 1
-        if known is not None:
-            report.series.append(SERIES_MATCHED.format(row=row.row, name=known.name, unit=known.unit or "无单位"))
+        if table_row is None:
+            continue
+        matched[table_row.row], series_created = result
+        name, unit = indicator.name, indicator.unit
+        if not series_created:
+            known = indicator.measured_series
+            report.series.append(SERIES_MATCHED.format(row=table_row.row, name=known.name, unit=known.unit or "无单位"))
             report.counts["匹配统计指标"] += 1
         else:
-            report.series.append(SERIES_CREATED.format(row=row.row, name=name, unit=unit or "无单位"))
+            report.series.append(SERIES_CREATED.format(row=table_row.row, name=name, unit=unit or "无单位"))
             report.counts["新建统计指标"] += 1
     _link_to_gdp(list(matched.values()), user)
     return matched
@@ -289,6 +291,7 @@ def _apply_values(
         (o.series_id, o.year, o.part): o for o in Observation.objects.of_plan(plan).select_related("entered_by")
     }
     reason = services.short_reason(f"Excel 导入：{filename}")
+    steps: list[Any] = []  # in table order: a warning, or a figure with its cell (reported after the bulk write)
     for row in table.rows:
         indicator = matched[row.row]
         full_name = f"{row.group}·{indicator.name}" if row.group else indicator.name
@@ -297,7 +300,7 @@ def _apply_values(
             current = existing.get((indicator.series_id or 0, cell.period.year, cell.period.part))
             if cell.no_data:
                 if current is not None and not current.no_data:
-                    report.warnings.append(WARN_NO_DATA_KEPT.format(cell=where, value=current.display_value))
+                    steps.append(WARN_NO_DATA_KEPT.format(cell=where, value=current.display_value))
                     continue
                 if current is not None or not creating:
                     # The export prints "/" for "no figure yet" as well as for "no data": into a plan that
@@ -313,31 +316,35 @@ def _apply_values(
                 report.counts["未变"] += 1
                 continue
             source, note = table.sources.get((full_name, cell.period.label), ("", ""))
-            try:
-                with transaction.atomic():
-                    result = services.observation_record(
-                        indicator=indicator,
-                        period=cell.period,
-                        value=cell.value,
-                        decimals=cell.decimals,
-                        no_data=cell.no_data,
-                        note=note or (current.note if current else ""),
-                        source=source or (current.source if current else f"Excel 导入（{filename}）")[:200],
-                        user=user,
-                        reason=reason,
-                        approve=True,
-                    )
-            except ValidationError as error:
-                report.errors.extend(
-                    ROW_REFUSED.format(cell=where, period=cell.period.label, message=m) for m in error.messages
-                )
-                continue
-            if result.warning:
-                report.warnings.append(WARN_OUTLIER.format(cell=where, warning=result.warning))
-            new = "/" if cell.no_data else result.observation.display_value
-            action = "新增" if current is None else "修改" if result.changed else "审核通过"
-            report.changes.append(Change(row.row, full_name, cell.period.label, _shown(current), new, action))
-            report.counts[action] += 1
+            figure = bulk.Figure(
+                indicator=indicator,
+                period=cell.period,
+                value=cell.value,
+                decimals=cell.decimals,
+                no_data=cell.no_data,
+                note=note or (current.note if current else ""),
+                source=source or (current.source if current else f"Excel 导入（{filename}）")[:200],
+            )
+            steps.append((figure, row, cell, where, full_name, current))
+    figures = [step[0] for step in steps if not isinstance(step, str)]
+    results = iter(bulk.observations_record(figures, user=user, reason=reason, approve=True))
+    for step in steps:
+        if isinstance(step, str):
+            report.warnings.append(step)
+            continue
+        _, row, cell, where, full_name, current = step
+        result = next(results)
+        if isinstance(result, ValidationError):
+            report.errors.extend(
+                ROW_REFUSED.format(cell=where, period=cell.period.label, message=m) for m in result.messages
+            )
+            continue
+        if result.warning:
+            report.warnings.append(WARN_OUTLIER.format(cell=where, warning=result.warning))
+        new = "/" if cell.no_data else result.observation.display_value
+        action = "新增" if current is None else "修改" if result.changed else "审核通过"
+        report.changes.append(Change(row.row, full_name, cell.period.label, _shown(current), new, action))
+        report.counts[action] += 1
 
 
 def _apply_manual(table: Table, plan: Plan, matched: dict[int, Indicator], user: Any, report: ImportReport) -> None:

@@ -15,6 +15,7 @@ from indicators.annual_assessment import annual_result
 from indicators.assessment import IndicatorAssessment, assess_plan, latest_period_with_data
 from indicators.collection_views import review_queue
 from indicators.models import Department, Indicator, Observation, PeriodLock, Plan, ReviewStatus, Series
+from indicators.numbers import printed
 from indicators.periods import Period, plan_periods
 
 
