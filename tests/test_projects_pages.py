@@ -335,9 +335,9 @@ def test_list_query_count(
 ) -> None:
     build_projects(region, count)
     login(client, leader)
-    # session, user, regions with projects, latest year, user's groups (write buttons),
-    # paginator count, page rows, totals of projects, totals of the year's investment
-    with django_assert_num_queries(9):
+    # session, user, the user's home region and scope (issue 12), the region tree, latest year, user's groups
+    # (write buttons), paginator count, page rows, totals of projects, totals of the year's investment
+    with django_assert_num_queries(11):
         response = client.get("/projects/", {"domain": "manufacturing"})
     assert response.status_code == 200
 
@@ -350,8 +350,8 @@ def test_detail_query_count(
     target = projects[-1]
     login(client, leader)
     # session, user, project (+region, plan), investments, notes (+author), project history,
-    # investment history, user's groups
-    with django_assert_num_queries(8):
+    # investment history, user's groups, the user's home region (scope, issue 12)
+    with django_assert_num_queries(9):
         response = client.get(f"/projects/{target.pk}/")
     assert response.status_code == 200 and "main-svg" not in response.content.decode()  # drawn by plotly.js
 
@@ -362,10 +362,11 @@ def test_dashboard_query_count(
 ) -> None:
     build_projects(region, count)
     login(client, leader)
-    # session, user, regions, latest year, user's groups (preview switch), projects by stage, the year's
+    # session, user, the user's home region and scope (issue 12), the region tree, latest year, user's groups
+    # (preview switch), projects by stage, the year's
     # investment, projects by domain, investment by domain, summary records, investment by year/level/batch,
     # years, batches by round
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(15):
         response = client.get("/projects/dashboard/")
     assert response.status_code == 200
 
@@ -376,8 +377,9 @@ def test_export_query_count(
 ) -> None:
     build_projects(region, count)
     login(client, leader)
-    # session, user, regions, latest year, rows (with the year's investment and latest note as subqueries)
-    with django_assert_num_queries(5):
+    # session, user, the user's home region and scope (issue 12), the region tree, latest year, rows (with the
+    # year's investment and latest note as subqueries)
+    with django_assert_num_queries(7):
         response = client.get("/projects/export.xlsx", {"stage": "under_construction"})
     assert response.status_code == 200
     ws = load_workbook(BytesIO(response.content)).active

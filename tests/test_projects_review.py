@@ -524,8 +524,8 @@ def test_review_page_query_count(
     client.force_login(reviewer)
     # session, user, user's groups, pending investments (+project, clerk), pending totals (+clerk),
     # history of those investments (+user), history of those projects (+user), the to-do counts of the
-    # navigation (issue 14)
-    with django_assert_num_queries(8):
+    # navigation (issue 14), the reviewer's home region and its subtree (scope, issue 12)
+    with django_assert_num_queries(10):
         response = client.get("/projects/review/")
     assert response.status_code == 200
     assert response.content.decode().count("退回原因（必填）") == count + 2
