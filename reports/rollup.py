@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 from collections import Counter, defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
 
@@ -78,6 +78,10 @@ class Cell:
         return CONCERN.get(self.group, CONCERN_LAST)
 
 
+def _decimal(text: str | None) -> Decimal | None:
+    return None if text is None else Decimal(text)
+
+
 EMPTY_ROW = SafeString("")
 
 
@@ -85,12 +89,26 @@ EMPTY_ROW = SafeString("")
 class Row:
     region: Region
     plan: Plan
-    cells: tuple[Cell | None, ...]
+    items: tuple[list[Any] | None, ...]  # the stored verdicts in column order (``_stored``); None: no such one
     good: int  # top-level indicators at or above expectation
     total: int  # top-level indicators of the plan
     behind: int
     binding_behind: int
-    html: SafeString = EMPTY_ROW  # the row's cells as table markup, in column order
+    html: SafeString = EMPTY_ROW  # the row as table markup: region, share, then the cells in column order
+    _built: dict[int, Cell | None] = field(default_factory=dict, compare=False, repr=False)
+
+    def cell(self, index: int) -> Cell | None:
+        """One column's cell, built from the stored row when first asked for (a page reads one or a few columns)."""
+        if index not in self._built:
+            i = self.items[index]
+            self._built[index] = (
+                None if i is None else Cell(i[3], i[4], Status(i[5]), i[6], i[7], _decimal(i[8]), i[9], _decimal(i[10]))
+            )
+        return self._built[index]
+
+    @property
+    def cells(self) -> tuple[Cell | None, ...]:
+        return tuple(self.cell(n) for n in range(len(self.items)))
 
     @property
     def share(self) -> Decimal:
@@ -125,7 +143,7 @@ class Rollup:
             column = int(by)
 
             def key(row: Row) -> tuple[int, Decimal]:
-                cell = row.cells[column]
+                cell = row.cell(column)
                 if cell is None:
                     return (CONCERN_LAST + 1, Decimal(0))
                 return (cell.concern, cell.completion if cell.completion is not None else Decimal(0))
@@ -135,7 +153,7 @@ class Rollup:
 
     def ranking(self, column: int) -> list[tuple[int, Row, Cell]]:
         """The regions ranked on one indicator, best first (the least concern, then the highest completion)."""
-        ranked = [(row, row.cells[column]) for row in self.rows if row.cells[column] is not None]
+        ranked = [(row, row.cell(column)) for row in self.rows if row.cell(column) is not None]
         ranked.sort(
             key=lambda rc: (
                 -rc[1].concern,  # type: ignore[union-attr]
@@ -150,7 +168,7 @@ class Rollup:
         for column in self.columns:
             if not column.binding:
                 continue
-            behind = [r for r in self.rows if (c := r.cells[column.index]) is not None and c.group == Status.BEHIND]
+            behind = [r for r in self.rows if (c := r.cell(column.index)) is not None and c.group == Status.BEHIND]
             out.append((column, behind))
         return out
 
@@ -323,10 +341,6 @@ def build_rollup(region: Region, regions: dict[int, Region], plans: Sequence[Pla
     return rollup_from(region, regions, plans, as_of, {p.pk: _stored(results[p.pk], p, as_of) for p in plans})
 
 
-def _decimal(text: str | None) -> Decimal | None:
-    return None if text is None else Decimal(text)
-
-
 def rollup_from(
     region: Region,
     regions: dict[int, Region],
@@ -358,23 +372,26 @@ def rollup_from(
         top = keys_by_plan[plan.pk]
         summary = stored[plan.pk]
         items = [top.get(k) for k in shared]
-        rows.append(
-            Row(
-                region=regions[plan.region_id],
-                plan=plan,
-                cells=tuple(
-                    None
-                    if i is None
-                    else Cell(i[3], i[4], Status(i[5]), i[6], i[7], _decimal(i[8]), i[9], _decimal(i[10]))
-                    for i in items
-                ),
-                good=summary["good"],
-                total=summary["total"],
-                behind=summary["behind"],
-                binding_behind=summary["binding_behind"],
-                html=mark_safe("".join(EMPTY_CELL if i is None else i[11] for i in items)),  # stored escaped
-            )
+        row = Row(
+            region=regions[plan.region_id],
+            plan=plan,
+            items=tuple(items),
+            good=summary["good"],
+            total=summary["total"],
+            behind=summary["behind"],
+            binding_behind=summary["binding_behind"],
         )
+        head = format_html(
+            '<th scope="row" class="sticky-col">{}<div class="plan-name">{}</div></th>'
+            '<td class="num">{}%<div class="sub">{}/{}</div></td>',
+            row.region.name,
+            plan.name,
+            row.share,
+            row.good,
+            row.total,
+        )
+        cells = "".join(EMPTY_CELL if i is None else i[11] for i in items)
+        rows.append(replace(row, html=mark_safe(head + cells)))  # the cells' markup was stored escaped
         for key in top:
             if key not in shared:
                 unmatched.append(Unmatched(regions[plan.region_id].name, plan.name, key[0], key[1]))

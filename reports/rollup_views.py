@@ -88,7 +88,7 @@ def rollup_page(request: HttpRequest, pk: int) -> HttpResponse:
         sort_query=urlencode({**base, **({"sort": by} if by else {}), **({"dir": "desc"} if descending else {})}),
         column=rollup.columns[chosen] if chosen is not None else None,
         ranking=rollup.ranking(chosen) if chosen is not None else [],
-        lagging=rollup.lagging_on_binding(),
+        lagging=[(column, [row.region.name for row in behind]) for column, behind in rollup.lagging_on_binding()],
         chart=figures.render(indicator_chart(rollup, rollup.columns[chosen], rows), div_id="chart-rollup")
         if chosen is not None
         else "",
