@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest
 from simple_history.admin import SimpleHistoryAdmin
 
+from indicators.admin_scope import RegionScopedAdmin
 from indicators.assessment import refresh_parsed_target
 from indicators.models import (
     AlternativeReading,
@@ -25,20 +26,21 @@ from indicators.periods import Period
 
 
 @admin.register(Region)
-class RegionAdmin(admin.ModelAdmin):
+class RegionAdmin(RegionScopedAdmin, admin.ModelAdmin):
     list_display = ["name", "parent"]
     search_fields = ["name"]
 
 
 @admin.register(Department)
-class DepartmentAdmin(admin.ModelAdmin):
+class DepartmentAdmin(RegionScopedAdmin, admin.ModelAdmin):
     list_display = ["name", "region"]
     list_filter = ["region"]
     search_fields = ["name"]
 
 
 @admin.register(StaffProfile)
-class StaffProfileAdmin(admin.ModelAdmin):
+class StaffProfileAdmin(RegionScopedAdmin, admin.ModelAdmin):
+    region_path = "department__region"
     list_display = ["user", "department"]
     list_select_related = ["user", "department"]
     autocomplete_fields = ["department"]
@@ -50,14 +52,14 @@ class CategoryInline(admin.TabularInline):
 
 
 @admin.register(Plan)
-class PlanAdmin(admin.ModelAdmin):
+class PlanAdmin(RegionScopedAdmin, admin.ModelAdmin):
     list_display = ["name", "region", "base_year", "end_year"]
     list_filter = ["region"]
     inlines = [CategoryInline]
 
 
 @admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin):
+class CategoryAdmin(RegionScopedAdmin, admin.ModelAdmin):
     list_display = ["name", "plan", "order"]
     list_filter = ["plan"]
     search_fields = ["name"]
@@ -93,7 +95,7 @@ class SeriesIndicatorInline(ReadOnlyAdminMixin, admin.TabularInline):
 
 
 @admin.register(Series)
-class SeriesAdmin(SimpleHistoryAdmin):
+class SeriesAdmin(RegionScopedAdmin, SimpleHistoryAdmin):
     list_display = ["name", "unit", "region", "department", "frequency"]
     list_filter = ["region", "department", "frequency"]
     list_select_related = ["region", "department"]
@@ -103,7 +105,7 @@ class SeriesAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(SimpleHistoryAdmin):
+class IndicatorAdmin(RegionScopedAdmin, SimpleHistoryAdmin):
     list_display = [
         "seq",
         "name",
@@ -194,7 +196,7 @@ class ObservationAdminForm(forms.ModelForm):
 
 
 @admin.register(Observation)
-class ObservationAdmin(SimpleHistoryAdmin):
+class ObservationAdmin(RegionScopedAdmin, SimpleHistoryAdmin):
     list_display = ["series", "year", "part", "display_value", "status", "source"]
     list_filter = ["series__region", "year", "part", "status", "no_data"]
     list_select_related = ["series"]
@@ -230,28 +232,32 @@ class ObservationAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(AlternativeReading)
-class AlternativeReadingAdmin(admin.ModelAdmin):
+class AlternativeReadingAdmin(RegionScopedAdmin, admin.ModelAdmin):
+    region_path = "observation__series__region"
     list_display = ["observation", "value", "source"]
     list_select_related = ["observation", "observation__series"]
     search_fields = ["observation__series__name", "source"]
 
 
 @admin.register(AssignedTarget)
-class AssignedTargetAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):  # edited on the indicator's 目标 page
+class AssignedTargetAdmin(RegionScopedAdmin, ReadOnlyAdminMixin, SimpleHistoryAdmin):
+    region_path = "indicator__plan__region"  # edited on the indicator's 目标 page
     list_display = ["indicator", "year", "part", "value", "source"]
     list_select_related = ["indicator"]
     autocomplete_fields = ["indicator"]
 
 
 @admin.register(ManualVerdict)
-class ManualVerdictAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):  # set on the indicator's 人工研判 page
+class ManualVerdictAdmin(RegionScopedAdmin, ReadOnlyAdminMixin, SimpleHistoryAdmin):
+    region_path = "indicator__plan__region"  # set on the indicator's 人工研判 page
     list_display = ["indicator", "year", "part", "status", "set_by", "updated_at"]
     list_select_related = ["indicator", "set_by"]
     autocomplete_fields = ["indicator"]
 
 
 @admin.register(PeriodLock)
-class PeriodLockAdmin(SimpleHistoryAdmin):
+class PeriodLockAdmin(RegionScopedAdmin, SimpleHistoryAdmin):
+    region_path = "plan__region"
     """Read-only here: locks are set and lifted on the plan's lock page, which audits the reason."""
 
     list_display = ["plan", "year", "part", "locked_by", "locked_at", "reason"]
