@@ -308,7 +308,7 @@ def _period_in_plan(plan: Plan, period: Period) -> bool:
 
 def entry_grid(request: HttpRequest) -> HttpResponse:
     roles.require(request.user, Need.ENTER)
-    plans = list(Plan.objects.select_related("region"))
+    plans = list(roles.scoped(Plan.objects.select_related("region"), request.user))  # in scope (issue 12)
     wanted = request.GET.get("plan")
     plan = None
     if wanted:  # one plan's series only; by default every open plan
