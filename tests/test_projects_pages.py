@@ -60,14 +60,18 @@ WRITE_URLS = ["/projects/new/", "/projects/{pk}/edit/", "/projects/{pk}/investme
 
 
 @pytest.mark.parametrize("url", READ_URLS + WRITE_URLS)
+# county2_reviewer (宛城区) and city_leader (南阳市) place the scope (issue 12): the project lies in 卧龙区, so it does
+# not exist for the other county (404 on its pages, before any role check), while the city leader reads it.
 @pytest.mark.parametrize(
-    ("persona", "read_status", "write_status"),
+    ("persona", "read_status", "write_status", "outside"),
     [
-        ("anonymous", 302, 302),
-        ("leader", 200, 403),
-        ("reviewer", 200, 403),
-        ("clerk", 200, 200),
-        ("admin_user", 200, 200),
+        ("anonymous", 302, 302, False),
+        ("leader", 200, 403, False),
+        ("reviewer", 200, 403, False),
+        ("clerk", 200, 200, False),
+        ("admin_user", 200, 200, False),
+        ("county2_reviewer", 200, 403, True),
+        ("city_leader", 200, 403, False),
     ],
 )
 def test_permission_matrix(
@@ -78,10 +82,12 @@ def test_permission_matrix(
     persona: str,
     read_status: int,
     write_status: int,
+    outside: bool,
 ) -> None:
     user = None if persona == "anonymous" else request.getfixturevalue(persona)
     response = login(client, user).get(url.format(pk=project.pk))
-    assert response.status_code == (write_status if url in WRITE_URLS else read_status)
+    expected = write_status if url in WRITE_URLS else read_status
+    assert response.status_code == (404 if outside and "{pk}" in url else expected)
     if response.status_code == 302:
         assert "/login/" in response["Location"]
 
