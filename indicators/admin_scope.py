@@ -47,7 +47,8 @@ class RegionScopedAdmin:
         return scoped(queryset, request.user, path) if path else queryset
 
     def formfield_for_foreignkey(self, db_field: ForeignKey[Any, Any], request: HttpRequest, **kwargs: Any) -> Any:
-        path = region_path_of(db_field.related_model)  # type: ignore[arg-type]
+        related = db_field.related_model
+        path = region_path_of(related) if isinstance(related, type) else None
         if path is not None and "queryset" not in kwargs:
-            kwargs["queryset"] = scoped(db_field.related_model._default_manager.all(), request.user, path)
+            kwargs["queryset"] = scoped(related._default_manager.all(), request.user, path)  # type: ignore[union-attr]
         return super().formfield_for_foreignkey(db_field, request, **kwargs)  # type: ignore[misc]
