@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest
 from simple_history.admin import SimpleHistoryAdmin
 
+from indicators.admin_scope import RegionScopedAdmin
 from indicators.assessment import refresh_parsed_target
 from indicators.models import (
     AlternativeReading,
@@ -23,20 +24,21 @@ from indicators.models import (
 
 
 @admin.register(Region)
-class RegionAdmin(admin.ModelAdmin):
+class RegionAdmin(RegionScopedAdmin, admin.ModelAdmin):
     list_display = ["name", "parent"]
     search_fields = ["name"]
 
 
 @admin.register(Department)
-class DepartmentAdmin(admin.ModelAdmin):
+class DepartmentAdmin(RegionScopedAdmin, admin.ModelAdmin):
     list_display = ["name", "region"]
     list_filter = ["region"]
     search_fields = ["name"]
 
 
 @admin.register(StaffProfile)
-class StaffProfileAdmin(admin.ModelAdmin):
+class StaffProfileAdmin(RegionScopedAdmin, admin.ModelAdmin):
+    region_path = "department__region"
     list_display = ["user", "department"]
     list_select_related = ["user", "department"]
     autocomplete_fields = ["department"]
@@ -48,14 +50,14 @@ class CategoryInline(admin.TabularInline):
 
 
 @admin.register(Plan)
-class PlanAdmin(admin.ModelAdmin):
+class PlanAdmin(RegionScopedAdmin, admin.ModelAdmin):
     list_display = ["name", "region", "base_year", "end_year"]
     list_filter = ["region"]
     inlines = [CategoryInline]
 
 
 @admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin):
+class CategoryAdmin(RegionScopedAdmin, admin.ModelAdmin):
     list_display = ["name", "plan", "order"]
     list_filter = ["plan"]
     search_fields = ["name"]
@@ -95,7 +97,7 @@ class SeriesIndicatorInline(ReadOnlyAdminMixin, admin.TabularInline):
 
 
 @admin.register(Series)
-class SeriesAdmin(SimpleHistoryAdmin):
+class SeriesAdmin(RegionScopedAdmin, SimpleHistoryAdmin):
     list_display = ["name", "unit", "region", "department", "frequency"]
     list_filter = ["region", "department", "frequency"]
     list_select_related = ["region", "department"]
@@ -105,7 +107,7 @@ class SeriesAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(SimpleHistoryAdmin):
+class IndicatorAdmin(RegionScopedAdmin, SimpleHistoryAdmin):
     list_display = [
         "seq",
         "name",
@@ -178,7 +180,7 @@ class AlternativeReadingInline(ReadOnlyAdminMixin, admin.TabularInline):
 
 
 @admin.register(Observation)
-class ObservationAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
+class ObservationAdmin(RegionScopedAdmin, ReadOnlyAdminMixin, SimpleHistoryAdmin):
     """Read-only, but for the approve action (the review page's service). A figure is written only by
     ``services.observation_record`` and friends, which check the period lock, the version, the reason for
     changing an approved figure and keep the approved copy beside a pending change; an admin form would be a
@@ -212,27 +214,35 @@ class ObservationAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(AlternativeReading)
-class AlternativeReadingAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):  # chosen through services.reading_choose
+class AlternativeReadingAdmin(RegionScopedAdmin, ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Read-only: a reading is chosen through services.reading_choose on the indicator page."""
+
+    region_path = "observation__series__region"
     list_display = ["observation", "value", "source"]
     list_select_related = ["observation", "observation__series"]
     search_fields = ["observation__series__name", "source"]
 
 
 @admin.register(AssignedTarget)
-class AssignedTargetAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):  # edited on the indicator's 目标 page
+class AssignedTargetAdmin(RegionScopedAdmin, ReadOnlyAdminMixin, SimpleHistoryAdmin):
+    region_path = "indicator__plan__region"  # edited on the indicator's 目标 page
     list_display = ["indicator", "year", "part", "value", "source"]
     list_select_related = ["indicator"]
     autocomplete_fields = ["indicator"]
 
 
 @admin.register(ManualVerdict)
-class ManualVerdictAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):  # set on the indicator's 人工研判 page
+class ManualVerdictAdmin(RegionScopedAdmin, ReadOnlyAdminMixin, SimpleHistoryAdmin):
+    region_path = "indicator__plan__region"  # set on the indicator's 人工研判 page
     list_display = ["indicator", "year", "part", "status", "set_by", "updated_at"]
     list_select_related = ["indicator", "set_by"]
     autocomplete_fields = ["indicator"]
 
 
 @admin.register(PeriodLock)
-class PeriodLockAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):  # set and lifted on the plan's lock page
+class PeriodLockAdmin(RegionScopedAdmin, ReadOnlyAdminMixin, SimpleHistoryAdmin):
+    """Read-only: locks are set and lifted on the plan's lock page, which audits the reason."""
+
+    region_path = "plan__region"
     list_display = ["plan", "year", "part", "locked_by", "locked_at", "reason"]
     list_select_related = ["plan", "locked_by"]

@@ -7,7 +7,10 @@ read-only and get 403 on any write. The roles come from the shared role module `
 
 Projects are not scoped to a clerk's department: the seeds name no responsible unit for most projects,
 and ``Project.responsible_unit`` is free text that cannot be matched to a ``Department`` reliably. So
-any clerk may edit any project, and submits the figures they entered themselves.
+any clerk may edit any project of their scope, and submits the figures they entered themselves.
+
+Every role acts inside the user's region scope (issue 12, ``indicators.roles.scope_region_ids``): a county's
+staff see their county's projects, the city DRC the city's counties', the province all. Outside it: 404.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from indicators.roles import AnyUser, Need, is_admin, is_clerk, is_reviewer
+from indicators.roles import AnyUser, Need, check_region, is_admin, is_clerk, is_reviewer
 from projects.figures import Figure, FigureKind
 from projects.models import Project, ProjectInvestment
 
@@ -63,6 +66,7 @@ def check_figure(user: AnyUser, figure: Figure | None, need: Need) -> None:
 def get_project_for_user(user: AnyUser, pk: int, *, write: bool = False) -> Project:
     """The project with its region and plan; 404 if missing, 403 if ``write`` and the user is read-only."""
     project = get_object_or_404(Project.objects.select_related("region", "plan"), pk=pk)
+    check_region(user, project.region_id)
     if write:
         require_project_writer(user)
     return project
@@ -80,5 +84,6 @@ def get_figure_for_user(user: AnyUser, kind: str, pk: int, *, need: Need = Need.
     except (Project.DoesNotExist, ProjectInvestment.DoesNotExist):
         raise Http404(FIGURE_NOT_FOUND) from None
     figure = Figure.of(obj)
+    check_region(user, figure.project.region_id)
     check_figure(user, figure, need)
     return figure

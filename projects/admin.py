@@ -7,6 +7,7 @@ from django.contrib import admin
 from django.http import HttpRequest
 from simple_history.admin import SimpleHistoryAdmin
 
+from indicators.admin_scope import RegionScopedAdmin
 from projects.models import InvestmentSummary, ProgressNote, Project, ProjectInvestment
 
 INVESTMENT_FIGURES = ["planned", "completed", "pending_planned", "pending_completed", "status", "review_note"]
@@ -32,7 +33,7 @@ class NoteInline(admin.TabularInline):
 
 
 @admin.register(Project)
-class ProjectAdmin(SimpleHistoryAdmin):
+class ProjectAdmin(RegionScopedAdmin, SimpleHistoryAdmin):
     list_display = ["name", "region", "domain", "level", "stage", "batch", "batch_round", "total_investment"]
     list_filter = ["region", "domain", "level", "stage", "batch", "total_status"]
     list_select_related = ["region"]
@@ -42,7 +43,7 @@ class ProjectAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(ProjectInvestment)
-class ProjectInvestmentAdmin(SimpleHistoryAdmin):
+class ProjectInvestmentAdmin(RegionScopedAdmin, SimpleHistoryAdmin):
     list_display = ["project", "year", "planned", "completed", "status"]
     list_filter = ["year", "status", "project__domain"]
     list_select_related = ["project"]
@@ -55,7 +56,7 @@ class ProjectInvestmentAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(InvestmentSummary)
-class InvestmentSummaryAdmin(SimpleHistoryAdmin):
+class InvestmentSummaryAdmin(RegionScopedAdmin, SimpleHistoryAdmin):
     list_display = ["year", "part", "label", "scope", "project_count", "total_investment", "planned", "completed"]
     list_filter = ["region", "year", "scope"]
     search_fields = ["label", "source", "note"]

@@ -7,6 +7,7 @@ project totals alike, with the approved value beside the new one and the figure'
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
@@ -44,10 +45,14 @@ def _grouped(records: list[Any]) -> dict[int, list[Any]]:
     return by_id
 
 
-def review_queue() -> ReviewQueue:
-    """Figures not yet approved, projects by name then year. Four queries whatever their number."""
+def review_queue(region_ids: Collection[int] | None = None) -> ReviewQueue:
+    """Figures not yet approved (of projects in ``region_ids``, None for all), projects by name then year.
+    Four queries whatever their number."""
     investments = ProjectInvestment.objects.filter(status__in=_NOT_APPROVED)
     totals = Project.objects.filter(total_status__in=_NOT_APPROVED)
+    if region_ids is not None:
+        investments = investments.filter(project__region_id__in=region_ids)
+        totals = totals.filter(region_id__in=region_ids)
     figures = [
         Figure.of(obj)
         for obj in investments.select_related("project", "entered_by").order_by("project__name", "year", "pk")

@@ -16,9 +16,10 @@ the figures awaiting review instead of the approved ones they would replace; see
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import Count, Q, Sum
 
@@ -161,16 +162,29 @@ class ProjectsDashboard:
     years: tuple[int, ...] = field(default_factory=tuple)
 
 
+def _projects(region: Region, region_ids: Collection[int] | None) -> Any:
+    """The projects of the region, or of every region in ``region_ids`` (a subtree)."""
+    if region_ids is None:
+        return Project.objects.of_region(region)
+    return Project.objects.filter(region_id__in=region_ids)
+
+
+def _investments_of(region: Region, region_ids: Collection[int] | None) -> dict[str, Any]:
+    return {"project__region": region} if region_ids is None else {"project__region_id__in": region_ids}
+
+
 def _dec(value: Decimal | int | None) -> Decimal | None:
     return None if value is None else Decimal(value)
 
 
-def dashboard_summary(region: Region, year: int, *, preview: bool = False) -> ProjectSummary:
+def dashboard_summary(
+    region: Region, year: int, *, preview: bool = False, region_ids: Collection[int] | None = None
+) -> ProjectSummary:
     """Counts by stage, total investment, and the year's planned/completed investment. Two queries.
 
     As of ``year``: only the projects that existed by then, each at its stage then (issue 14)."""
     by_stage = (
-        Project.objects.of_region(region)
+        _projects(region, region_ids)
         .existing_in(year)
         .annotate(stage_then=stage_as_of(year))
         .order_by()
@@ -185,7 +199,7 @@ def dashboard_summary(region: Region, year: int, *, preview: bool = False) -> Pr
     totals = [row["total"] for row in by_stage if row["total"] is not None]
     year_rows = (
         ProjectInvestment.objects.figures(preview=preview)
-        .filter(project__region=region, year=year)
+        .filter(**_investments_of(region, region_ids), year=year)
         .order_by()
         .aggregate(n=Count("pk"), planned=Sum("shown_planned"), completed=Sum("shown_completed"))
     )
@@ -206,10 +220,10 @@ def dashboard_summary(region: Region, year: int, *, preview: bool = False) -> Pr
     )
 
 
-def _domain_rows(region: Region, year: int, preview: bool) -> tuple[DomainRow, ...]:
+def _domain_rows(region: Region, year: int, preview: bool, region_ids: Collection[int] | None) -> tuple[DomainRow, ...]:
     projects = {
         row["domain"]: row
-        for row in Project.objects.of_region(region)
+        for row in _projects(region, region_ids)
         .existing_in(year)
         .order_by()
         .values("domain")
@@ -218,7 +232,7 @@ def _domain_rows(region: Region, year: int, preview: bool) -> tuple[DomainRow, .
     investments = {
         row["project__domain"]: row
         for row in ProjectInvestment.objects.figures(preview=preview)
-        .filter(project__region=region, year=year)
+        .filter(**_investments_of(region, region_ids), year=year)
         .order_by()
         .values("project__domain")
         .annotate(planned=Sum("shown_planned"), completed=Sum("shown_completed"))
@@ -231,9 +245,9 @@ def _domain_rows(region: Region, year: int, preview: bool) -> tuple[DomainRow, .
     return tuple(rows)
 
 
-def _batch_rows(region: Region, preview: bool) -> tuple[BatchRow, ...]:
+def _batch_rows(region: Region, preview: bool, region_ids: Collection[int] | None) -> tuple[BatchRow, ...]:
     rows = (
-        Project.objects.of_region(region)
+        _projects(region, region_ids)
         .exclude(batch="")
         .order_by()
         .values("batch", "batch_round")
@@ -247,13 +261,13 @@ def _batch_rows(region: Region, preview: bool) -> tuple[BatchRow, ...]:
     )
 
 
-def _comparisons(region: Region, preview: bool) -> tuple[Comparison, ...]:
+def _comparisons(region: Region, preview: bool, region_ids: Collection[int] | None) -> tuple[Comparison, ...]:
     """All summary records of the region beside computed totals: two queries whatever the data size."""
     records = list(InvestmentSummary.objects.filter(region=region).order_by("year", "part", "order", "pk"))
     groups: dict[int, list[dict]] = defaultdict(list)
     for row in (
         ProjectInvestment.objects.figures(preview=preview)
-        .filter(project__region=region)
+        .filter(**_investments_of(region, region_ids))
         .order_by()
         .values("year", "project__level", "project__batch")
         .annotate(
@@ -344,14 +358,17 @@ def computed_sentences(summary: ProjectSummary, domains: tuple[DomainRow, ...]) 
     return tuple(sentences)
 
 
-def projects_dashboard(region: Region, year: int, *, preview: bool = False) -> ProjectsDashboard:
-    """Everything the projects dashboard shows. Eight queries whatever the number of projects."""
-    summary = dashboard_summary(region, year, preview=preview)
-    domains = _domain_rows(region, year, preview)
-    comparisons = _comparisons(region, preview)
+def projects_dashboard(
+    region: Region, year: int, *, preview: bool = False, region_ids: Collection[int] | None = None
+) -> ProjectsDashboard:
+    """Everything the projects dashboard shows, of ``region`` or, with ``region_ids``, of its subtree (issue 12):
+    the recorded summaries stay the region's own. Eight queries whatever the number of projects."""
+    summary = dashboard_summary(region, year, preview=preview, region_ids=region_ids)
+    domains = _domain_rows(region, year, preview, region_ids)
+    comparisons = _comparisons(region, preview, region_ids)
     years = tuple(
         ProjectInvestment.objects.figures(preview=preview)
-        .filter(project__region=region)
+        .filter(**_investments_of(region, region_ids))
         .order_by("year")
         .values_list("year", flat=True)
         .distinct()
@@ -359,7 +376,7 @@ def projects_dashboard(region: Region, year: int, *, preview: bool = False) -> P
     return ProjectsDashboard(
         summary=summary,
         domains=domains,
-        batches=_batch_rows(region, preview),
+        batches=_batch_rows(region, preview, region_ids),
         comparisons=comparisons,
         recorded_sentences=recorded_sentences(comparisons),
         computed_sentences=computed_sentences(summary, domains),

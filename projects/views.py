@@ -4,7 +4,7 @@ writes through ``projects.services``. Pages count approved figures only; reviewe
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
@@ -20,7 +20,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django_tables2 import RequestConfig
 
 from indicators.models import Region, ReviewStatus
-from indicators.roles import Need, is_admin
+from indicators.regions import regions_by_pk, subtree
+from indicators.roles import Need, home_region_id, is_admin, scope_region_ids, scoped
 from projects import services
 from projects.access import (
     can_review_projects,
@@ -36,6 +37,7 @@ from projects.filters import ProjectFilter
 from projects.forms import InvestmentForm, NoteForm, ProjectForm, ReturnForm, ScopeForm
 from projects.history import change_log, stage_as_of
 from projects.models import InvestmentSummary, Project, ProjectInvestment
+from projects.regional import regional_projects
 from projects.review import review_queue
 from projects.summary import projects_dashboard
 from projects.tables import ProjectTable
@@ -49,30 +51,70 @@ PREVIEW_LABEL = "含待审核数据"
 
 @dataclass(frozen=True)
 class Scope:
-    regions: list[Region]
+    regions: list[Region]  # the regions of the user's scope, in tree order
     region: Region | None
     year: int
     form: ScopeForm
+    region_ids: frozenset[int] = frozenset()  # the chosen region and every region below it
+    children: tuple[Region, ...] = ()  # the regions directly below the chosen one
+    tree: dict[int, Region] = field(default_factory=dict)  # every region, with its parent set
+
+
+def _tree_order(regions: dict[int, Region], scope: frozenset[int] | None) -> list[tuple[Region, int]]:
+    """The regions of the scope in tree order with their depth below the top of the scope."""
+    children: dict[int | None, list[Region]] = {}
+    for r in sorted(regions.values(), key=lambda r: (r.name, r.pk)):
+        children.setdefault(r.parent_id, []).append(r)
+    roots = [r for r in regions.values() if scope is None or (r.pk in scope and r.parent_id not in scope)]
+    if scope is None:
+        roots = [r for r in roots if r.parent_id is None]
+    out: list[tuple[Region, int]] = []
+
+    def walk(region: Region, depth: int) -> None:
+        out.append((region, depth))
+        for child in children.get(region.pk, ()):
+            walk(child, depth + 1)
+
+    for root in sorted(roots, key=lambda r: (r.name, r.pk)):
+        walk(root, 0)
+    return out
 
 
 def _scope(request: HttpRequest) -> Scope:
-    """Region and year of a page from ?region=&year=; invalid values fall back to the defaults (shown in the form)."""
-    regions = list(Region.objects.filter(projects__isnull=False).distinct().order_by("pk"))
+    """Region and year of a page from ?region=&year=; invalid values fall back to the defaults (shown in the form).
+
+    The regions offered are the user's scope (issue 12); a page shows the chosen region's subtree: a county its own
+    projects, a city its counties'. The default is the user's home region, else the first region with projects.
+    Queries: the user's home region and scope (cached on the user), the region tree, the default region (without a
+    home region and ?region=), the latest year (without ?year=)."""
+    user = request.user
+    allowed = scope_region_ids(user)
+    tree = regions_by_pk()
+    ordered = _tree_order(tree, allowed)
+    regions = [r for r, _ in ordered]
     form = ScopeForm(request.GET or None, regions=regions)
+    form.fields["region"].choices = [(r.pk, "\u3000" * depth + r.name) for r, depth in ordered]  # type: ignore[attr-defined]
     data = form.cleaned_data if form.is_bound and form.is_valid() else {}
     by_pk = {r.pk: r for r in regions}
-    region = by_pk.get(data.get("region") or 0) or (regions[0] if regions else None)
+    region = by_pk.get(data.get("region") or 0) or by_pk.get(home_region_id(user) or 0)
+    if region is None:
+        first = scoped(Region.objects.filter(projects__isnull=False), user, "pk").order_by("pk").first()
+        region = by_pk.get(first.pk) if first is not None else (regions[0] if regions else None)
+    ids = frozenset(subtree(region, tree)) if region is not None else frozenset()
     year = data.get("year")
     if year is None and region is not None:
         # The latest year with approved investment; failing that, the latest year a report summarised.
-        year = ProjectInvestment.objects.approved().filter(project__region=region).aggregate(y=Max("year"))["y"]
+        year = ProjectInvestment.objects.approved().filter(project__region_id__in=ids).aggregate(y=Max("year"))["y"]
         if year is None:
             year = InvestmentSummary.objects.filter(region=region, part="").aggregate(y=Max("year"))["y"]
     if year is None:
         year = timezone.localdate().year
     if not form.is_bound:
+        choices = form.fields["region"].choices  # type: ignore[attr-defined]
         form = ScopeForm(initial={"region": region.pk if region else None, "year": year}, regions=regions)
-    return Scope(regions, region, year, form)
+        form.fields["region"].choices = choices  # type: ignore[attr-defined]
+    children = tuple(r for r in regions if region is not None and r.parent_id == region.pk)
+    return Scope(regions, region, year, form, ids, children, tree)
 
 
 def _preview(request: HttpRequest) -> bool:
@@ -101,7 +143,7 @@ def _preview_context(request: HttpRequest, preview: bool) -> dict[str, Any]:
 
 
 def _filtered(request: HttpRequest, scope: Scope, *, preview: bool) -> tuple[ProjectFilter, QuerySet[Project]]:
-    base = Project.objects.none() if scope.region is None else Project.objects.of_region(scope.region)
+    base = Project.objects.filter(region_id__in=scope.region_ids)
     # As of the page's year (issue 14): projects known by then, at their stage then.
     base = base.existing_in(scope.year).annotate(stage_then=stage_as_of(scope.year))
     filterset = ProjectFilter(request.GET or None, queryset=base.with_year(scope.year, preview=preview))
@@ -233,6 +275,9 @@ def project_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def _save_project(
     request: HttpRequest, form: ProjectForm, project: Project, *, title: str, total: Figure | None = None
 ) -> HttpResponse:
+    # Only regions and plans of the user's scope may be chosen (issue 12); another is refused as an invalid choice.
+    for name, path in (("region", "pk"), ("plan", "region")):
+        form.fields[name].queryset = scoped(form.fields[name].queryset, request.user, path)  # type: ignore[attr-defined]
     if request.method == "POST" and form.is_valid():
         submit = "submit" in request.POST
         try:
@@ -338,7 +383,13 @@ def note_add(request: HttpRequest, pk: int) -> HttpResponse:
 def dashboard(request: HttpRequest) -> HttpResponse:
     scope = _scope(request)
     preview = _preview(request)
-    data = projects_dashboard(scope.region, scope.year, preview=preview) if scope.region is not None else None
+    data, regional = None, None
+    if scope.region is not None:
+        # A region with lower regions: its whole subtree, and the totals of each lower region (issue 12).
+        below = scope.region_ids if scope.children else None
+        data = projects_dashboard(scope.region, scope.year, preview=preview, region_ids=below)
+        if scope.children:
+            regional = regional_projects(scope.region, scope.tree, scope.year)
     max_stage = max((s.count for s in data.summary.stage_counts), default=0) if data else 0
     return render(
         request,
@@ -346,6 +397,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         {
             "scope": scope,
             "data": data,
+            "regional": regional,
             "max_stage": max_stage or 1,
             "zero": Decimal(0),
             **_preview_context(request, preview),
@@ -359,7 +411,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 def review_list(request: HttpRequest) -> HttpResponse:
     """Every figure not yet approved; reviewers approve or return, clerks submit their own, leaders read."""
     user = request.user
-    queue = review_queue()
+    queue = review_queue(scope_region_ids(user))
     return render(
         request,
         "projects/review_list.html",

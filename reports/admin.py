@@ -1,6 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from indicators.admin_scope import RegionScopedAdmin
 from reports.models import ContextTable, ContextValue, ReasonNote
 
 
@@ -17,7 +18,8 @@ class ContextTableAdmin(admin.ModelAdmin):
 
 
 @admin.register(ReasonNote)
-class ReasonNoteAdmin(SimpleHistoryAdmin):
+class ReasonNoteAdmin(RegionScopedAdmin, SimpleHistoryAdmin):
+    region_path = "plan__region"
     list_display = ["indicator", "plan", "year", "part", "updated_by", "updated_at"]
     list_filter = ["plan", "year", "part"]
     list_select_related = ["indicator", "plan", "updated_by"]

@@ -137,3 +137,25 @@ class ReasonNote(OfPeriod, models.Model):
     def clean(self) -> None:
         if self.indicator_id and self.plan_id and self.indicator.plan_id != self.plan_id:
             raise ValidationError({"indicator": "指标必须属于该规划。"})
+
+
+class PrecomputedVerdicts(models.Model):
+    """One plan's top-level verdicts as of one period, as the roll-up shows them (issue 12): a cache, shared by
+    every process and server, valid while ``version`` equals the plan's data version (``reports.rollup``).
+
+    A third named exception to "reports writes nothing": derived data only, rebuilt on demand, safe to empty."""
+
+    plan = models.ForeignKey(Plan, verbose_name="规划", on_delete=models.CASCADE, related_name="+")
+    as_of = models.CharField("评估期", max_length=8)
+    version = models.CharField("数据版本", max_length=64)
+    rows = models.JSONField("指标结论")
+
+    class Meta:
+        verbose_name = "预先计算的结论"
+        verbose_name_plural = "预先计算的结论"
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "as_of"], name="precomputed_verdicts_one_per_as_of"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.plan_id} {self.as_of}"

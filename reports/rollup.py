@@ -9,13 +9,17 @@ apart. Binding indicators (约束性) come first.
 
 from __future__ import annotations
 
-from collections import Counter, OrderedDict, defaultdict
+import hashlib
+from collections import Counter, defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
+from typing import Any
 
 from django.db import connection
 from django.db.models import Max
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
 
 from indicators.assessment import STATUS_GROUP, IndicatorAssessment, assess_plans, summarize
 from indicators.models import (
@@ -73,15 +77,37 @@ class Cell:
         return CONCERN.get(self.group, CONCERN_LAST)
 
 
+def _decimal(text: str | None) -> Decimal | None:
+    return None if text is None else Decimal(text)
+
+
+EMPTY_ROW = SafeString("")
+
+
 @dataclass(frozen=True)
 class Row:
     region: Region
     plan: Plan
-    cells: tuple[Cell | None, ...]
+    items: tuple[list[Any] | None, ...]  # the stored verdicts in column order (``_stored``); None: no such one
     good: int  # top-level indicators at or above expectation
     total: int  # top-level indicators of the plan
     behind: int
     binding_behind: int
+    html: SafeString = EMPTY_ROW  # the row as table markup: region, share, then the cells in column order
+    _built: dict[int, Cell | None] = field(default_factory=dict, compare=False, repr=False)
+
+    def cell(self, index: int) -> Cell | None:
+        """One column's cell, built from the stored row when first asked for (a page reads one or a few columns)."""
+        if index not in self._built:
+            i = self.items[index]
+            self._built[index] = (
+                None if i is None else Cell(i[3], i[4], Status(i[5]), i[6], i[7], _decimal(i[8]), i[9], _decimal(i[10]))
+            )
+        return self._built[index]
+
+    @property
+    def cells(self) -> tuple[Cell | None, ...]:
+        return tuple(self.cell(n) for n in range(len(self.items)))
 
     @property
     def share(self) -> Decimal:
@@ -116,7 +142,7 @@ class Rollup:
             column = int(by)
 
             def key(row: Row) -> tuple[int, Decimal]:
-                cell = row.cells[column]
+                cell = row.cell(column)
                 if cell is None:
                     return (CONCERN_LAST + 1, Decimal(0))
                 return (cell.concern, cell.completion if cell.completion is not None else Decimal(0))
@@ -126,7 +152,7 @@ class Rollup:
 
     def ranking(self, column: int) -> list[tuple[int, Row, Cell]]:
         """The regions ranked on one indicator, best first (the least concern, then the highest completion)."""
-        ranked = [(row, row.cells[column]) for row in self.rows if row.cells[column] is not None]
+        ranked = [(row, row.cell(column)) for row in self.rows if row.cell(column) is not None]
         ranked.sort(
             key=lambda rc: (
                 -rc[1].concern,  # type: ignore[union-attr]
@@ -141,7 +167,7 @@ class Rollup:
         for column in self.columns:
             if not column.binding:
                 continue
-            behind = [r for r in self.rows if (c := r.cells[column.index]) is not None and c.group == Status.BEHIND]
+            behind = [r for r in self.rows if (c := r.cell(column.index)) is not None and c.group == Status.BEHIND]
             out.append((column, behind))
         return out
 
@@ -179,59 +205,162 @@ def _cell(assessment: IndicatorAssessment, plan: Plan) -> Cell:
     )
 
 
-# Precomputed roll-ups, per process, keyed by everything a verdict depends on (see ``data_version``): any
-# approval, import, target, manual verdict, lock or series change gives a new key, so a stale entry is never read.
-_CACHE: OrderedDict[tuple[object, ...], Rollup] = OrderedDict()
-CACHE_SIZE = 4
+# Precomputed verdicts: one row per plan and as-of period in ``PrecomputedVerdicts`` (shared by every process and
+# server), valid while its version equals the plan's data version below. A change to one county's figures, targets,
+# manual verdicts, locks, indicators or settings changes that plan's version only: the next view re-judges that one
+# plan (``assess_plans``' four queries for however many plans are stale) and serves the others as stored.
+FORMAT = "1"  # bump when the stored row format or the cell markup changes
 
 
-def data_version() -> tuple[object, ...]:
-    """One query: the newest change of everything a verdict reads. Every write through the services leaves a
-    history record (simple_history) or bumps ``updated_at``; bulk loads add rows (counted)."""
-    tables = [
+def plan_versions(plans: Sequence[Plan]) -> dict[int, str]:
+    """One query: per plan, the newest change of everything its verdicts read. Every write through the services
+    leaves a history record (simple_history) or bumps ``updated_at``; bulk loads add rows (counted). The plan's own
+    settings are read from the loaded plan."""
+    if not plans:
+        return {}
+    ids = ",".join(str(int(p.pk)) for p in plans)
+    ind, obs = Indicator._meta.db_table, Observation._meta.db_table
+    h_ind, h_obs, h_series, h_target, h_verdict, h_lock = (
         m.history.model._meta.db_table
-        for m in (Observation, Indicator, AssignedTarget, ManualVerdict, PeriodLock, Series)
-    ]
-    parts = [f"(SELECT MAX(history_id) FROM {table})" for table in tables]
-    obs, ind = Observation._meta.db_table, Indicator._meta.db_table
-    parts += [f"(SELECT COUNT(*) FROM {obs})", f"(SELECT MAX(updated_at) FROM {obs})", f"(SELECT MAX(id) FROM {ind})"]
-    parts += [f"(SELECT COUNT(*) FROM {ind})"]
+        for m in (Indicator, Observation, Series, AssignedTarget, ManualVerdict, PeriodLock)
+    )
+    sql = f"""
+        WITH ps AS (SELECT DISTINCT plan_id, series_id FROM {ind} WHERE plan_id IN ({ids}) AND series_id IS NOT NULL)
+        SELECT p.id, ih.v, ic.n, ic.m, t.v, mv.v, l.v, oh.v, oc.n, oc.u, sh.v
+        FROM {Plan._meta.db_table} p
+        LEFT JOIN (SELECT plan_id, MAX(history_id) v FROM {h_ind} WHERE plan_id IN ({ids}) GROUP BY plan_id) ih
+            ON ih.plan_id = p.id
+        LEFT JOIN (SELECT plan_id, COUNT(*) n, MAX(id) m FROM {ind} WHERE plan_id IN ({ids}) GROUP BY plan_id) ic
+            ON ic.plan_id = p.id
+        LEFT JOIN (SELECT i.plan_id, MAX(h.history_id) v FROM {h_target} h JOIN {ind} i ON i.id = h.indicator_id
+            WHERE i.plan_id IN ({ids}) GROUP BY i.plan_id) t ON t.plan_id = p.id
+        LEFT JOIN (SELECT i.plan_id, MAX(h.history_id) v FROM {h_verdict} h JOIN {ind} i ON i.id = h.indicator_id
+            WHERE i.plan_id IN ({ids}) GROUP BY i.plan_id) mv ON mv.plan_id = p.id
+        LEFT JOIN (SELECT plan_id, MAX(history_id) v FROM {h_lock} WHERE plan_id IN ({ids}) GROUP BY plan_id) l
+            ON l.plan_id = p.id
+        LEFT JOIN (SELECT ps.plan_id, MAX(h.history_id) v FROM ps JOIN {h_obs} h ON h.series_id = ps.series_id
+            GROUP BY ps.plan_id) oh ON oh.plan_id = p.id
+        LEFT JOIN (SELECT ps.plan_id, COUNT(*) n, MAX(o.updated_at) u FROM ps JOIN {obs} o ON o.series_id = ps.series_id
+            GROUP BY ps.plan_id) oc ON oc.plan_id = p.id
+        LEFT JOIN (SELECT ps.plan_id, MAX(h.history_id) v FROM ps JOIN {h_series} h ON h.id = ps.series_id
+            GROUP BY ps.plan_id) sh ON sh.plan_id = p.id
+        WHERE p.id IN ({ids})"""
     with connection.cursor() as cursor:
-        cursor.execute("SELECT " + ", ".join(parts))
-        return tuple(cursor.fetchone() or ())
+        cursor.execute(sql)
+        found = {row[0]: row[1:] for row in cursor.fetchall()}
+    out = {}
+    for plan in plans:
+        settings = (plan.base_year, plan.end_year, plan.evaluation_settings, plan.annual_labels)
+        text = repr((FORMAT, found.get(plan.pk), settings))
+        out[plan.pk] = hashlib.sha256(text.encode()).hexdigest()[:32]
+    return out
+
+
+def _stored(assessments: Sequence[IndicatorAssessment], plan: Plan, as_of: Period) -> dict[str, object]:
+    """A plan's top-level verdicts as stored: one compact list per indicator, with its table cell's markup."""
+    top = []
+    for assessment in assessments:
+        indicator = assessment.indicator
+        if indicator.parent_id is not None:
+            continue
+        cell = _cell(assessment, plan)
+        html = format_html(
+            '<td class="cell status-{}"><a href="/indicator/{}/?as_of={}">{}</a><div class="sub">{}</div></td>',
+            cell.status,
+            cell.indicator_id,
+            as_of.code,
+            cell.value,
+            cell.label,
+        )
+        name, unit = match_key(indicator)
+        top.append(
+            [
+                name,
+                unit,
+                indicator.attribute == Attribute.BINDING,
+                cell.indicator_id,
+                cell.status,
+                cell.group.value,
+                cell.label,
+                cell.value,
+                None if cell.number is None else str(cell.number),
+                cell.period,
+                None if cell.completion is None else str(cell.completion),
+                str(html),
+            ]
+        )
+    summary = summarize(assessments)
+    return {
+        "top": top,
+        "good": summary.good,
+        "total": summary.total,
+        "behind": summary.behind,
+        "binding_behind": summary.binding_behind,
+    }
+
+
+def precomputed(plans: Sequence[Plan], as_of: Period) -> dict[int, dict[str, Any]]:
+    """Each plan's stored verdicts, re-judging only the plans whose data version changed since they were stored.
+
+    Queries: the versions, the stored rows; when any is stale, ``assess_plans``' four and one upsert."""
+    from reports.models import PrecomputedVerdicts
+
+    versions = plan_versions(plans)
+    stored = {
+        plan_id: rows
+        for plan_id, version, rows in PrecomputedVerdicts.objects.filter(
+            plan_id__in=list(versions), as_of=as_of.code
+        ).values_list("plan_id", "version", "rows")
+        if version == versions[plan_id]
+    }
+    stale = [p for p in plans if p.pk not in stored]
+    if stale:
+        results = assess_plans(stale, as_of)
+        fresh = [
+            PrecomputedVerdicts(plan=p, as_of=as_of.code, version=versions[p.pk], rows=_stored(results[p.pk], p, as_of))
+            for p in stale
+        ]
+        # Two processes may store the same plan at once: the last write wins, both carry the version read before
+        # judging, so a row judged from older data than its version says is never stored.
+        PrecomputedVerdicts.objects.bulk_create(
+            fresh, update_conflicts=True, unique_fields=["plan", "as_of"], update_fields=["version", "rows"]
+        )
+        stored.update({row.plan_id: row.rows for row in fresh})
+    return stored
 
 
 def cached_rollup(region: Region, regions: dict[int, Region], plans: Sequence[Plan], as_of: Period) -> Rollup:
-    """``build_rollup`` through the per-process cache: one query when nothing changed since the last build."""
-    settings = tuple((p.pk, p.base_year, p.end_year, repr(p.evaluation_settings), repr(p.annual_labels)) for p in plans)
-    names = tuple((r.pk, r.name, r.parent_id) for r in regions.values())
-    key = (region.pk, as_of, settings, hash(names), data_version())
-    if key in _CACHE:
-        _CACHE.move_to_end(key)
-        return _CACHE[key]
-    rollup = build_rollup(region, regions, plans, as_of)
-    _CACHE[key] = rollup
-    while len(_CACHE) > CACHE_SIZE:
-        _CACHE.popitem(last=False)
-    return rollup
+    """The roll-up built from the precomputed verdicts (``precomputed``): two queries when nothing changed."""
+    return rollup_from(region, regions, plans, as_of, precomputed(plans, as_of))
 
 
 def build_rollup(region: Region, regions: dict[int, Region], plans: Sequence[Plan], as_of: Period) -> Rollup:
-    """``plans``: one plan per lower region (same plan period); ``regions``: the tree, to name each row."""
+    """``plans``: one plan per lower region (same plan period); ``regions``: the tree, to name each row.
+
+    Judged afresh (no stored verdicts read or written)."""
     results = assess_plans(plans, as_of)
-    keys_by_plan: dict[int, dict[tuple[str, str], IndicatorAssessment]] = {}
+    return rollup_from(region, regions, plans, as_of, {p.pk: _stored(results[p.pk], p, as_of) for p in plans})
+
+
+def rollup_from(
+    region: Region,
+    regions: dict[int, Region],
+    plans: Sequence[Plan],
+    as_of: Period,
+    stored: dict[int, dict[str, Any]],
+) -> Rollup:
+    """The matrix from each plan's stored verdicts: columns matched across plans, cells in column order, and each
+    row's markup joined from its cells' stored markup (the page prints it as is)."""
+    keys_by_plan: dict[int, dict[tuple[str, str], list[Any]]] = {}
     seen: Counter[tuple[str, str]] = Counter()
     binding: dict[tuple[str, str], bool] = {}
     order: dict[tuple[str, str], int] = {}
     for plan in plans:
-        top: dict[tuple[str, str], IndicatorAssessment] = {}
-        for assessment in results[plan.pk]:
-            indicator = assessment.indicator
-            if indicator.parent_id is not None:
-                continue
-            key = match_key(indicator)
-            top.setdefault(key, assessment)
-            binding[key] = binding.get(key, False) or indicator.attribute == Attribute.BINDING
+        top: dict[tuple[str, str], list[Any]] = {}
+        for item in stored[plan.pk]["top"]:
+            key = (item[0], item[1])
+            top.setdefault(key, item)
+            binding[key] = binding.get(key, False) or item[2]
             order.setdefault(key, len(order))
         keys_by_plan[plan.pk] = top
         seen.update(top.keys())
@@ -242,23 +371,36 @@ def build_rollup(region: Region, regions: dict[int, Region], plans: Sequence[Pla
     unmatched = []
     for plan in plans:
         top = keys_by_plan[plan.pk]
-        summary = summarize(results[plan.pk])
-        rows.append(
-            Row(
-                region=regions[plan.region_id],
-                plan=plan,
-                cells=tuple(_cell(top[k], plan) if k in top else None for k in shared),
-                good=summary.good,
-                total=summary.total,
-                behind=summary.behind,
-                binding_behind=summary.binding_behind,
-            )
+        summary = stored[plan.pk]
+        items = [top.get(k) for k in shared]
+        row = Row(
+            region=regions[plan.region_id],
+            plan=plan,
+            items=tuple(items),
+            good=summary["good"],
+            total=summary["total"],
+            behind=summary["behind"],
+            binding_behind=summary["binding_behind"],
         )
+        head = format_html(
+            '<th scope="row" class="sticky-col">{}<div class="plan-name">{}</div></th>'
+            '<td class="num">{}%<div class="sub">{}/{}</div></td>',
+            row.region.name,
+            plan.name,
+            row.share,
+            row.good,
+            row.total,
+        )
+        cells = "".join(EMPTY_CELL if i is None else i[11] for i in items)
+        rows.append(replace(row, html=mark_safe(head + cells)))  # the cells' markup was stored escaped
         for key in top:
             if key not in shared:
                 unmatched.append(Unmatched(regions[plan.region_id].name, plan.name, key[0], key[1]))
     cycle = (plans[0].base_year, plans[0].end_year) if plans else (0, 0)
     return Rollup(region, as_of, cycle, columns, tuple(rows), tuple(unmatched))
+
+
+EMPTY_CELL = '<td class="cell none">—</td>'
 
 
 def plans_below(

@@ -25,7 +25,7 @@ def indicator_chart(rollup: Rollup, column: Column, rows: Sequence[Row]) -> go.F
     """One indicator across the regions: the latest figure of each, coloured by its verdict."""
     names, values, colours, texts = [], [], [], []
     for row in rows:
-        cell = row.cells[column.index]
+        cell = row.cell(column.index)
         if cell is None or cell.number is None:
             continue
         names.append(row.region.name)

@@ -24,8 +24,8 @@ AS_OF_INVALID = "评估期“{value}”无法识别（请写作 2023、2023H1 �
 
 def _rollup(request: HttpRequest, pk: int) -> tuple[Rollup | None, dict[str, Any]]:
     """Queries: the user's home region and the region tree (scope), the tree for the chooser, the plans below,
-    the latest year with figures (only without ``as_of``), the data version, then ``assess_plans``' four — or
-    nothing more when the same roll-up was built since the last change (``cached_rollup``)."""
+    the latest year with figures (only without ``as_of``), the plans' data versions and their stored verdicts, then
+    for stale plans only ``assess_plans``' four and one upsert (``reports.rollup.precomputed``)."""
     check_region(request.user, pk)
     regions, choices = region_tree(request.user)
     region = regions.get(pk)
@@ -88,12 +88,11 @@ def rollup_page(request: HttpRequest, pk: int) -> HttpResponse:
         sort_query=urlencode({**base, **({"sort": by} if by else {}), **({"dir": "desc"} if descending else {})}),
         column=rollup.columns[chosen] if chosen is not None else None,
         ranking=rollup.ranking(chosen) if chosen is not None else [],
-        lagging=rollup.lagging_on_binding(),
+        lagging=[(column, [row.region.name for row in behind]) for column, behind in rollup.lagging_on_binding()],
         chart=figures.render(indicator_chart(rollup, rollup.columns[chosen], rows), div_id="chart-rollup")
         if chosen is not None
         else "",
         periods=[Period(y) for y in range(rollup.cycle[0] + 1, rollup.cycle[1] + 1)],
-        as_code=rollup.as_of.code,  # thousands of cell links: a plain path, no reverse() per cell
     )
     return render(request, "reports/rollup.html", context)
 

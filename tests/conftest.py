@@ -138,11 +138,3 @@ def other_city_leader(region: Region) -> User:
     user = make_user("other_city_leader", "领导", None, first_name="信阳市领导")
     StaffProfile.objects.filter(user=user).update(region=other_city)
     return user
-
-
-@pytest.fixture(autouse=True)
-def _fresh_rollup_cache() -> None:
-    """Each test starts without precomputed roll-ups: rolled-back ids may be reused by the next test."""
-    from reports.rollup import _CACHE
-
-    _CACHE.clear()

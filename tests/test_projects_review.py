@@ -390,6 +390,8 @@ def _url(action: str, obj: Project | ProjectInvestment) -> str:
         ("reviewer", 200, 302, 302, 403),
         ("leader", 200, 403, 403, 403),
         ("admin", 200, 302, 302, 302),
+        ("county2_reviewer", 200, 404, 404, 404),  # another county's figures do not exist for them (issue 12)
+        ("city_leader", 200, 403, 403, 403),  # reads the city's counties, writes nothing
     ],
 )
 @pytest.mark.parametrize("action", ["page", "approve", "return", "submit"])
@@ -420,7 +422,7 @@ def test_permission_matrix(
     assert response.status_code == expected
     if expected == 302 and user is None:
         assert "/login/" in response["Location"]
-    if expected == 403:  # nothing changed
+    if expected in (403, 404):  # nothing changed
         assert fig(submitted).status == "submitted" and fig(draft_total).status == "draft"
 
 
@@ -524,8 +526,8 @@ def test_review_page_query_count(
     client.force_login(reviewer)
     # session, user, user's groups, pending investments (+project, clerk), pending totals (+clerk),
     # history of those investments (+user), history of those projects (+user), the to-do counts of the
-    # navigation (issue 14)
-    with django_assert_num_queries(8):
+    # navigation (issue 14), the reviewer's home region and its subtree (scope, issue 12)
+    with django_assert_num_queries(10):
         response = client.get("/projects/review/")
     assert response.status_code == 200
     assert response.content.decode().count("退回原因（必填）") == count + 2

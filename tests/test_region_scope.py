@@ -169,3 +169,19 @@ def test_a_department_filter_outside_the_users_region_is_404(
     assert client.post("/indicators/review/approve-selected/", {"department": stats_department.pk}).status_code == 404
     client.force_login(reviewer)
     assert client.get("/indicators/review/", {"department": stats_department.pk}).status_code == 200
+
+
+def test_the_entry_grid_lists_only_the_plans_of_the_users_scope(
+    client: Client, counties: dict[str, SmallPlan], region: Region
+) -> None:
+    """An admin may enter any series, but only inside their subtree: a county admin's grid holds their county."""
+    county_admin = make_user("county_admin", "管理员", None)
+    from indicators.models import StaffProfile
+
+    StaffProfile.objects.filter(user=county_admin).update(region=region)
+    client.force_login(county_admin)
+    response = client.get("/indicators/entry/")
+    assert response.status_code == 200
+    assert [p.name for p in response.context["grid"].plans] == ["卧龙区规划"]
+    client.force_login(make_user("root", None, None, is_superuser=True))
+    assert len(client.get("/indicators/entry/").context["grid"].plans) == 3

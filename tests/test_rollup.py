@@ -92,7 +92,7 @@ def test_the_matrix_puts_binding_first_sorts_lagging_first_and_lists_unmatched(c
     assert {r.region.name for r in rows[:2]} == {"测试102县", "测试104县"}
     desc = client.get(f"/region/{city.pk}/?as_of=2022&sort=0&dir=desc").context["rows"]
     assert desc[0].cells[0].label == "达到预期"
-    lagging = dict((c.name, [r.region.name for r in behind]) for c, behind in sorted_page.context["lagging"])
+    lagging = dict((c.name, names) for c, names in sorted_page.context["lagging"])
     assert lagging == {"森林覆盖率": ["测试102县", "测试104县"]}
     share = {r.region.name: (r.good, r.total) for r in rows}
     assert share["测试101县"] == (2, 3) and share["测试102县"] == (1, 2)
@@ -137,10 +137,10 @@ def test_a_region_without_lower_plans_says_so(client: Client, city_user: User) -
 
 
 # Queries of the page: session, user, the user's groups (navigation), the user's home region, the region tree
-# (scope), the region tree (chooser), the plans below, the data version (cache key), then assess_plans' four
-# (indicators, observations, assigned targets, manual verdicts). The Excel renders no navigation: no groups.
-# Without as_of: + latest year.
-@pytest.mark.parametrize(("url", "expected"), [("/region/{}/?as_of=2022", 12), ("/region/{}/xlsx/?as_of=2022", 11)])
+# (scope), the region tree (chooser), the plans below, the plans' data versions, their stored verdicts, then (none
+# stored yet) assess_plans' four (indicators, observations, assigned targets, manual verdicts) and one upsert of the
+# verdicts. The Excel renders no navigation: no groups. Without as_of: + latest year.
+@pytest.mark.parametrize(("url", "expected"), [("/region/{}/?as_of=2022", 14), ("/region/{}/xlsx/?as_of=2022", 13)])
 def test_query_count_is_the_same_at_2_and_at_50_counties(
     client: Client, city_user: User, url: str, expected: int
 ) -> None:
@@ -250,35 +250,90 @@ def test_export_appendix_takes_region_with_plan_and_refuses_an_ambiguous_plan(db
     assert "测试102县十四五规划" in out.getvalue() and output.exists()
 
 
-def test_the_precomputed_rollup_is_reused_until_a_figure_is_approved_or_a_verdict_set(
-    client: Client, city_user: User
+def test_each_kind_of_change_re_judges_only_the_changed_countys_plan(
+    client: Client, city_user: User, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """The verdicts are stored per plan (shared by every process); each change that can alter a verdict changes that
+    plan's data version only, and the next view re-judges that one plan and shows the change."""
+    from django.utils import timezone
+
     from indicators import services
+    from reports import rollup
+    from reports.models import PrecomputedVerdicts
     from tests.conftest import make_user
 
     city = _city(2)
     _login(client, city_user, city)
     url = f"/region/{city.pk}/?as_of=2022&sort=0"
+    judged: list[list[str]] = []
+    real = rollup.assess_plans
 
-    def forest_labels() -> tuple[list[str], int]:
-        with CaptureQueriesContext(connection) as context:
-            rows = client.get(url).context["rows"]
-        return [r.cells[0].label for r in rows], len(context.captured_queries)
+    def spy(plans: list[Plan], as_of: Period) -> object:
+        judged.append([p.region.name for p in plans])
+        return real(plans, as_of)
 
-    labels, cold = forest_labels()
-    assert labels == ["低于预期", "达到预期"]
-    again, warm = forest_labels()
-    assert again == labels and warm == cold - 4  # assess_plans' four queries saved
+    monkeypatch.setattr(rollup, "assess_plans", spy)
+
+    def view() -> dict[str, str]:
+        """The forest verdict of each county, by county name (and what was re-judged for it)."""
+        judged.clear()
+        rows = client.get(url).context["rows"]
+        return {r.region.name: r.cells[0].label for r in rows}
+
+    assert view() == {"测试102县": "低于预期", "测试101县": "达到预期"} and judged == [["测试101县", "测试102县"]]
+    assert PrecomputedVerdicts.objects.count() == 2
+    view()
+    assert judged == []  # nothing changed: served as stored
     lagging = Indicator.objects.get(plan__region__name="测试102县", name="森林覆盖率")
+    other = Indicator.objects.get(plan__region__name="测试101县", name="森林覆盖率")
     admin = make_user("cache_admin", "管理员", None)
+    reviewer = make_user("cache_reviewer", "审核员", None)
+
+    # Approval: a figure entered and submitted changes nothing shown until it is approved.
     figure = services.observation_record(
         indicator=lagging, period=Period(2022), value=Decimal("34.5"), user=admin, reason="更正", submit=True
     ).observation
-    assert forest_labels()[0] == ["低于预期", "达到预期"]  # awaiting review: the approved 30.5 still counts
-    reviewer = make_user("cache_reviewer", "审核员", None)
-    services.observation_approve(observation=figure, user=reviewer)  # four eyes: not the admin who entered it
-    assert forest_labels()[0] == ["达到预期", "达到预期"]
+    assert view()["测试102县"] == "低于预期" and judged == [["测试102县"]]
+    services.observation_approve(observation=figure, user=reviewer)
+    assert view() == {"测试102县": "达到预期", "测试101县": "达到预期"} and judged == [["测试102县"]]
+    # Manual verdict.
     services.manual_verdict_set(indicator=lagging, as_of=Period(2022), status="behind", reason="口径", user=reviewer)
-    assert forest_labels()[0] == ["低于预期", "达到预期"]
-    services.indicator_target_set(indicator=lagging, target_text="34", user=admin, reason="调整")
-    assert forest_labels()[0] == ["低于预期", "达到预期"]  # the manual verdict still stands
+    assert view()["测试102县"] == "低于预期" and judged == [["测试102县"]]
+    # Target edit, in the other county.
+    services.indicator_target_set(indicator=other, target_text="60", user=admin, reason="调整")
+    assert view()["测试101县"] == "低于预期" and judged == [["测试101县"]]
+    # Import (a bulk load, which leaves no history record: the figures' count and updated_at still change).
+    Observation.objects.filter(series=other.series, year=2022).update(value=Decimal("61"), updated_at=timezone.now())
+    assert view()["测试101县"] == "超出预期" and judged == [["测试101县"]]
+    # Plan settings: the wording of a verdict.
+    plan = lagging.plan
+    plan.evaluation_settings = {"labels": {"behind": "进度滞后"}}
+    plan.save()
+    assert view()["测试102县"] == "进度滞后" and judged == [["测试102县"]]
+    # Lock: the plan's verdicts are re-judged (a lock decides which figures may still change).
+    services.period_lock(plan=other.plan, period=Period(2022), user=admin, reason="定稿")
+    assert view()["测试101县"] == "超出预期" and judged == [["测试101县"]]
+    view()
+    assert judged == []
+
+
+def test_the_stored_verdicts_are_shared_between_processes(client: Client, city_user: User) -> None:
+    """A second server reads what the first stored: the rows live in the database, not in a process."""
+    from reports.models import PrecomputedVerdicts
+
+    city = _city(2)
+    _login(client, city_user, city)
+    url = f"/region/{city.pk}/?as_of=2022"
+
+    def matrix(response: object) -> str:
+        page = response.content.decode()  # type: ignore[attr-defined]
+        return page[page.index('<table class="rollup-matrix">') : page.index("</table>")]
+
+    with CaptureQueriesContext(connection) as cold:
+        first = matrix(client.get(url))
+    stored = {row.plan_id: row.version for row in PrecomputedVerdicts.objects.all()}
+    assert len(stored) == 2
+    with CaptureQueriesContext(connection) as warm:
+        assert matrix(client.get(url)) == first
+    assert len(warm.captured_queries) == len(cold.captured_queries) - 5  # no judging (four) and no upsert (one)
+    assert {row.plan_id: row.version for row in PrecomputedVerdicts.objects.all()} == stored

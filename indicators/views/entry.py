@@ -33,7 +33,7 @@ def _grid_url(plan_id: int | None, series_id: int | None = None) -> str:
 
 def entry_grid(request: HttpRequest) -> HttpResponse:
     roles.require(request.user, Need.ENTER)
-    plans = list(Plan.objects.select_related("region"))
+    plans = list(roles.scoped(Plan.objects.select_related("region"), request.user))  # in scope (issue 12)
     wanted = request.GET.get("plan")
     plan = None
     if wanted:  # one plan's series only; by default every open plan

@@ -1,0 +1,59 @@
+"""Admins administer their subtree (issue 12): the Django admin lists, opens and offers only their scope."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from django.contrib.auth.models import Permission, User
+from django.test import Client
+
+from indicators.models import Plan, Region, StaffProfile
+from projects.models import Project
+from tests.conftest import make_user
+
+
+@pytest.fixture
+def tree(db: None) -> dict[str, Region]:
+    province = Region.objects.create(name="测试省")
+    regions = {"省": province}
+    for c in (1, 2):
+        city = Region.objects.create(name=f"第{c}市", parent=province)
+        regions[city.name] = city
+        county = Region.objects.create(name=f"第{c}市1县", parent=city)
+        regions[county.name] = county
+        Plan.objects.create(name=f"{county.name}十四五规划", region=county, base_year=2020, end_year=2025)
+        Project.objects.create(region=county, name=f"{county.name}项目", domain="urban", total_investment=Decimal(1))
+    return regions
+
+
+def _city_admin(tree: dict[str, Region]) -> User:
+    user = make_user("city_admin", "管理员", None, is_staff=True)
+    user.user_permissions.set(Permission.objects.filter(content_type__app_label__in=["indicators", "projects"]))
+    StaffProfile.objects.filter(user=user).update(region=tree["第1市"])
+    return user
+
+
+def test_a_city_admin_administers_the_citys_subtree_only(client: Client, tree: dict[str, Region]) -> None:
+    client.force_login(_city_admin(tree))
+    listed = client.get("/admin/indicators/plan/").context["cl"].result_list
+    assert [p.name for p in listed] == ["第1市1县十四五规划"]
+    assert [p.name for p in client.get("/admin/projects/project/").context["cl"].result_list] == ["第1市1县项目"]
+    regions = [r.name for r in client.get("/admin/indicators/region/").context["cl"].result_list]
+    assert sorted(regions) == ["第1市", "第1市1县"]
+    elsewhere = Plan.objects.get(region=tree["第2市1县"])
+    # Another city's plan does not exist for them: the admin sends them back to the index.
+    assert client.get(f"/admin/indicators/plan/{elsewhere.pk}/change/").status_code == 302
+    # The region choices of a new plan are the city's subtree.
+    form = client.get("/admin/indicators/plan/add/").context["adminform"].form
+    assert sorted(r.name for r in form.fields["region"].queryset) == ["第1市", "第1市1县"]
+    response = client.post(
+        "/admin/indicators/plan/add/",
+        {"name": "越权规划", "region": tree["第2市1县"].pk, "base_year": 2020, "end_year": 2025},
+    )
+    assert response.status_code == 200 and not Plan.objects.filter(name="越权规划").exists()
+
+
+def test_a_superuser_administers_everything(client: Client, tree: dict[str, Region]) -> None:
+    client.force_login(make_user("root", None, None, is_staff=True, is_superuser=True))
+    assert len(client.get("/admin/indicators/plan/").context["cl"].result_list) == 2
