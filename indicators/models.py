@@ -124,6 +124,12 @@ class Plan(models.Model):
         blank=True,
         help_text='只用于一年期的年度计划，如 {"done": "完成", "mostly": "基本完成"}；留空则用默认用语。',
     )
+    four_eyes = models.BooleanField(
+        "审核人须不同于最后录入人（四眼原则）",
+        default=True,
+        help_text="勾选时，任何人（包括管理员）都不能审核通过自己最后录入或修改的数值（指标数值与本规划的项目投资）。"
+        "只有一人使用的试用环境才取消勾选。",
+    )
 
     class Meta:
         verbose_name = "规划"
