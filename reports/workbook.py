@@ -36,7 +36,7 @@ from itertools import groupby
 from typing import Any
 
 from openpyxl import Workbook
-from openpyxl.cell.cell import Cell, MergedCell
+from openpyxl.cell.cell import MergedCell
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
 from openpyxl.styles.cell_style import StyleArray
@@ -144,13 +144,13 @@ class _StyledRange(MergedCellRange):
         anchor = cells.get((self.min_row, self.min_col))
         end = cells.get((self.max_row, self.max_col))
         if anchor is None or (end is not None and end is not anchor and _border_id(end) != _border_id(anchor)):
-            super()._get_borders()
+            super()._get_borders()  # type: ignore[misc]
         else:
             self.start_cell = anchor
 
 
-def _border_id(cell: Cell) -> int:
-    return cell._style.borderId if cell._style is not None else 0  # type: ignore[attr-defined]
+def _border_id(cell: Any) -> int:
+    return cell._style.borderId if cell._style is not None else 0
 
 
 def merge(sheet: Worksheet, *, start_row: int, start_column: int, end_row: int, end_column: int) -> None:
@@ -188,11 +188,11 @@ def build_appendix_workbook(appendix: Appendix) -> Workbook:
     return workbook
 
 
-def _styled(sheet: Worksheet, row: int, column: int, style: StyleArray) -> Cell:
+def _styled(sheet: Worksheet, row: int, column: int, style: StyleArray) -> Any:
     """The cell at (row, column) with a fresh copy of a named style's array: ``cell.style = name`` without
     openpyxl's search of the named styles. Like that assignment, it resets number format and quote prefix."""
     cell = sheet.cell(row, column)
-    cell._style = copy(style)  # type: ignore[attr-defined]
+    cell._style = copy(style)  # type: ignore[union-attr]
     return cell
 
 
