@@ -28,7 +28,7 @@ from reports.permissions import FORBIDDEN_EDIT_REASON, can_edit_reasons
 from reports.selection import Selection, in_plan, select
 from reports.services import REASON_MAX_CHARS, REASON_TOO_LONG, reason_note_save
 from reports.tables import AppendixTable, verdict_badge
-from reports.workbook import build_appendix_workbook
+from reports.workbook import build_appendix_workbook, save_workbook
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 NO_PLAN = "尚未建立规划。请运行 python manage.py seed_demo 载入演示数据。"
@@ -142,7 +142,7 @@ def workbook_filename(report: Report) -> str:
 
 def workbook_response(report: Report) -> HttpResponse:
     response = HttpResponse(content_type=XLSX)
-    build_appendix_workbook(report.appendix).save(response)
+    save_workbook(build_appendix_workbook(report.appendix), response)
     name = workbook_filename(report)
     response["Content-Disposition"] = f"attachment; filename=\"appendix1.xlsx\"; filename*=UTF-8''{quote(name)}"
     return response
