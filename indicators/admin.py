@@ -51,7 +51,7 @@ class CategoryInline(admin.TabularInline):
 
 @admin.register(Plan)
 class PlanAdmin(RegionScopedAdmin, admin.ModelAdmin):
-    list_display = ["name", "region", "base_year", "end_year"]
+    list_display = ["name", "region", "base_year", "end_year", "four_eyes"]
     list_filter = ["region"]
     inlines = [CategoryInline]
 

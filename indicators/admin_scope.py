@@ -17,23 +17,11 @@ from indicators.roles import scoped
 
 
 def region_path_of(model: type[Model]) -> str | None:
-    """The path from a model to its region, for the models bound to one (None for the others)."""
-    from indicators import models as im
+    """The path from a model to its region (the model's ``region_path`` attribute), None for unbound models.
 
-    paths: dict[type[Model], str] = {
-        im.Region: "pk",
-        im.Department: "region",
-        im.Plan: "region",
-        im.Series: "region",
-        im.Category: "plan__region",
-        im.Indicator: "plan__region",
-        im.Observation: "series__region",
-    }
-    if model in paths:
-        return paths[model]
-    from projects.models import InvestmentSummary, Project, ProjectInvestment
-
-    return {Project: "region", ProjectInvestment: "project__region", InvestmentSummary: "region"}.get(model)
+    Each region-bound model names its own path, so this module needs no import of the apps above it."""
+    path = getattr(model, "region_path", None)
+    return path if isinstance(path, str) else None
 
 
 class RegionScopedAdmin:

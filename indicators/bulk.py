@@ -30,6 +30,7 @@ from simple_history.utils import bulk_create_with_history
 from indicators import services, values
 from indicators.assessment import refresh_parsed_target
 from indicators.models import VALUE_REQUIRED, Indicator, Observation, PeriodLock, Plan, ReviewStatus, Series
+from indicators.numbers import decimals_of
 from indicators.periods import Period
 from indicators.roles import Need
 
@@ -179,7 +180,7 @@ def _record_one(
         errors = values.sanity_errors(value, name=series.name, unit=series.unit)
         if errors:
             raise ValidationError(errors, code="sanity")
-        decimals = services._decimals_of(value) if decimals is None else decimals
+        decimals = decimals_of(value) if decimals is None else decimals
 
     existing = stored.get((series.pk, period.year, period.part))
     new = (value, no_data, decimals, note, source)

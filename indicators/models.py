@@ -33,6 +33,7 @@ class RegionQuerySet(models.QuerySet["Region"]):
 
 
 class Region(models.Model):
+    region_path = "pk"  # from this model to its region (admin scoping, issue 12)
     name = models.CharField("名称", max_length=50)
     parent = models.ForeignKey(
         "self",
@@ -58,6 +59,8 @@ class Region(models.Model):
 
 class Department(models.Model):
     """A responsible department (责任单位), e.g. 区统计局; clerks belong to one."""
+
+    region_path = "region"  # from this model to its region (admin scoping, issue 12)
 
     region = models.ForeignKey(Region, verbose_name="行政区划", on_delete=models.PROTECT, related_name="departments")
     name = models.CharField("名称", max_length=50)
@@ -108,6 +111,7 @@ class StaffProfile(models.Model):
 
 
 class Plan(models.Model):
+    region_path = "region"  # from this model to its region (admin scoping, issue 12)
     name = models.CharField("规划名称", max_length=100, help_text="如：卧龙区“十四五”规划")
     short_name = models.CharField("简称", max_length=20, blank=True, help_text="如：十四五")
     region = models.ForeignKey(Region, verbose_name="行政区划", on_delete=models.PROTECT, related_name="plans")
@@ -124,6 +128,12 @@ class Plan(models.Model):
         default=dict,
         blank=True,
         help_text='只用于一年期的年度计划，如 {"done": "完成", "mostly": "基本完成"}；留空则用默认用语。',
+    )
+    four_eyes = models.BooleanField(
+        "审核人须不同于最后录入人（四眼原则）",
+        default=True,
+        help_text="勾选时，任何人（包括管理员）都不能审核通过自己最后录入或修改的数值（指标数值与本规划的项目投资）。"
+        "只有一人使用的试用环境才取消勾选。",
     )
 
     class Meta:
@@ -162,6 +172,7 @@ class Plan(models.Model):
 
 
 class Category(models.Model):
+    region_path = "plan__region"  # from this model to its region (admin scoping, issue 12)
     plan = models.ForeignKey(Plan, verbose_name="规划", on_delete=models.CASCADE, related_name="categories")
     name = models.CharField("类别", max_length=30)
     order = models.PositiveSmallIntegerField("顺序", default=0)
@@ -227,6 +238,8 @@ class Series(models.Model):
     indicator (DHIS2: data element vs. target), so a figure is entered once and read by each plan.
     """
 
+    region_path = "region"  # from this model to its region (admin scoping, issue 12)
+
     region = models.ForeignKey(Region, verbose_name="行政区划", on_delete=models.PROTECT, related_name="series")
     name = models.CharField("统计指标名称", max_length=100)
     unit = models.CharField("单位", max_length=20, blank=True)
@@ -277,6 +290,7 @@ class IndicatorQuerySet(models.QuerySet["Indicator"]):
 
 
 class Indicator(models.Model):
+    region_path = "plan__region"  # from this model to its region (admin scoping, issue 12)
     plan = models.ForeignKey(Plan, verbose_name="规划", on_delete=models.CASCADE, related_name="indicators")
     category = models.ForeignKey(Category, verbose_name="类别", on_delete=models.PROTECT, related_name="indicators")
     parent = models.ForeignKey(
@@ -407,6 +421,8 @@ OBSERVATION_DUPLICATE = "该统计指标在该期间已有数值，不能重复�
 
 class Observation(OfPeriod, models.Model):
     """One figure of one series for one period (a year, a half year or a quarter); every plan reads it."""
+
+    region_path = "series__region"  # from this model to its region (admin scoping, issue 12)
 
     series = models.ForeignKey(Series, verbose_name="统计指标", on_delete=models.CASCADE, related_name="observations")
     year = models.PositiveSmallIntegerField("年份")

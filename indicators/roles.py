@@ -19,7 +19,6 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q, QuerySet
@@ -238,10 +237,15 @@ def get_observation_for_user(user: AnyUser, pk: int, *, need: Need = Need.READ) 
     return observation
 
 
-def check_four_eyes(user: AnyUser | None, editor_id: int | None) -> None:
-    """Four eyes: nobody approves a figure they last entered or changed (``FOUR_EYES``, on by default).
+def check_four_eyes(user: AnyUser | None, editor_id: int | None, plans: QuerySet[Plan]) -> None:
+    """Four eyes: nobody approves a figure they last entered or changed, unless every plan the figure belongs to
+    (``plans``) has the plan setting ``Plan.four_eyes`` (on by default) switched off; a figure of no plan keeps it.
 
-    ``user=None`` is the command line (imports, fixtures), which approves nothing by hand.
+    ``user=None`` is the command line (imports, fixtures), which approves nothing by hand. The plans are only
+    read when the approver is the editor, so a normal approval costs no query.
     """
-    if settings.FOUR_EYES and user is not None and editor_id is not None and editor_id == user.pk:
+    if user is None or editor_id is None or editor_id != user.pk:
+        return
+    required = set(plans.values_list("four_eyes", flat=True))
+    if not required or True in required:
         raise ValidationError(SELF_APPROVAL, code="self_approval")

@@ -371,7 +371,7 @@ def _transition(
         raise ValidationError(wrong_status, code="wrong_status")
     row.series = observation.series  # keep the caller's select_related objects
     if to == ReviewStatus.APPROVED:
-        roles.check_four_eyes(user, row.entered_by_id)
+        roles.check_four_eyes(user, row.entered_by_id, Plan.objects.filter(indicators__series_id=row.series_id))
     row.status = to
     if to == ReviewStatus.APPROVED:
         _forget_approved(row)

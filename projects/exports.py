@@ -11,14 +11,16 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from io import BytesIO
+from typing import Any
 
 from django.db.models import OuterRef, QuerySet, Subquery
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from indicators.xlsx_layout import merge, set_text
+from indicators.xlsx_layout import merge, save_workbook, set_text
 from projects.history import stage_as_of
 from projects.models import DOMAIN_ORDER, Domain, Level, ProgressNote, Project, Stage
 from projects.rules import completion_percent, sum_known
@@ -152,10 +154,12 @@ def build_workbook(rows: list[ExportRow], *, year: int, region_name: str) -> Wor
     assert ws is not None
     ws.title = f"{year}年重大项目"
     thin = Side(style="thin", color="000000")
-    border = Border(left=thin, right=thin, top=thin, bottom=thin)
-    wrap = Alignment(wrap_text=True, vertical="center")
+    # Style ids registered once: openpyxl's ``cell.border = …`` hashes the whole style object on every assignment.
+    border = _Style("borderId", wb._borders.add(Border(left=thin, right=thin, top=thin, bottom=thin)))  # type: ignore[attr-defined]
+    wrap = _Style("alignmentId", wb._alignments.add(Alignment(wrap_text=True, vertical="center")))  # type: ignore[attr-defined]
     center = Alignment(horizontal="center", vertical="center", wrap_text=True)
-    bold = Font(bold=True)
+    centered = _Style("alignmentId", wb._alignments.add(center))  # type: ignore[attr-defined]
+    bold = _Style("fontId", wb._fonts.add(Font(bold=True)))  # type: ignore[attr-defined]
     group_fill = PatternFill("solid", fgColor="EEF1F5")
     ncols = len(HEADERS)
 
@@ -166,9 +170,9 @@ def build_workbook(rows: list[ExportRow], *, year: int, region_name: str) -> Wor
     ws.row_dimensions[1].height = 30
     for col, header in enumerate(HEADERS, start=1):
         cell = ws.cell(row=2, column=col, value=header.format(year=year))
-        cell.font = bold
+        cell.font = Font(bold=True)
         cell.alignment = center
-        cell.border = border
+        cell.border = Border(left=thin, right=thin, top=thin, bottom=thin)
         cell.fill = group_fill
 
     r = 3
@@ -176,12 +180,12 @@ def build_workbook(rows: list[ExportRow], *, year: int, region_name: str) -> Wor
     for index, group in enumerate(groups):
         merge(ws, start_row=r, start_column=1, end_row=r, end_column=ncols)
         head = ws.cell(row=r, column=1, value=f"{_numeral(index)}、{group.label}（{len(group.rows)}个）")
-        head.font = bold
+        bold.apply(head)
         head.fill = group_fill
         _border_row(ws, r, ncols, border)
         r += 1
         for seq, row in enumerate(group.rows, start=1):
-            ws.cell(row=r, column=1, value=seq).alignment = center
+            centered.apply(ws.cell(row=r, column=1, value=seq))
             set_text(ws.cell(row=r, column=2), row.name)
             ws.cell(row=r, column=3, value=row.level or None)
             ws.cell(row=r, column=4, value=row.stage or None)
@@ -190,15 +194,15 @@ def build_workbook(rows: list[ExportRow], *, year: int, region_name: str) -> Wor
             set_text(ws.cell(row=r, column=9), note)
             _style_row(ws, r, ncols, border, wrap)
             r += 1
-        ws.cell(
-            row=r, column=2, value=f"{group.label}{SUBTOTAL_LABEL}{COVERED.format(count=group.covered)}"
-        ).font = bold
+        bold.apply(
+            ws.cell(row=r, column=2, value=f"{group.label}{SUBTOTAL_LABEL}{COVERED.format(count=group.covered)}")
+        )
         _amounts(ws, r, group.total, group.planned, group.completed, number_format=TOTAL_FORMAT)
         _style_row(ws, r, ncols, border, wrap, font=bold)
         r += 1
 
     covered = sum(g.covered for g in groups)
-    ws.cell(row=r, column=2, value=f"{GRAND_TOTAL_LABEL}{COVERED.format(count=covered)}").font = bold
+    bold.apply(ws.cell(row=r, column=2, value=f"{GRAND_TOTAL_LABEL}{COVERED.format(count=covered)}"))
     _amounts(
         ws,
         r,
@@ -223,7 +227,7 @@ def build_workbook(rows: list[ExportRow], *, year: int, region_name: str) -> Wor
 
 def workbook_bytes(wb: Workbook) -> bytes:
     buffer = BytesIO()
-    wb.save(buffer)
+    save_workbook(wb, buffer)
     return buffer.getvalue()
 
 
@@ -250,16 +254,30 @@ def _amounts(
     cell.number_format = PERCENT_FORMAT
 
 
-def _border_row(ws: Worksheet, r: int, ncols: int, border: Border) -> None:
+@dataclass(frozen=True)
+class _Style:
+    """One registered style object (font, border, alignment) by its id in the workbook's list."""
+
+    key: str
+    id: int
+
+    def apply(self, cell: Any) -> None:
+        """What ``cell.<font|border|alignment> = obj`` does, without hashing ``obj`` again."""
+        if not cell._style:
+            cell._style = StyleArray()
+        setattr(cell._style, self.key, self.id)
+
+
+def _border_row(ws: Worksheet, r: int, ncols: int, border: _Style) -> None:
     for col in range(1, ncols + 1):
-        ws.cell(row=r, column=col).border = border
+        border.apply(ws.cell(row=r, column=col))
 
 
-def _style_row(ws: Worksheet, r: int, ncols: int, border: Border, wrap: Alignment, font: Font | None = None) -> None:
+def _style_row(ws: Worksheet, r: int, ncols: int, border: _Style, wrap: _Style, font: _Style | None = None) -> None:
     for col in range(1, ncols + 1):
         cell = ws.cell(row=r, column=col)
-        cell.border = border
+        border.apply(cell)
         if col != 1:
-            cell.alignment = wrap
+            wrap.apply(cell)
         if font is not None:
-            cell.font = font
+            font.apply(cell)

@@ -126,6 +126,7 @@ class ProjectQuerySet(models.QuerySet["Project"]):
 
 
 class Project(models.Model):
+    region_path = "region"  # from this model to its region (admin scoping, issue 12)
     region = models.ForeignKey(Region, verbose_name="行政区划", on_delete=models.PROTECT, related_name="projects")
     plan = models.ForeignKey(
         Plan,
@@ -262,6 +263,8 @@ class ProjectInvestment(models.Model):
     submitted → approved (copied over) or returned, as for indicator figures (``indicators.services``).
     """
 
+    region_path = "project__region"  # from this model to its region (admin scoping, issue 12)
+
     project = models.ForeignKey(Project, verbose_name="项目", on_delete=models.CASCADE, related_name="investments")
     year = models.PositiveSmallIntegerField("年份")
     planned = models.DecimalField("年度计划投资（亿元）", max_digits=14, decimal_places=4, null=True, blank=True)
@@ -373,6 +376,8 @@ class InvestmentSummary(models.Model):
 
     Kept beside the totals computed from registered projects; the difference is shown, never hidden.
     """
+
+    region_path = "region"  # from this model to its region (admin scoping, issue 12)
 
     region = models.ForeignKey(
         Region, verbose_name="行政区划", on_delete=models.PROTECT, related_name="investment_summaries"

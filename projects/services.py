@@ -23,9 +23,10 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from indicators.models import ReviewStatus
+from indicators.models import Plan, ReviewStatus
 from indicators.roles import AnyUser, Need, check_four_eyes
 from indicators.services import clean_reason, short_reason
 from projects import access
@@ -303,12 +304,20 @@ def figure_submit(*, figure: Figure, user: AnyUser | None) -> Figure:
     )
 
 
+def _plans_of(figure: Figure) -> QuerySet[Plan]:
+    """The plans whose settings govern a project figure: the project's plan, or all of its region's when it has none."""
+    project_id = figure.obj.pk if figure.kind == FigureKind.TOTAL else figure.obj.project_id
+    return Plan.objects.filter(
+        Q(projects__pk=project_id) | Q(region__projects__pk=project_id, region__projects__plan__isnull=True)
+    )
+
+
 @transaction.atomic
 def figure_approve(*, figure: Figure, user: AnyUser | None, seen: str | None = None) -> Figure:
     """The waiting values become the approved ones; ``seen`` is the token of the values the reviewer saw."""
 
     def apply(current: Figure) -> None:
-        check_four_eyes(user, current.entered_by_id)
+        check_four_eyes(user, current.entered_by_id, _plans_of(current))
         f = current.fields
         for _, approved, pending in f.pairs:
             setattr(current.obj, approved, getattr(current.obj, pending))

@@ -1,4 +1,10 @@
-"""The project list as a django-tables2 table with a totals row."""
+"""The project list as a django-tables2 table with a totals row.
+
+django-tables2 does the header (sorting links), the footer and the pagination; the body rows are rendered by
+``ProjectTable.body_html`` in one pass (``templates/projects/_project_table.html``): django-tables2's bound-row
+machinery resolved every cell's attributes and inspected the render method's signature per cell, which was most
+of the page's time. The cells are the same as its own rendering (``tests/test_projects_pages.py`` compares them).
+"""
 
 from __future__ import annotations
 
@@ -7,7 +13,8 @@ from typing import Any
 
 import django_tables2 as tables
 from django.urls import reverse
-from django.utils.html import format_html
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import SafeString, mark_safe
 
 from projects.models import Project, Stage
 from projects.rules import completion_percent, format_amount, format_percent
@@ -57,7 +64,7 @@ class ProjectTable(tables.Table):
 
     class Meta:
         model = Project
-        template_name = "django_tables2/table.html"
+        template_name = "projects/_project_table.html"
         fields = ("name", "domain", "level", "stage", "batch", "total_investment")
         sequence = (
             "name",
@@ -80,7 +87,39 @@ class ProjectTable(tables.Table):
         self.columns["year_planned"].column.verbose_name = f"{year}年计划投资（亿元）"
         self.columns["year_completed"].column.verbose_name = f"{year}年完成投资（亿元）"
 
-    def render_name(self, record: Project) -> str:
+    def body_html(self) -> SafeString:
+        """The rows of the current page, as django-tables2's ``table.html`` renders them (even/odd rows, the
+        columns' td attributes, a column's default for an empty value), without its per-cell bound objects."""
+        columns = list(self.columns)
+        tds = [f"<td {column.attrs['td'].as_html()}>" for column in columns]
+        cells = [self._cell(column.name) for column in columns]
+        html = []
+        for counter, row in enumerate(self.paginated_rows):
+            record = row.record
+            html.append(f'<tr class="{"odd" if counter % 2 else "even"}">')
+            html.extend(f"{td}{conditional_escape(cell(record))}</td>" for td, cell in zip(tds, cells, strict=True))
+            html.append("</tr>")
+        return mark_safe("".join(html))  # every cell is escaped above
+
+    def _cell(self, name: str) -> Any:
+        """The function giving a record's cell in column ``name``: the value (a choice's label), the column's
+        default when empty, else the column's ``render_<name>``."""
+        column = self.columns[name].column
+        accessor, default, empty = column.accessor or name, column.default, column.empty_values
+        render = getattr(self, f"render_{name}", None)
+        choices = name in ("domain", "level", "stage", "batch")  # model fields with choices: shown by their label
+
+        def cell(record: Any) -> Any:
+            value = getattr(record, f"get_{accessor}_display")() if choices else getattr(record, accessor, None)
+            if value in empty:
+                return default
+            if render is None:
+                return value
+            return render(value=value, record=record)
+
+        return cell
+
+    def render_name(self, record: Project, value: Any = None) -> str:
         return format_html('<a href="{}">{}</a>', reverse("projects:detail", args=[record.pk]), record.name)
 
     def render_stage(self, value: str, record: Any) -> str:
@@ -89,7 +128,7 @@ class ProjectTable(tables.Table):
             return str(record.get_stage_display())
         return str(dict(Stage.choices).get(record.stage_then, "")) or "—"
 
-    def render_batch(self, record: Project) -> str:
+    def render_batch(self, record: Project, value: Any = None) -> str:
         return record.batch_label or "—"
 
     def _marked(self, value: Decimal | None, pending: bool) -> str:
@@ -106,5 +145,5 @@ class ProjectTable(tables.Table):
     def render_year_completed(self, value: Decimal | None, record: Any) -> str:
         return self._marked(value, getattr(record, "year_pending", False))
 
-    def render_completion(self, record: Any) -> str:
+    def render_completion(self, record: Any, value: Any = None) -> str:
         return format_percent(completion_percent(record.year_planned, record.year_completed))

@@ -1,16 +1,18 @@
 """附件1 as a django-tables2 table. Rows keep the print order (no sorting: it would break the merged
-cells); ``reports/_appendix1_table.html`` renders the report's merged 类别, 序号 and parent-name cells
-from the spans computed here.
+cells); ``AppendixTable.body_html`` (in ``reports/_appendix1_table.html``) renders the report's merged 类别,
+序号 and parent-name cells from the spans computed here.
 """
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Sequence
 from typing import Any
 
 import django_tables2 as tables
 from django.urls import reverse
-from django.utils.html import format_html
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import SafeString, mark_safe
 
 from reports.rows import Appendix, AppendixRow, ValueCell
 
@@ -130,6 +132,57 @@ class AppendixTable(tables.Table):
     def render_target(self, value: str) -> str:
         return value or "—"
 
+    def body_html(self) -> SafeString:
+        """The body rows with the report's merged cells, as the template used to loop them (kept in one pass:
+        django-tables2's per-cell bound objects were most of the page's time)."""
+        columns = list(self.columns)
+        cells = {column.name: _cell_function(self, column) for column in columns}
+        tds = {column.name: f"<td {column.attrs['td'].as_html()}>" for column in columns}
+        html: list[str] = []
+        for bound_row in self.paginated_rows:
+            record = bound_row.record
+            row: AppendixRow = record["row"]
+            html.append(f'<tr class="status-row {"child" if row.group_id else ""}">')
+            for column in columns:
+                name = column.name
+                cell = conditional_escape(cells[name](record))
+                if name == "seq":
+                    if record["seq_span"]:
+                        html.append(f'<td class="c seq" rowspan="{record["seq_span"]}">{cell}</td>')
+                elif name == "category":
+                    if record["category_span"]:
+                        html.append(f'<td class="c cat" rowspan="{record["category_span"]}">{cell}</td>')
+                elif name == "name":
+                    if not row.group_id:
+                        html.append(f'<td class="name" colspan="2">{cell}</td>')
+                        continue
+                    if record["group_span"]:
+                        group = conditional_escape(row.group)
+                        html.append(f'<td class="group" rowspan="{record["group_span"]}">{group}</td>')
+                    html.append(f'<td class="name">{cell}</td>')
+                else:
+                    html.append(f"{tds[name]}{cell}</td>")
+            html.append("</tr>")
+        return mark_safe("".join(html))  # every cell and text is escaped above
+
     @property
     def value_headers(self) -> list[str]:
         return [p.label for p in self.appendix.columns]
+
+
+def _cell_function(table: tables.Table, bound_column: Any) -> Any:
+    """A record's cell in one column, as django-tables2 computes it (the column's default for an empty value,
+    else the table's ``render_<name>`` or the column's ``render``), with the render signature read once."""
+    column = bound_column.column
+    render = getattr(table, f"render_{bound_column.name}", None) or column.render
+    wanted = set(inspect.signature(render).parameters)
+    accessor, default, empty = bound_column.accessor, bound_column.default, column.empty_values
+
+    def cell(record: Any) -> Any:
+        value = accessor.resolve(record, quiet=True)
+        if value in empty:
+            return default
+        given = {"value": value, "record": record, "table": table, "column": column, "bound_column": bound_column}
+        return render(**{k: v for k, v in given.items() if k in wanted})
+
+    return cell

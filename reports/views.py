@@ -16,13 +16,14 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
-from indicators.assessment import STATUS_GROUP, assess_indicator, counted_observation, plan_settings, target_of
+from indicators.assessment import STATUS_GROUP, assess_indicator, plan_settings, target_of
 from indicators.models import Indicator, ManualVerdict, Observation
 from indicators.pages import grid_periods
 from indicators.periods import Period, PeriodError
 from indicators.roles import Need, get_indicator_for_user, get_plan_for_user, is_reviewer
 from indicators.values import int_or_zero
 from indicators.vocabulary import Status
+from indicators.xlsx_layout import save_workbook
 from reports import figures
 from reports.appendix import BEHIND_STATUSES, Report, alternatives_of, build_report, make_appendix, progress_of
 from reports.context import context_tables
@@ -146,7 +147,7 @@ def workbook_filename(report: Report) -> str:
 
 def workbook_response(report: Report) -> HttpResponse:
     response = HttpResponse(content_type=XLSX)
-    build_appendix_workbook(report.appendix).save(response)
+    save_workbook(build_appendix_workbook(report.appendix), response)
     name = workbook_filename(report)
     response["Content-Disposition"] = f"attachment; filename=\"appendix1.xlsx\"; filename*=UTF-8''{quote(name)}"
     return response
@@ -293,7 +294,7 @@ def _series_chart(item: Indicator, other_plans: list[Indicator], as_of: Period) 
         return None
     counted = [
         c
-        for c in (counted_observation(o) for o in Observation.objects.filter(series_id=item.series_id))
+        for c in (o.counted() for o in Observation.objects.approved().filter(series_id=item.series_id))
         if c is not None and not c.no_data
     ]
     counted.sort(key=lambda o: o.period)

@@ -8,13 +8,16 @@ template (``template_workbook``) is this export of a plan, with blank cells to f
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from copy import copy
 from dataclasses import replace
 from functools import cache
 from itertools import groupby
+from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
+from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
@@ -60,9 +63,11 @@ _CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
 _LEFT = Alignment(horizontal="left", vertical="center", wrap_text=True)
 _RIGHT = Alignment(horizontal="right", vertical="center")
 
-# Named styles: assigned by name, which is far cheaper than setting font/border/alignment per cell
-# (openpyxl hashes each style object on every assignment; 500 rows took seconds).
+# Named styles: far cheaper than setting font/border/alignment per cell (openpyxl hashes each style object on
+# every assignment; 500 rows took seconds). Cells get a copy of the registered style's array (``_Styles``), which is
+# what ``cell.style = name`` does after searching the workbook's named styles by name on every assignment.
 CENTER, LEFT, NUMBER, HEADER, TITLE = "附件-居中", "附件-左对齐", "附件-数值", "附件-表头", "附件-标题"
+_Styles = dict[str, StyleArray]
 
 
 def _named_styles() -> list[NamedStyle]:
@@ -91,27 +96,37 @@ _VERDICT_WIDTH = 13
 
 def build_appendix_workbook(appendix: Appendix) -> Workbook:
     workbook = Workbook()
+    styles: _Styles = {}
     for style in _named_styles():
         workbook.add_named_style(style)
+        styles[style.name] = style.as_tuple()
     sheet = workbook.active
     assert sheet is not None
     sheet.title = SHEET_APPENDIX1
-    _appendix1(sheet, appendix)
-    _appendix2(workbook.create_sheet(SHEET_APPENDIX2), appendix)
-    _sources(workbook.create_sheet(SHEET_SOURCES), appendix)
+    _appendix1(sheet, appendix, styles)
+    _appendix2(workbook.create_sheet(SHEET_APPENDIX2), appendix, styles)
+    _sources(workbook.create_sheet(SHEET_SOURCES), appendix, styles)
     return workbook
+
+
+def _styled(sheet: Worksheet, row: int, column: int, style: StyleArray) -> Any:
+    """The cell at (row, column) with a fresh copy of a named style's array: ``cell.style = name`` without
+    openpyxl's search of the named styles. Like that assignment, it resets number format and quote prefix."""
+    cell = sheet.cell(row, column)
+    cell._style = copy(style)  # type: ignore[union-attr]
+    return cell
 
 
 def verdict_column(appendix: Appendix) -> int:
     return COL_FIRST_VALUE + len(appendix.columns)
 
 
-def _appendix1(sheet: Worksheet, appendix: Appendix) -> None:
+def _appendix1(sheet: Worksheet, appendix: Appendix, styles: _Styles) -> None:
     last = verdict_column(appendix)
     top, second = HEADER_ROWS
     merge(sheet, start_row=TITLE_ROW, start_column=1, end_row=TITLE_ROW, end_column=last)
-    sheet.cell(TITLE_ROW, 1).style = TITLE
-    set_text(sheet.cell(TITLE_ROW, 1), f"附件1：{appendix.title}（{appendix.stage}，截至{appendix.as_of.label}）")
+    title = f"附件1：{appendix.title}（{appendix.stage}，截至{appendix.as_of.label}）"
+    set_text(_styled(sheet, TITLE_ROW, 1, styles[TITLE]), title)
     sheet.row_dimensions[TITLE_ROW].height = 30
 
     for column, text in (
@@ -131,13 +146,14 @@ def _appendix1(sheet: Worksheet, appendix: Appendix) -> None:
         merge(sheet, start_row=top, start_column=COL_FIRST_VALUE, end_row=top, end_column=last - 1)
     for i, period in enumerate(appendix.columns):
         set_text(sheet.cell(second, COL_FIRST_VALUE + i), period.label)
+    header = styles[HEADER]
     for header_row in HEADER_ROWS:
         for column in range(1, last + 1):
-            sheet.cell(header_row, column).style = HEADER
+            _styled(sheet, header_row, column, header)
 
     r = FIRST_DATA_ROW
     for row in appendix.rows:
-        _data_row(sheet, r, row, appendix)
+        _data_row(sheet, r, row, appendix, styles)
         r += 1
     _merge_runs(sheet, appendix.rows)
 
@@ -160,34 +176,29 @@ def _appendix1(sheet: Worksheet, appendix: Appendix) -> None:
     sheet.page_margins.top = sheet.page_margins.bottom = 0.6
 
 
-def _data_row(sheet: Worksheet, r: int, row: AppendixRow, appendix: Appendix) -> None:
+def _data_row(sheet: Worksheet, r: int, row: AppendixRow, appendix: Appendix, styles: _Styles) -> None:
     last = verdict_column(appendix)
-    # styles first: assigning a named style resets the cell's number format and quote prefix
-    for column in range(1, last + 1):
-        if COL_FIRST_VALUE <= column < last:
-            cell_value = row.cells[column - COL_FIRST_VALUE]
-            has_number = cell_value is not None and cell_value.value is not None
-            sheet.cell(r, column).style = NUMBER if has_number else CENTER
-        else:
-            sheet.cell(r, column).style = LEFT if column in (COL_GROUP, COL_NAME) else CENTER
-    set_text(sheet.cell(r, COL_SEQ), row.seq)
-    set_text(sheet.cell(r, COL_CATEGORY), row.category)
+    center, left = styles[CENTER], styles[LEFT]
+    # style first, then the value: a named style resets the cell's number format and quote prefix
+    set_text(_styled(sheet, r, COL_SEQ, center), row.seq)
+    set_text(_styled(sheet, r, COL_CATEGORY, center), row.category)
     if row.group_id is not None:
-        set_text(sheet.cell(r, COL_GROUP), row.group)
-        set_text(sheet.cell(r, COL_NAME), row.display_name)
+        set_text(_styled(sheet, r, COL_GROUP, left), row.group)
+        set_text(_styled(sheet, r, COL_NAME, left), row.display_name)
     else:
-        set_text(sheet.cell(r, COL_GROUP), row.display_name)
+        set_text(_styled(sheet, r, COL_GROUP, left), row.display_name)
+        _styled(sheet, r, COL_NAME, left)
         merge(sheet, start_row=r, start_column=COL_GROUP, end_row=r, end_column=COL_NAME)
-    set_text(sheet.cell(r, COL_ATTRIBUTE), row.attribute)
-    set_text(sheet.cell(r, COL_TARGET), row.target_text)
+    set_text(_styled(sheet, r, COL_ATTRIBUTE, center), row.attribute)
+    set_text(_styled(sheet, r, COL_TARGET, center), row.target_text)
     for i, value_cell in enumerate(row.cells):
-        cell = sheet.cell(r, COL_FIRST_VALUE + i)
         if value_cell is None or value_cell.value is None:
-            cell.value = NO_DATA_MARK
+            _styled(sheet, r, COL_FIRST_VALUE + i, center).value = NO_DATA_MARK
         else:
+            cell = _styled(sheet, r, COL_FIRST_VALUE + i, styles[NUMBER])
             cell.value = value_cell.value
             cell.number_format = number_format(value_cell.decimals)
-    verdict = set_text(sheet.cell(r, last), row.label)
+    verdict = set_text(_styled(sheet, r, last, center), row.label)
     verdict.fill = _status_fill(row.status)
     notes = [f"{MANUAL_COMMENT_PREFIX}{row.manual_reason}"] if row.manual else []
     notes += [row.data_note] if row.data_note else []
@@ -231,10 +242,9 @@ def _merge_runs(sheet: Worksheet, rows: Sequence[AppendixRow]) -> None:
         start += size
 
 
-def _table(sheet: Worksheet, first_row: int, headers: Iterable[str], widths: Sequence[int]) -> None:
+def _table(sheet: Worksheet, first_row: int, headers: Iterable[str], widths: Sequence[int], styles: _Styles) -> None:
     for column, text in enumerate(headers, start=1):
-        sheet.cell(first_row, column).style = HEADER
-        set_text(sheet.cell(first_row, column), text)
+        set_text(_styled(sheet, first_row, column, styles[HEADER]), text)
     for column, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(column)].width = width
     sheet.freeze_panes = f"A{first_row + 1}"
@@ -246,24 +256,24 @@ def _table(sheet: Worksheet, first_row: int, headers: Iterable[str], widths: Seq
     sheet.print_title_rows = f"{first_row}:{first_row}"
 
 
-def _appendix2(sheet: Worksheet, appendix: Appendix) -> None:
+def _appendix2(sheet: Worksheet, appendix: Appendix, styles: _Styles) -> None:
     merge(sheet, start_row=1, start_column=1, end_row=1, end_column=len(REASON_HEADERS))
-    sheet.cell(1, 1).style = TITLE
-    set_text(sheet.cell(1, 1), f"附件2：部分规划指标未达时序进度的原因分析（截至{appendix.as_of.label}）")
+    title = f"附件2：部分规划指标未达时序进度的原因分析（截至{appendix.as_of.label}）"
+    set_text(_styled(sheet, 1, 1, styles[TITLE]), title)
     sheet.row_dimensions[1].height = 30
-    _table(sheet, 2, REASON_HEADERS, (6, 18, 12, 60, 60))
+    _table(sheet, 2, REASON_HEADERS, (6, 18, 12, 60, 60), styles)
     labels = {row.indicator_id: row.label for row in appendix.rows}
     for i, reason in enumerate(appendix.reasons, start=1):
         r = 2 + i
         values = (str(i), reason.name, labels.get(reason.indicator_id, ""), reason.facts, reason.text)
         for column, text in enumerate(values, start=1):
-            sheet.cell(r, column).style = LEFT if column >= 4 else CENTER
-            set_text(sheet.cell(r, column), text)
+            set_text(_styled(sheet, r, column, styles[LEFT if column >= 4 else CENTER]), text)
         sheet.row_dimensions[r].height = 16 * max(_lines(reason.facts, 60), _lines(reason.text, 60)) + 6
 
 
-def _sources(sheet: Worksheet, appendix: Appendix) -> None:
-    _table(sheet, 1, SOURCE_HEADERS, (9, 6, 10, 34, 14, 10, 10, 9, 36, 60))
+def _sources(sheet: Worksheet, appendix: Appendix, styles: _Styles) -> None:
+    _table(sheet, 1, SOURCE_HEADERS, (9, 6, 10, 34, 14, 10, 10, 9, 36, 60), styles)
+    center, left = styles[CENTER], styles[LEFT]
     r = 2
     for row in appendix.rows:
         for value_cell in row.cells:
@@ -275,23 +285,21 @@ def _sources(sheet: Worksheet, appendix: Appendix) -> None:
                 readings.append((READING_OTHER, other.value, other.decimals, other.shown))
                 sources.append((other.source, other.note))
             for (reading, value, decimals, shown), (source, note) in zip(readings, sources, strict=True):
-                for column in range(1, len(SOURCE_HEADERS) + 1):
-                    sheet.cell(r, column).style = LEFT if column in (4, 9, 10) else CENTER
-                sheet.cell(r, 1).value = row.indicator_id
-                set_text(sheet.cell(r, 2), row.seq)
-                set_text(sheet.cell(r, 3), row.category)
-                set_text(sheet.cell(r, 4), row.full_name)
-                set_text(sheet.cell(r, 5), value_cell.period.label)
-                number = sheet.cell(r, 6)
+                _styled(sheet, r, 1, center).value = row.indicator_id
+                set_text(_styled(sheet, r, 2, center), row.seq)
+                set_text(_styled(sheet, r, 3, center), row.category)
+                set_text(_styled(sheet, r, 4, left), row.full_name)
+                set_text(_styled(sheet, r, 5, center), value_cell.period.label)
+                number = _styled(sheet, r, 6, center)
                 if value is None:
                     number.value = NO_DATA_MARK
                 else:
                     number.value = value
                     number.number_format = number_format(decimals)
-                set_text(sheet.cell(r, 7), shown)
-                set_text(sheet.cell(r, 8), reading)
-                set_text(sheet.cell(r, 9), source)
-                set_text(sheet.cell(r, 10), note)
+                set_text(_styled(sheet, r, 7, center), shown)
+                set_text(_styled(sheet, r, 8, center), reading)
+                set_text(_styled(sheet, r, 9, left), source)
+                set_text(_styled(sheet, r, 10, left), note)
                 r += 1
 
 

@@ -147,3 +147,10 @@ def test_weak_passwords_are_refused_in_chinese(password: str, message: str) -> N
 
 def test_a_long_unusual_password_passes() -> None:
     validate_password("卧龙区-监测-2025-春")
+
+
+def test_the_removed_four_eyes_variable_fails_loudly() -> None:
+    """Four eyes is a plan setting now; a leftover FOUR_EYES=0 must not look as if it still switched it off."""
+    proc = _run({"FOUR_EYES": "0"}, "manage.py", "check")
+    assert proc.returncode != 0
+    assert "Plan.four_eyes" in proc.stderr

@@ -9,17 +9,17 @@ from decimal import Decimal
 import pytest
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
-from django.test import Client, override_settings
+from django.test import Client
 
 from indicators import services as indicator_services
-from indicators.models import Department, Region, ReviewStatus
+from indicators.models import Category, Department, Indicator, Observation, Plan, Region, ReviewStatus
 from indicators.periods import Period
 from indicators.roles import SELF_APPROVAL
 from projects import services
 from projects.figures import Figure
 from projects.models import Domain, Project, ProjectInvestment
 from tests.conftest import make_user
-from tests.entry_support import build_small_plan
+from tests.entry_support import SmallPlan, build_small_plan
 from tests.projects_factories import make_project
 
 D = Decimal
@@ -200,11 +200,136 @@ def test_admin_cannot_approve_an_indicator_figure_they_entered(
     assert approved.status == ReviewStatus.APPROVED
 
 
-@override_settings(FOUR_EYES=False)
-def test_four_eyes_can_be_switched_off_for_a_one_person_installation(project: Project, admin: User) -> None:
+def _own_submitted_figure(small: SmallPlan, admin: User) -> Observation:
+    return indicator_services.observation_record(
+        indicator=small.gdp, period=Period(2023), value=D("5.1"), user=admin, submit=True
+    ).observation
+
+
+@pytest.fixture
+def small(region: Region, stats_department: Department, hr_department: Department) -> SmallPlan:
+    return build_small_plan(region, stats_department, hr_department)
+
+
+def test_four_eyes_is_a_plan_setting_on_by_default(small: SmallPlan) -> None:
+    assert small.plan.four_eyes is True
+    assert Plan._meta.get_field("four_eyes").verbose_name == "审核人须不同于最后录入人（四眼原则）"
+
+
+def test_self_approval_of_an_indicator_figure_changes_nothing(small: SmallPlan, admin: User) -> None:
+    figure = _own_submitted_figure(small, admin)
+    history = figure.history.count()
+    with pytest.raises(ValidationError) as caught:
+        indicator_services.observation_approve(observation=figure, user=admin, expected_version=figure.version)
+    assert caught.value.messages == [SELF_APPROVAL]
+    stored = Observation.objects.get(pk=figure.pk)
+    assert (stored.status, stored.version, stored.history.count()) == (ReviewStatus.SUBMITTED, figure.version, history)
+
+
+def test_self_approval_on_the_review_page_shows_the_chinese_message(
+    small: SmallPlan, admin: User, client: Client
+) -> None:
+    figure = _own_submitted_figure(small, admin)
+    client.force_login(admin)
+    response = client.post(f"/indicators/observation/{figure.pk}/approve/", {"version": figure.version}, follow=True)
+    assert SELF_APPROVAL in [str(m) for m in response.context["messages"]]
+    assert Observation.objects.get(pk=figure.pk).status == ReviewStatus.SUBMITTED
+
+
+def test_bulk_approval_with_an_own_figure_approves_nothing(
+    small: SmallPlan, admin: User, clerk: User, client: Client
+) -> None:
+    own = _own_submitted_figure(small, admin)
+    other = indicator_services.observation_record(
+        indicator=small.urban, period=Period(2023), value=D("65.0"), user=clerk, submit=True
+    ).observation
+    client.force_login(admin)
+    data = {"chosen": [own.pk, other.pk], f"version-{own.pk}": own.version, f"version-{other.pk}": other.version}
+    response = client.post("/indicators/review/approve-selected/", {**data, "selected": ""}, follow=True)
+    assert SELF_APPROVAL in [str(m) for m in response.context["messages"]]
+    assert not Observation.objects.filter(status=ReviewStatus.APPROVED, year=2023).exists()
+
+
+def test_a_plan_with_four_eyes_off_lets_the_editor_approve(small: SmallPlan, admin: User) -> None:
+    Plan.objects.filter(pk=small.plan.pk).update(four_eyes=False)
+    figure = _own_submitted_figure(small, admin)
+    approved = indicator_services.observation_approve(observation=figure, user=admin)
+    assert approved.status == ReviewStatus.APPROVED
+
+
+def test_a_series_shared_with_a_plan_keeping_four_eyes_keeps_it(small: SmallPlan, admin: User) -> None:
+    """A figure printed in two plans' reports: one plan switching four eyes off does not decide for the other."""
+    Plan.objects.filter(pk=small.plan.pk).update(four_eyes=False)
+    annual = Plan.objects.create(name="2023年计划", region=small.plan.region, base_year=2022, end_year=2023)
+    Indicator.objects.create(
+        plan=annual,
+        category=Category.objects.create(plan=annual, name="经济发展"),
+        seq="1",
+        name="地区生产总值增长",
+        series=small.gdp.series,
+    )
+    figure = _own_submitted_figure(small, admin)
+    with pytest.raises(ValidationError) as caught:
+        indicator_services.observation_approve(observation=figure, user=admin)
+    assert caught.value.messages == [SELF_APPROVAL]
+
+
+def test_a_project_figure_follows_its_plan_or_else_its_regions_plans(
+    project: Project, admin: User, small: SmallPlan
+) -> None:
+    planned = iter(range(11, 20))
+
+    def own_figure() -> Figure:
+        row = services.investment_record(
+            project=project,
+            year=2024,
+            planned=D(next(planned)),
+            completed=D("8"),
+            user=admin,
+            reason="调整",
+            submit=True,
+        )
+        return Figure.of(row)
+
+    with pytest.raises(ValidationError):  # no plan of its own: the region's plan keeps four eyes (default)
+        services.figure_approve(figure=own_figure(), user=admin)
+    Plan.objects.filter(pk=small.plan.pk).update(four_eyes=False)
+    services.figure_approve(figure=own_figure(), user=admin)  # every plan of the region has it off
+    assert ProjectInvestment.objects.get(project=project, year=2024).status == ReviewStatus.APPROVED
+
+    strict = Plan.objects.create(name="另一规划", region=project.region, base_year=2020, end_year=2025)
+    Project.objects.filter(pk=project.pk).update(plan=strict)
+    with pytest.raises(ValidationError):  # its own plan keeps four eyes
+        services.figure_approve(figure=own_figure(), user=admin)
+    Plan.objects.filter(pk=strict.pk).update(four_eyes=False)
+    services.figure_approve(figure=own_figure(), user=admin)
+
+
+def test_a_region_without_plans_keeps_four_eyes_on_project_figures(project: Project, admin: User) -> None:
     row = services.investment_record(
         project=project, year=2024, planned=D("11"), completed=D("8"), user=admin, reason="调整", submit=True
     )
-    services.figure_approve(figure=Figure.of(row), user=admin)
-    row.refresh_from_db()
-    assert row.status == ReviewStatus.APPROVED
+    with pytest.raises(ValidationError):
+        services.figure_approve(figure=Figure.of(row), user=admin)
+
+
+def test_four_eyes_is_switched_off_in_the_plan_admin(small: SmallPlan, client: Client) -> None:
+    client.force_login(make_user("boss", "管理员", is_staff=True, is_superuser=True))
+    page = client.get(f"/admin/indicators/plan/{small.plan.pk}/change/")
+    assert "审核人须不同于最后录入人（四眼原则）" in page.content.decode()
+    form = page.context["adminform"].form
+    data = {name: form[name].value() for name in form.fields if form[name].value() is not None}
+    data.update(
+        {
+            "evaluation_settings": "{}",
+            "annual_labels": "{}",
+            "categories-TOTAL_FORMS": "0",
+            "categories-INITIAL_FORMS": "0",
+            "categories-MIN_NUM_FORMS": "0",
+            "categories-MAX_NUM_FORMS": "1000",
+        }
+    )
+    data.pop("four_eyes", None)  # an unticked checkbox is not posted
+    response = client.post(f"/admin/indicators/plan/{small.plan.pk}/change/", data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert Plan.objects.get(pk=small.plan.pk).four_eyes is False

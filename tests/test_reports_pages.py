@@ -4,11 +4,13 @@ download, and a fixed number of SQL queries at 19 and at 500 indicators."""
 from __future__ import annotations
 
 import io
+import re
 from decimal import Decimal
 from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
+from django.template import Context, Template
 from django.test import Client
 from openpyxl import load_workbook
 
@@ -240,6 +242,48 @@ def test_appendix1_filters(client: Client, plan_14th: Plan, leader: User, filter
     assert len(table.rows) == rows
     if rows == 0:
         assert "没有符合筛选条件的指标。" in response.content.decode()
+
+
+# The body loop the 附件1 template had before ``AppendixTable.body_html`` rendered it in one pass: the reference.
+STOCK_ROWS = """{% for row in table.paginated_rows %}
+    <tr class="status-row {% if row.record.row.group_id %}child{% endif %}">
+    {% for column, cell in row.items %}
+      {% if column.name == "seq" %}
+        {% if row.record.seq_span %}<td class="c seq" rowspan="{{ row.record.seq_span }}">{{ cell }}</td>{% endif %}
+      {% elif column.name == "category" %}
+        {% if row.record.category_span %}
+          <td class="c cat" rowspan="{{ row.record.category_span }}">{{ cell }}</td>
+        {% endif %}
+      {% elif column.name == "name" %}
+        {% if row.record.row.group_id %}
+          {% if row.record.group_span %}
+            <td class="group" rowspan="{{ row.record.group_span }}">{{ row.record.row.group }}</td>
+          {% endif %}
+          <td class="name">{{ cell }}</td>
+        {% else %}
+          <td class="name" colspan="2">{{ cell }}</td>
+        {% endif %}
+      {% else %}
+        <td {{ column.attrs.td.as_html }}>{{ cell }}</td>
+      {% endif %}
+    {% endfor %}
+    </tr>
+  {% endfor %}"""
+
+
+@pytest.mark.parametrize("query", ["as_of=2023H1", "as_of=2022", "as_of=2023H1&verdict=低于预期", "preview=1"])
+def test_appendix1_rows_are_those_of_the_template_loop(
+    client: Client, plan_14th: Plan, reviewer: User, query: str
+) -> None:
+    client.force_login(reviewer)
+    table = client.get(f"/appendix/1/?{query}").context["table"]
+    stock = Template(STOCK_ROWS).render(Context({"table": table}))
+
+    def squeezed(html: str) -> str:
+        return re.sub(r">\s+<", "><", re.sub(r"\s+", " ", html)).strip()
+
+    assert "<td" in stock
+    assert squeezed(table.body_html()) == squeezed(stock)
 
 
 def test_unknown_filter_value_shows_everything_with_a_message(client: Client, plan_14th: Plan, leader: User) -> None:

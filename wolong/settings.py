@@ -214,9 +214,11 @@ AXES_CLIENT_IP_CALLABLE = "wolong.client_ip.client_ip"
 CLIENT_IP_HEADER = header_meta_key(ENV, "CLIENT_IP_HEADER")
 TRUSTED_PROXIES = env_list(ENV, "TRUSTED_PROXIES", default=["127.0.0.1", "::1"])
 
-# Four eyes: the approver of a figure (indicator or project) is never its last editor. Only a one-person
-# test installation turns this off.
-FOUR_EYES = env_bool(ENV, "FOUR_EYES", default=True)
+# Four eyes (the approver of a figure is never its last editor) is a plan setting, ``Plan.four_eyes``, on by default
+# and changed in the admin with an audit trail: no environment variable can switch it off behind the auditors' back.
+# The former FOUR_EYES variable fails loudly rather than being silently ignored.
+if "FOUR_EYES" in ENV:
+    raise ImproperlyConfigured("FOUR_EYES was removed: four eyes is now the plan setting Plan.four_eyes (admin → 规划)")
 
 # Chinese only, whatever the browser asks for (no LocaleMiddleware): the users are Chinese civil servants and
 # a half-English page (Django's own messages) would be worse than none.
