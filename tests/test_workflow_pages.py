@@ -138,7 +138,8 @@ def test_grid_query_count_does_not_grow_with_rows(
     # (approved, with submitted figures): indicators, observations, assigned targets, manual verdicts each.
     # 16, one fewer than when the grid showed one plan: the grid no longer chooses a default plan.
     # 18 with issue 14: the dashboard's default as-of per plan, and the to-do counts of the navigation.
-    _grid_queries(client, django_assert_num_queries, 18)
+    # 20 with issue 12: the plan list is the user's scope (their home region and its subtree).
+    _grid_queries(client, django_assert_num_queries, 20)
     grid = client.get("/indicators/entry/").context["grid"]
     assert (grid.plans, len(grid.rows)) == ([small.plan], 2 + extra)
 
