@@ -9,6 +9,7 @@ from django.db import connection
 
 from indicators.models import Department, Plan, Region, StaffProfile
 from indicators.seed import load_plan_fixture, region_path
+from tests.entry_support import SmallPlan, build_small_plan
 
 SEEDS = Path(settings.BASE_DIR).parent / "shared" / "seeds"
 PLAN_FIXTURE = Path(settings.BASE_DIR) / "fixtures" / "wolong_14th_plan.json"
@@ -78,6 +79,12 @@ def stats_department(region: Region) -> Department:
 @pytest.fixture
 def hr_department(region: Region) -> Department:
     return Department.objects.get_or_create(region=region, name="区人社局")[0]
+
+
+@pytest.fixture
+def small(region: Region, stats_department: Department, hr_department: Department) -> SmallPlan:
+    """A plan built in code: GDP and urbanisation (区统计局), new jobs (区人社局); see tests/entry_support.py."""
+    return build_small_plan(region, stats_department, hr_department)
 
 
 @pytest.fixture
