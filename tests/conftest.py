@@ -1,11 +1,13 @@
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import Group, User
-from django.db import connection
+from django.db import connection, transaction
 
 from indicators.models import Department, Plan, Region, StaffProfile
 from indicators.seed import load_plan_fixture, region_path
@@ -45,9 +47,31 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
         terminalreporter.write_line(f"database server used by the tests: {_DB_SERVER[0]}")
 
 
+@pytest.fixture(scope="module")
+def plan_14th_once(django_db_setup: None, django_db_blocker: Any) -> Iterator[int]:
+    """The fixture plan loaded once for a whole module (its pk), like Django's ``setUpTestData``.
+
+    A module opts in with ``pytestmark = pytest.mark.usefixtures("plan_14th_once")``: the plan is loaded in a
+    transaction held open over the module and rolled back at its end, and every test runs in a savepoint
+    inside it (pytest-django's ``db``), so a test's writes are still undone before the next one. Not for
+    modules with transactional or live-server tests, which need committed data.
+    """
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        load_plan_fixture(PLAN_FIXTURE)
+        pk = Plan.objects.get(short_name="十四五").pk
+    yield pk
+    with django_db_blocker.unblock():
+        transaction.set_rollback(True)
+        outer.__exit__(None, None, None)
+
+
 @pytest.fixture
-def plan_14th(db: None) -> Plan:
-    """The real 十四五 plan of the seeds, loaded from fixtures/."""
+def plan_14th(request: pytest.FixtureRequest, db: None) -> Plan:
+    """The real 十四五 plan of the seeds, loaded from fixtures/ (once per module where the module opts in)."""
+    if "plan_14th_once" in request.fixturenames:
+        return Plan.objects.get(pk=request.getfixturevalue("plan_14th_once"))  # a fresh instance each test
     load_plan_fixture(PLAN_FIXTURE)
     return Plan.objects.get(short_name="十四五")
 
