@@ -42,6 +42,20 @@ def _record_database_server(django_db_setup: None, django_db_blocker: pytest.Fix
             _DB_SERVER.append(f"{connection.vendor} {connection.Database.sqlite_version}")  # type: ignore[attr-defined]
 
 
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    workeroutput = getattr(session.config, "workeroutput", None)  # an xdist worker: tell the controller
+    if workeroutput is not None and _DB_SERVER:
+        workeroutput["database_server"] = _DB_SERVER[0]
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node: Any, error: object) -> None:
+    """(xdist's controller) A worker finished: keep the server it used for the summary."""
+    server = getattr(node, "workeroutput", {}).get("database_server")
+    if server and not _DB_SERVER:
+        _DB_SERVER.append(server)
+
+
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     if _DB_SERVER:
         terminalreporter.write_line(f"database server used by the tests: {_DB_SERVER[0]}")
