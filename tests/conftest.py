@@ -1,14 +1,17 @@
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import Group, User
-from django.db import connection
+from django.db import connection, transaction
 
 from indicators.models import Department, Plan, Region, StaffProfile
 from indicators.seed import load_plan_fixture, region_path
+from tests.entry_support import SmallPlan, build_small_plan
 
 SEEDS = Path(settings.BASE_DIR).parent / "shared" / "seeds"
 PLAN_FIXTURE = Path(settings.BASE_DIR) / "fixtures" / "wolong_14th_plan.json"
@@ -39,14 +42,50 @@ def _record_database_server(django_db_setup: None, django_db_blocker: pytest.Fix
             _DB_SERVER.append(f"{connection.vendor} {connection.Database.sqlite_version}")  # type: ignore[attr-defined]
 
 
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    workeroutput = getattr(session.config, "workeroutput", None)  # an xdist worker: tell the controller
+    if workeroutput is not None and _DB_SERVER:
+        workeroutput["database_server"] = _DB_SERVER[0]
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node: Any, error: object) -> None:
+    """(xdist's controller) A worker finished: keep the server it used for the summary."""
+    server = getattr(node, "workeroutput", {}).get("database_server")
+    if server and not _DB_SERVER:
+        _DB_SERVER.append(server)
+
+
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     if _DB_SERVER:
         terminalreporter.write_line(f"database server used by the tests: {_DB_SERVER[0]}")
 
 
+@pytest.fixture(scope="module")
+def plan_14th_once(django_db_setup: None, django_db_blocker: Any) -> Iterator[int]:
+    """The fixture plan loaded once for a whole module (its pk), like Django's ``setUpTestData``.
+
+    A module opts in with ``pytestmark = pytest.mark.usefixtures("plan_14th_once")``: the plan is loaded in a
+    transaction held open over the module and rolled back at its end, and every test runs in a savepoint
+    inside it (pytest-django's ``db``), so a test's writes are still undone before the next one. Not for
+    modules with transactional or live-server tests, which need committed data.
+    """
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        load_plan_fixture(PLAN_FIXTURE)
+        pk = Plan.objects.get(short_name="十四五").pk
+    yield pk
+    with django_db_blocker.unblock():
+        transaction.set_rollback(True)
+        outer.__exit__(None, None, None)
+
+
 @pytest.fixture
-def plan_14th(db: None) -> Plan:
-    """The real 十四五 plan of the seeds, loaded from fixtures/."""
+def plan_14th(request: pytest.FixtureRequest, db: None) -> Plan:
+    """The real 十四五 plan of the seeds, loaded from fixtures/ (once per module where the module opts in)."""
+    if "plan_14th_once" in request.fixturenames:
+        return Plan.objects.get(pk=request.getfixturevalue("plan_14th_once"))  # a fresh instance each test
     load_plan_fixture(PLAN_FIXTURE)
     return Plan.objects.get(short_name="十四五")
 
@@ -78,6 +117,12 @@ def stats_department(region: Region) -> Department:
 @pytest.fixture
 def hr_department(region: Region) -> Department:
     return Department.objects.get_or_create(region=region, name="区人社局")[0]
+
+
+@pytest.fixture
+def small(region: Region, stats_department: Department, hr_department: Department) -> SmallPlan:
+    """A plan built in code: GDP and urbanisation (区统计局), new jobs (区人社局); see tests/entry_support.py."""
+    return build_small_plan(region, stats_department, hr_department)
 
 
 @pytest.fixture

@@ -14,6 +14,9 @@ from indicators.periods import Period
 from indicators.vocabulary import Status
 from tests.builders import build_plan
 
+# The fixture plan is loaded once for this module; each test's writes still roll back (conftest: plan_14th_once).
+pytestmark = pytest.mark.usefixtures("plan_14th_once")
+
 H1_2023 = Period.parse("2023H1")
 
 # (row as named in the fixture, 中期完成情况 as printed in 附件1)

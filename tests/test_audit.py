@@ -4,19 +4,13 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-import pytest
 from django.contrib.auth.models import User
 from django.test import Client
 
 from indicators import services
-from indicators.models import Department, ManualVerdict, Observation, Region
+from indicators.models import ManualVerdict, Observation
 from indicators.periods import Period
-from tests.entry_support import SmallPlan, build_small_plan
-
-
-@pytest.fixture
-def small(region: Region, stats_department: Department, hr_department: Department) -> SmallPlan:
-    return build_small_plan(region, stats_department, hr_department)
+from tests.entry_support import SmallPlan
 
 
 def test_history_of_a_value_shows_who_when_old_new_and_why(

@@ -24,11 +24,6 @@ from tests.entry_support import SmallPlan, approved, build_small_plan
 
 
 @pytest.fixture
-def small(region: Region, stats_department: Department, hr_department: Department) -> SmallPlan:
-    return build_small_plan(region, stats_department, hr_department)
-
-
-@pytest.fixture
 def march_2026(monkeypatch: pytest.MonkeyPatch) -> datetime.date:
     """Pages read today's date: pin it to 2026-03-01 (2025 is over and due, 2026年上半年 not yet)."""
     today = datetime.date(2026, 3, 1)

@@ -14,15 +14,10 @@ from django.test import Client
 from indicators import services
 from indicators.assessment import assess_plan
 from indicators.forms import VALUE_MISSING
-from indicators.models import VALUE_WITH_NO_DATA, Department, Observation, Region, ReviewStatus
+from indicators.models import VALUE_WITH_NO_DATA, Observation, ReviewStatus
 from indicators.periods import Period
 from indicators.values import VALUE_NOT_A_NUMBER, VALUE_SHARE_OUT_OF_RANGE
-from tests.entry_support import SmallPlan, build_small_plan
-
-
-@pytest.fixture
-def small(region: Region, stats_department: Department, hr_department: Department) -> SmallPlan:
-    return build_small_plan(region, stats_department, hr_department)
+from tests.entry_support import SmallPlan
 
 
 def edit_url(small: SmallPlan, code: str, indicator: str = "gdp") -> str:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
@@ -60,6 +62,12 @@ PAGES: list[tuple[str, Callable[[SmallPlan], str], int, str]] = [
         7,
         "session, user, indicator, groups, indicator history (+users), assigned targets",
     ),
+    (
+        "history",
+        lambda s: f"/indicators/observation/{s.gdp.measured_series.observations.get(year=2022).pk}/history/",
+        6,
+        "session, user, observation (+series), the user's home region (scope), history records (+users), groups",
+    ),
     ("locks", lambda s: f"/indicators/plan/{s.plan.pk}/locks/", 6, "session, user, plan, groups, locks (+users)"),
     ("plans", lambda s: "/indicators/plans/", 5, "session, user, groups, plans (+region)"),
     ("import", lambda s: f"/indicators/plan/{s.plan.pk}/import/", 6, "session, user, plan, groups, any indicator?"),
@@ -85,8 +93,9 @@ def test_query_count_is_the_same_at_one_and_many_rows(
     queries: str,
 ) -> None:
     counts = []
-    for rows in (1, 8):
-        small = build_small_plan(region, stats_department, hr_department, name=f"测试规划{rows}")
+    # one row of each and the small plan's three indicators; then eight rows and twelve more indicators
+    for rows, extra in ((1, 0), (8, 12)):
+        small = build_small_plan(region, stats_department, hr_department, extra_indicators=extra, name=f"规划{rows}")
         _grow(small, admin, reviewer, rows)
         client = Client()
         client.force_login(reviewer if name == "verdict" else admin)
@@ -107,3 +116,36 @@ def test_template_export_query_count(
         counts.append(_count(client, f"/indicators/plan/{small.plan.pk}/import/template.xlsx"))
     # session, user, plan, groups, the user's home region (scope), then reports.appendix.build_report's six
     assert counts == [11, 11]
+
+
+def _upload(client: Client, plan: Plan, data: bytes) -> Any:
+    file = io.BytesIO(data)
+    file.name = "附件1.xlsx"
+    return client.post(f"/indicators/plan/{plan.pk}/import/", {"file": file})
+
+
+def test_import_preview_and_confirm_query_counts(
+    region: Region, stats_department: Department, hr_department: Department, admin: User
+) -> None:
+    """Upload (preview, rolled back) and confirm of a plan's own template: the same at 3 and at 15 indicators."""
+    counts = []
+    for extra in (0, 12):
+        small = build_small_plan(region, stats_department, hr_department, extra_indicators=extra, name=f"规划{extra}")
+        client = Client()
+        client.force_login(admin)
+        template = client.get(f"/indicators/plan/{small.plan.pk}/import/template.xlsx").content
+        with CaptureQueriesContext(connection) as preview:
+            response = _upload(client, small.plan, template)
+        assert response.status_code == 200 and response.context["token"]
+        with CaptureQueriesContext(connection) as confirm:
+            response = client.post(
+                f"/indicators/plan/{small.plan.pk}/import/confirm/", {"token": response.context["token"]}
+            )
+        assert response.status_code == 302
+        counts.append((len(preview.captured_queries), len(confirm.captured_queries)))
+    # preview (20): session, user, plan, groups, the user's home region; in a savepoint rolled back: the plan's
+    # indicators (+plan, series) and their figures; the stash (cache table: count, savepoint, read, insert,
+    # release), "any indicator?", the to-do counts of the navigation, the session save (savepoint, update,
+    # release). confirm (14): session, user, plan, groups, home region, the stash read and deleted, the
+    # same two reads in a savepoint, the session save. Figures that do not change are not written.
+    assert counts == [(20, 14), (20, 14)]

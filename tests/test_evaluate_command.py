@@ -7,6 +7,9 @@ from django.core.management import CommandError, call_command
 from indicators.models import Plan
 from tests.builders import build_plan
 
+# The fixture plan is loaded once for this module; each test's writes still roll back (conftest: plan_14th_once).
+pytestmark = pytest.mark.usefixtures("plan_14th_once")
+
 
 def run(*args: str) -> str:
     out = StringIO()

@@ -11,6 +11,9 @@ from indicators.models import AlternativeReading, Indicator, ManualVerdict, Obse
 from indicators.seed import load_plan_fixture
 from tests.conftest import PLAN_FIXTURE, SEEDS
 
+# The fixture plan is loaded once for this module; each test's writes still roll back (conftest: plan_14th_once).
+pytestmark = pytest.mark.usefixtures("plan_14th_once")
+
 ND = None  # "/" in the table: no data
 
 # 附件1, transcribed: (序号, 类别, 指标, 单位, 属性, 2025年 as printed, 2020, 2021, 2022, 2023年上半年)

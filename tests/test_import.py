@@ -23,6 +23,9 @@ from indicators.xlsx_layout import SHEET_APPENDIX1
 from reports.appendix import build_report
 from reports.workbook import build_appendix_workbook
 
+# The fixture plan is loaded once for this module; each test's writes still roll back (conftest: plan_14th_once).
+pytestmark = pytest.mark.usefixtures("plan_14th_once")
+
 AS_OF = Period(2024)
 
 

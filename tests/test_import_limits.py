@@ -16,6 +16,9 @@ from indicators.xlsx_guard import HAS_DOCTYPE
 from tests.test_import import _upload, table_counts
 from tests.xlsx_bombs import doctype_in_workbook_part, doctype_workbook, expanding_workbook, million_row_workbook
 
+# The fixture plan is loaded once for this module; each test's writes still roll back (conftest: plan_14th_once).
+pytestmark = pytest.mark.usefixtures("plan_14th_once")
+
 SECONDS = 2.0
 PEAK_BYTES = 200 * 1024 * 1024
 

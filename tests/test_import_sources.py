@@ -26,6 +26,9 @@ from indicators.periods import Period
 from indicators.table_reader import Grid, SourceCell
 from tests.test_import import _upload, empty_plan_like, export, table_counts
 
+# The fixture plan is loaded once for this module; each test's writes still roll back (conftest: plan_14th_once).
+pytestmark = pytest.mark.usefixtures("plan_14th_once")
+
 Rows = list[list[str]]
 
 

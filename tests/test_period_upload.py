@@ -22,11 +22,6 @@ from tests.entry_support import SmallPlan, build_small_plan
 URL = "/indicators/entry/period/2024/"
 
 
-@pytest.fixture
-def small(region: Region, stats_department: Department, hr_department: Department) -> SmallPlan:
-    return build_small_plan(region, stats_department, hr_department)
-
-
 def template(client: Client, period: str = "2024") -> Workbook:
     response = client.get(f"/indicators/entry/period/{period}/template.xlsx")
     assert response.status_code == 200

@@ -10,8 +10,10 @@ from django.contrib.auth.models import User
 from django.test import Client
 
 from indicators.models import Department, Observation, Region, ReviewStatus
+from indicators.roles import FORBIDDEN_ENTER, NOT_FOUND_SCOPE
 from tests.conftest import make_user
 from tests.entry_support import SmallPlan, build_small_plan
+from tests.html_text import text, texts
 
 PERSONAS = ("anonymous", "clerk", "other_clerk", "reviewer", "leader", "admin", "county2_reviewer", "city_leader")
 LOGIN = "login"  # 302 to the login page
@@ -139,12 +141,16 @@ def test_forbidden_and_not_found_pages_say_why_in_chinese(
     client: Client, cast: Cast, leader: User, other_clerk: User
 ) -> None:
     client.force_login(leader)
-    body = client.get(url_for("entry", cast)).content.decode()
-    assert "只有录入员和管理员可以录入" in body
+    response = client.get(url_for("entry", cast))
+    assert response.status_code == 403
+    assert FORBIDDEN_ENTER in text(response.content)
     client.force_login(other_clerk)
     response = client.get(url_for("entry_edit", cast))
     assert response.status_code == 404
-    assert "未找到" in response.content.decode()  # the Chinese 404 page, not Django's English one
+    # The Chinese 404 page, not Django's English one, and it says why: the indicator is another department's.
+    shown = texts(response.content)
+    assert shown[shown.index("未找到") + 1] == NOT_FOUND_SCOPE  # the heading, then the reason
+    assert not any("Not Found" in t for t in shown)
 
 
 def test_a_superuser_without_groups_counts_as_admin(client: Client, cast: Cast) -> None:

@@ -3,6 +3,7 @@
 from decimal import Decimal
 from io import StringIO
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.core.management import call_command
@@ -14,6 +15,9 @@ from projects.models import Domain, InvestmentSummary, ProgressNote, Project, Pr
 from projects.seed import load_projects_fixture
 from projects.summary import projects_dashboard
 from tests.conftest import make_user
+
+# The fixture plan is loaded once for this module; each test's writes still roll back (conftest: plan_14th_once).
+pytestmark = pytest.mark.usefixtures("plan_14th_once")
 
 D = Decimal
 
@@ -39,9 +43,15 @@ NAMED = [
 ]
 
 
+@pytest.fixture(scope="module")
+def _projects_once(plan_14th_once: int, django_db_blocker: Any) -> None:
+    """The project fixture, loaded once for the module inside plan_14th_once's transaction (rolled back after)."""
+    with django_db_blocker.unblock():
+        load_projects_fixture()
+
+
 @pytest.fixture
-def loaded(plan_14th: Plan) -> Plan:
-    load_projects_fixture()
+def loaded(_projects_once: None, plan_14th: Plan) -> Plan:
     return plan_14th
 
 

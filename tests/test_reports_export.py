@@ -23,6 +23,9 @@ from tests.builders import build_plan
 from tests.conftest import PLAN_FIXTURE
 from tests.test_fixture_plan import APPENDIX_1
 
+# The fixture plan is loaded once for this module; each test's writes still roll back (conftest: plan_14th_once).
+pytestmark = pytest.mark.usefixtures("plan_14th_once")
+
 # 附件1's printed verdicts, row by row (the fixture keeps them as "verdict_2023H1" beside each row).
 _FIXTURE = json.loads(PLAN_FIXTURE.read_text(encoding="utf-8"))
 VERDICTS = [row.get("verdict_2023H1") for top in _FIXTURE["indicators"] for row in (top.get("children") or [top])]

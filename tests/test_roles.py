@@ -8,15 +8,10 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from indicators import roles
-from indicators.models import Department, Indicator, Region
+from indicators.models import Indicator
 from indicators.roles import Need
 from tests.conftest import make_user
-from tests.entry_support import SmallPlan, build_small_plan
-
-
-@pytest.fixture
-def small(region: Region, stats_department: Department, hr_department: Department) -> SmallPlan:
-    return build_small_plan(region, stats_department, hr_department)
+from tests.entry_support import SmallPlan
 
 
 # columns: is_admin, is_reviewer, is_clerk, is_leader, may_enter_at_all

@@ -39,6 +39,9 @@ from reports.appendix import build_report
 from reports.workbook import build_appendix_workbook, verdict_column
 from tests.engine_support import series
 
+# The fixture plan is loaded once for this module; each test's writes still roll back (conftest: plan_14th_once).
+pytestmark = pytest.mark.usefixtures("plan_14th_once")
+
 D = Decimal
 P = Period.parse
 CONTRADICTION = ("低于预期", "预计能如期完成")

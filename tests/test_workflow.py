@@ -10,17 +10,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 
 from indicators import services
-from indicators.models import Department, ManualVerdict, Observation, PeriodLock, Region, ReviewStatus
+from indicators.models import ManualVerdict, Observation, PeriodLock, Region, ReviewStatus
 from indicators.periods import Period
 from indicators.values import VALUE_SHARE_OUT_OF_RANGE
-from tests.entry_support import SmallPlan, build_small_plan
+from tests.entry_support import SmallPlan
 
 Y2023 = Period(2023)
-
-
-@pytest.fixture
-def small(region: Region, stats_department: Department, hr_department: Department) -> SmallPlan:
-    return build_small_plan(region, stats_department, hr_department)
 
 
 def record(small: SmallPlan, user: User, value: str = "5.1", **kwargs: object) -> services.RecordResult:

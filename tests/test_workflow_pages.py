@@ -14,11 +14,6 @@ from indicators.periods import Period
 from tests.entry_support import SmallPlan, build_small_plan
 
 
-@pytest.fixture
-def small(region: Region, stats_department: Department, hr_department: Department) -> SmallPlan:
-    return build_small_plan(region, stats_department, hr_department)
-
-
 def submit(small: SmallPlan, clerk: User, value: str = "5.1") -> Observation:
     return services.observation_record(
         indicator=small.gdp, period=Period(2023), value=Decimal(value), user=clerk, submit=True, source="统计公报"
