@@ -12,13 +12,11 @@ import io
 import re
 import zipfile
 from collections import Counter
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
-from xml.etree import ElementTree
 
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.cell.cell import Cell, MergedCell
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
@@ -246,58 +244,14 @@ def _open(data: bytes) -> Workbook:
                 check_sizes(archive, max_rows=MAX_ROWS_ANY_SHEET, max_columns=MAX_COLUMNS, max_cells=MAX_CELLS)
             except SheetTooLargeError as error:
                 raise ImportFileError(str(error)) from None
-            light = _only_sheet(archive, SHEET_APPENDIX1)
-        return load_for_reading(io.BytesIO(light) if light is not None else io.BytesIO(data))
+        buffer.seek(0)
+        return load_for_reading(buffer)
     except ImportFileError:
         raise
     # openpyxl fails on a broken or foreign archive with many kinds of exceptions (KeyError, ValueError,
     # BadZipFile, InvalidFileException, XML errors); for the user they all mean the same thing.
     except Exception:
         raise ImportFileError(FILE_NOT_XLSX) from None
-
-
-_MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
-_REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-_EMPTY_SHEET = f'<worksheet xmlns="{_MAIN_NS}"><sheetData/></worksheet>'.encode()
-
-
-def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
-    """Sheet name → its worksheet part in the archive ("xl/worksheets/sheet3.xml")."""
-    book = ElementTree.fromstring(archive.read("xl/workbook.xml"))
-    rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
-    targets = {rel.get("Id"): rel.get("Target", "") for rel in rels}
-    parts = {}
-    for sheet in book.iter(f"{{{_MAIN_NS}}}sheet"):
-        target = targets.get(sheet.get(f"{{{_REL_NS}}}id"), "")
-        parts[sheet.get("name", "")] = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
-    return parts
-
-
-def _only_sheet(archive: zipfile.ZipFile, keep: str) -> bytes | None:
-    """A copy of the workbook whose other worksheets are empty, so openpyxl's full load (which the 附件1 sheet
-    needs for its merged cells) does not build a cell object for each of the 数据来源 sheet's tens of thousands of
-    cells; that sheet is streamed separately (``_sources_of``). None when the archive is not laid out as expected."""
-    try:
-        parts = _sheet_parts(archive)
-    except (KeyError, ElementTree.ParseError):
-        return None
-    if keep not in parts or len(parts) == 1:
-        return None
-    emptied = {part for name, part in parts.items() if name != keep}
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as copy:
-        for info in archive.infolist():
-            copy.writestr(info, _EMPTY_SHEET if info.filename in emptied else archive.read(info))
-    return out.getvalue()
-
-
-def _sources_of(data: bytes) -> dict[tuple[str, str], tuple[str, str]]:
-    """The 数据来源 sheet, streamed in openpyxl's read-only mode (sizes were checked by ``_open``)."""
-    workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
-    try:
-        return _read_sources(workbook[SHEET_SOURCES].iter_rows(values_only=True))
-    finally:
-        workbook.close()
 
 
 def read_table(data: bytes) -> tuple[Table | None, list[str], list[str]]:
@@ -316,7 +270,7 @@ def read_table(data: bytes) -> tuple[Table | None, list[str], list[str]]:
         periods, period_columns, verdict_column, end_year = _read_header(sheet)
         table = _read_rows(sheet, periods, period_columns, verdict_column, end_year, errors, warnings)
         if SHEET_SOURCES in workbook.sheetnames:
-            table.sources = _sources_of(data)
+            table.sources = _read_sources(workbook[SHEET_SOURCES])
     except ImportFileError as error:
         return None, [str(error)], warnings
     if errors:
@@ -534,13 +488,13 @@ def _read_value(cell: Cell, period: Period, errors: list[str], warnings: list[st
     return CellValue(cell.column, period, value, decimals, False)
 
 
-def _read_sources(rows: Iterator[tuple[Any, ...]]) -> dict[tuple[str, str], tuple[str, str]]:
+def _read_sources(sheet: Worksheet) -> dict[tuple[str, str], tuple[str, str]]:
     """(full name, period label) → (source, note) from the export's 数据来源 sheet, if it is intact."""
-    header = tuple(_text(v) for v in next(rows, ())[: len(SOURCE_HEADERS)])
+    header = tuple(_text(c.value) for c in sheet[1][: len(SOURCE_HEADERS)])
     if header != SOURCE_HEADERS:
         return {}
     found = {}
-    for values in rows:
+    for values in sheet.iter_rows(min_row=2, values_only=True):
         if len(values) < len(SOURCE_HEADERS) or _text(values[7]) != READING_TABLE:
             continue
         found[(_text(values[3]), _text(values[4]))] = (_text(values[8]), _text(values[9]))
