@@ -7,6 +7,7 @@ with ("4.0" stays 4.0).
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 PERCENT_UNITS = frozenset({"%", "％"})
@@ -37,3 +38,15 @@ def decimals_of(value: Decimal) -> int:
 def printed(value: Decimal | None, decimals: int, *, empty: str = NO_DATA_MARK) -> str:
     """The number with its printed decimals (``printed(Decimal("4"), 1)`` → ``"4.0"``); ``empty`` for none."""
     return empty if value is None else f"{value:.{decimals}f}"
+
+
+_BARE_NUMBER = re.compile(r"(\d+(?:\.\d+)?)(?![\d.%％年月日])")
+
+
+def with_unit(text: str, unit: str) -> str:
+    """A target as a report prints it, each bare number followed by the unit: ("6.5以上", "%") → "6.5%以上",
+    ("8000以上", "人") → "8000人以上"; numbers that already carry it, dates and texts without a number unchanged."""
+    shown = shown_unit(unit)
+    if not shown:
+        return text
+    return _BARE_NUMBER.sub(lambda m: m.group(1) if text[m.end() :].startswith(shown) else m.group(1) + shown, text)

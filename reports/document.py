@@ -41,6 +41,7 @@ from docx.text.run import Run
 
 from indicators.annual import Completion
 from indicators.assessment import plan_settings
+from indicators.numbers import with_unit
 from indicators.vocabulary import Status
 from indicators.xlsx_layout import (
     HEADER_ATTRIBUTE,
@@ -802,7 +803,8 @@ def build_annual_document(
     if next_year is not None and next_year.rows:
         _para(document, f"{next_year.plan.name}拟设置主要预期目标{len(next_year.rows)}项：", styles.body)
         for index, row in enumerate(next_year.rows, start=1):
-            _para(document, f"{index}．{row.name}：{row.target_text or '待定'}。", styles.body)
+            target = with_unit(row.target_text, row.unit) if row.target_text else "待定"
+            _para(document, f"{index}．{row.name}：{target}。", styles.body)
     else:
         _todo(_para(document, "", styles.body), f"{year + 1}年主要预期目标（尚未建立{year + 1}年度计划）")
     _para(document, f"三、{year + 1}年主要任务和措施", styles.heading1)
@@ -823,7 +825,8 @@ def annual_summary_sentence(report: AnnualReport) -> str:
 
 def annual_row_sentence(row: AnnualRow) -> str:
     figure = "尚无数据" if row.figure == NO_FIGURE else f"完成{row.figure}"
-    return f"{row.seq}．{row.name}：年度目标{row.target_text or '待定'}，{figure}，{row.label}。"
+    target = with_unit(row.target_text, row.unit) if row.target_text else "待定"
+    return f"{row.seq}．{row.name}：年度目标{target}，{figure}，{row.label}。"
 
 
 def _annual_table(document: Document, report: AnnualReport, styles: _Styles) -> None:
@@ -833,5 +836,6 @@ def _annual_table(document: Document, report: AnnualReport, styles: _Styles) -> 
         _write(cell, header, styles.header)
     for row in report.rows:
         cells = _row(table, widths)
-        for index, text in enumerate((row.seq, row.name, row.target_text, row.figure, row.label, row.note)):
+        target = with_unit(row.target_text, row.unit)
+        for index, text in enumerate((row.seq, row.name, target, row.figure, row.label, row.note)):
             _write(cells[index], text, styles.cell_left if index in (1, 5) else styles.cell)

@@ -309,7 +309,7 @@ def test_annual_execution_report_draft(plans: tuple[Plan, Plan], client: Client,
     text = "\n".join(p.text for p in document.paragraphs)
     assert "关于卧龙区2025年国民经济和社会发展计划执行情况的报告" in text
     assert "共设置主要预期目标12项" in text and "未完成1项" in text
-    assert f"附加{annual.pk}-0：年度目标5以上，完成4.0%（上半年），未完成。【待撰写：原因分析】" in text
+    assert f"附加{annual.pk}-0：年度目标5%以上，完成4.0%（上半年），未完成。【待撰写：原因分析】" in text
     assert "2026年主要预期目标（尚未建立2026年度计划）" in text
     (table,) = document.tables
     assert [c.text for c in table.rows[0].cells] == list(ANNUAL_HEADERS)
@@ -329,7 +329,7 @@ def test_annual_execution_report_draft(plans: tuple[Plan, Plan], client: Client,
     )
     response = client.get(f"/annual/{annual.pk}/docx/?as_of=2025H1")
     text = "\n".join(p.text for p in Document(io.BytesIO(response.content)).paragraphs)
-    assert "卧龙区2026年国民经济和社会发展计划拟设置主要预期目标1项" in text and "1．经济增长：6以上。" in text
+    assert "卧龙区2026年国民经济和社会发展计划拟设置主要预期目标1项" in text and "1．经济增长：6%以上。" in text
 
 
 def test_export_report_writes_the_annual_draft_for_an_annual_plan(plans: tuple[Plan, Plan], tmp_path: Path) -> None:

@@ -38,3 +38,23 @@ def test_a_figure_keeps_its_printed_decimals(text: str, decimals: int, printed: 
 def test_no_figure_prints_a_mark() -> None:
     assert numbers.printed(None, 2) == "/"
     assert numbers.printed(None, 2, empty="—") == "—"
+
+
+@pytest.mark.parametrize(
+    ("text", "unit", "expected"),
+    [
+        ("6.5以上", "%", "6.5%以上"),
+        ("2左右", "％", "2%左右"),
+        ("8000以上", "人", "8000人以上"),
+        ("7.1左右", "亿斤", "7.1亿斤左右"),
+        ("＜5.5", "%", "＜5.5%"),
+        ("6.5%以上", "%", "6.5%以上"),  # already printed with its unit
+        ("8000人以上", "人", "8000人以上"),
+        ("6.5以上，力争7", "%", "6.5%以上，力争7%"),
+        ("与经济增长同步", "%", "与经济增长同步"),  # no number
+        ("2025年达到70", "%", "2025年达到70%"),  # a year is not a figure
+        ("12", "", "12"),  # no unit
+    ],
+)
+def test_with_unit(text: str, unit: str, expected: str) -> None:
+    assert numbers.with_unit(text, unit) == expected
