@@ -32,7 +32,7 @@ from indicators.assessment import refresh_parsed_target
 from indicators.models import VALUE_REQUIRED, Indicator, Observation, PeriodLock, Plan, ReviewStatus, Series
 from indicators.numbers import decimals_of
 from indicators.periods import Period
-from indicators.roles import Need
+from indicators.roles import AnyUser, Need, signed_in
 
 BATCH = 500  # series per read (SQLite's parameter limit) and rows per write
 
@@ -78,7 +78,7 @@ class _Write:
 
 
 def observations_record(
-    figures: Sequence[Figure], *, user: Any, reason: str = "", approve: bool = False, submit: bool = False
+    figures: Sequence[Figure], *, user: AnyUser | None, reason: str = "", approve: bool = False, submit: bool = False
 ) -> list[services.RecordResult | ValidationError]:
     """``services.observation_record`` for each figure in order, as if each ran in its own savepoint: the
     result of each, or the ``ValidationError`` that refused it (nothing written for that figure).
@@ -86,6 +86,8 @@ def observations_record(
     Role and scope failures (403/404) stop everything, as they stop the single call. There is no
     ``expected_version`` (an import was not shown a form), but every write bumps the version."""
     results: list[services.RecordResult | ValidationError] = []
+    if not figures:  # an import that changes nothing opens no savepoint
+        return results
     with transaction.atomic():
         for start in range(0, len(figures), BATCH):
             results.extend(_record_batch(figures[start : start + BATCH], user, reason, approve, submit))
@@ -93,7 +95,7 @@ def observations_record(
 
 
 def _record_batch(
-    figures: Sequence[Figure], user: Any, reason: str, approve: bool, submit: bool
+    figures: Sequence[Figure], user: AnyUser | None, reason: str, approve: bool, submit: bool
 ) -> list[services.RecordResult | ValidationError]:
     indicators = [figure.indicator for figure in figures]
     _load_series_and_plans(indicators)
@@ -146,7 +148,7 @@ def _load_series_and_plans(indicators: list[Indicator]) -> None:
 
 def _record_one(
     figure: Figure,
-    user: Any,
+    user: AnyUser | None,
     reason: str,
     approve: bool,
     submit: bool,
@@ -210,7 +212,7 @@ def _record_one(
     if changed:
         observation.value, observation.no_data, observation.decimals = value, no_data, decimals or 0
         observation.note, observation.source = note, source
-        observation.entered_by = user if user is not None else observation.entered_by
+        observation.entered_by = signed_in(user) or observation.entered_by
         same_kind = by_kind[series.pk, period.part]
         warning = "" if value is None else values.outlier_warning(value, _history_of(same_kind, period))
         observation.warning = warning
@@ -251,7 +253,7 @@ def _history_of(same_kind: dict[int, Observation], period: Period) -> list[Decim
     ]
 
 
-def _save(writes: list[_Write], user: Any) -> None:
+def _save(writes: list[_Write], user: AnyUser | None) -> None:
     """Rows once each in their final state, and one history row per write in write order."""
     if not writes:
         return
@@ -287,7 +289,7 @@ INDICATOR_UNIQUE = ["plan", "parent", "name"]
 
 
 def indicators_create(
-    drafts: Sequence[tuple[Indicator, bool]], *, user: Any, reason: str
+    drafts: Sequence[tuple[Indicator, bool]], *, user: AnyUser | None, reason: str
 ) -> list[tuple[Indicator, bool] | ValidationError]:
     """``services.indicator_save`` of each new ``(indicator, grouping)`` in order, as if each ran in its own
     savepoint: ``(indicator, series_created)``, or the ``ValidationError`` that refused it.
@@ -359,7 +361,7 @@ def _unique_key(indicator: Indicator) -> tuple[int, int | None, str]:
 def _create_one(
     indicator: Indicator,
     grouping: bool,
-    user: Any,
+    user: AnyUser | None,
     reason: str,
     series_by_key: dict[tuple[int, str, str], Series],
     taken: set[tuple[int, int | None, str]],
