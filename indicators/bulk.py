@@ -29,8 +29,7 @@ from simple_history.utils import bulk_create_with_history
 
 from indicators import services, values
 from indicators.assessment import refresh_parsed_target
-from indicators.models import VALUE_REQUIRED, Indicator, Observation, PeriodLock, Plan, ReviewStatus, Series
-from indicators.numbers import decimals_of
+from indicators.models import Indicator, Observation, PeriodLock, Plan, ReviewStatus, Series
 from indicators.periods import Period
 from indicators.roles import AnyUser, Need, signed_in
 
@@ -173,16 +172,9 @@ def _record_one(
     if (series.pk, period.year, period.part) in locked:
         raise ValidationError(services.PERIOD_LOCKED.format(period=period.label), code="locked")
     reason = services.clean_reason(reason)
-    note, source = (figure.note or "").strip(), (figure.source or "").strip()
-    if no_data:
-        value, decimals = None, 0
-    elif value is None:
-        raise ValidationError(VALUE_REQUIRED, code="required")
-    else:
-        errors = values.sanity_errors(value, name=series.name, unit=series.unit)
-        if errors:
-            raise ValidationError(errors, code="sanity")
-        decimals = decimals_of(value) if decimals is None else decimals
+    value, decimals, note, source = services.clean_figure(
+        series, value=value, decimals=decimals, no_data=no_data, note=figure.note, source=figure.source
+    )
 
     existing = stored.get((series.pk, period.year, period.part))
     new = (value, no_data, decimals, note, source)

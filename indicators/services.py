@@ -224,6 +224,22 @@ def _history_of(series: Series, period: Period) -> list[Decimal]:
     return [figure.value for figure in figures if figure is not None and figure.value is not None]
 
 
+def clean_figure(
+    series: Series, *, value: Decimal | None, decimals: int | None, no_data: bool, note: str, source: str
+) -> tuple[Decimal | None, int, str, str]:
+    """A figure as it is stored (value, decimals, note, source): "暂无数据" clears the value; a value passes the
+    sanity checks and keeps the decimals it was written with. Shared by the single write and the bulk import."""
+    note, source = (note or "").strip(), (source or "").strip()
+    if no_data:
+        return None, 0, note, source
+    if value is None:
+        raise ValidationError(VALUE_REQUIRED, code="required")
+    errors = values.sanity_errors(value, name=series.name, unit=series.unit)
+    if errors:
+        raise ValidationError(errors, code="sanity")
+    return value, numbers.decimals_of(value) if decimals is None else decimals, note, source
+
+
 @transaction.atomic
 def observation_record(
     *,
@@ -265,16 +281,9 @@ def observation_record(
             raise ValidationError(PARENT_HAS_NO_FIGURES, code="parent")
     check_series_not_locked(series.pk, period)
     reason = clean_reason(reason)
-    note, source = (note or "").strip(), (source or "").strip()
-    if no_data:
-        value, decimals = None, 0
-    elif value is None:
-        raise ValidationError(VALUE_REQUIRED, code="required")
-    else:
-        errors = values.sanity_errors(value, name=series.name, unit=series.unit)
-        if errors:
-            raise ValidationError(errors, code="sanity")
-        decimals = numbers.decimals_of(value) if decimals is None else decimals
+    value, decimals, note, source = clean_figure(
+        series, value=value, decimals=decimals, no_data=no_data, note=note, source=source
+    )
 
     existing = _locked_row(series, period)
     new = (value, no_data, decimals, note, source)
