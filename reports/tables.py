@@ -43,7 +43,7 @@ def verdict_badge(status: str, label: str, *, manual: bool = False, reason: str 
 
 def verdict_notes(row: AppendixRow) -> str:
     """Below a verdict: how old a stale row's data are, and the other readings that would change it."""
-    html = format_html("")
+    html = SafeString("")
     if row.data_note:
         html += format_html('<div class="verdict-note">{}</div>', row.data_note)
     for note in row.decisive:
