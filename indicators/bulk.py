@@ -181,26 +181,14 @@ def _record_one(
     # A copy: a figure refused below must leave the stored row as it was (the savepoint's rollback).
     observation = copy.copy(existing) if existing else Observation(series=series, year=period.year, part=period.part)
     changed = existing is None or _figure_of(existing) != new
-    if existing is not None and changed and existing.status == ReviewStatus.APPROVED and not reason:
-        raise ValidationError(services.REASON_REQUIRED, code="reason_required")
-
-    if changed:
-        target = ReviewStatus.APPROVED if approve else ReviewStatus.SUBMITTED if submit else ReviewStatus.DRAFT
-    elif approve and observation.status != ReviewStatus.APPROVED:
-        target = ReviewStatus.APPROVED
-    elif submit and observation.status in (ReviewStatus.DRAFT, ReviewStatus.RETURNED):
-        target = ReviewStatus.SUBMITTED
-    else:
+    services.check_reason(existing, changed=changed, reason=reason)
+    target = services.next_status(observation, changed=changed, approve=approve, submit=submit)
+    if target is None:
         assert existing is not None
         return services.RecordResult(existing, created=False, changed=False, warning=existing.warning), None
 
     warning = observation.warning
-    if target == ReviewStatus.APPROVED:
-        services._forget_approved(observation)
-    elif changed and existing is not None and existing.status == ReviewStatus.APPROVED:
-        observation.approved_value = existing.value
-        observation.approved_decimals = existing.decimals
-        observation.approved_no_data = existing.no_data
+    services.hold_approved(observation, existing, target=target, changed=changed)
     if changed:
         observation.value, observation.no_data, observation.decimals = value, no_data, decimals or 0
         observation.note, observation.source = note, source

@@ -302,26 +302,13 @@ def observation_record(
         )
         != new
     )
-    if existing is not None and changed and existing.change_needs_reason and not reason:
-        raise ValidationError(REASON_REQUIRED, code="reason_required")
-
-    if changed:
-        target = ReviewStatus.APPROVED if approve else ReviewStatus.SUBMITTED if submit else ReviewStatus.DRAFT
-    elif approve and observation.status != ReviewStatus.APPROVED:
-        target = ReviewStatus.APPROVED
-    elif submit and observation.status in (ReviewStatus.DRAFT, ReviewStatus.RETURNED):
-        target = ReviewStatus.SUBMITTED
-    else:
+    check_reason(existing, changed=changed, reason=reason)
+    target = next_status(observation, changed=changed, approve=approve, submit=submit)
+    if target is None:
         return RecordResult(observation, created=False, changed=False, warning=observation.warning, repeated=repeated)
 
     warning = observation.warning
-    if target == ReviewStatus.APPROVED:
-        _forget_approved(observation)
-    elif changed and existing is not None and existing.status == ReviewStatus.APPROVED:
-        # Keep counting the approved figure until its change is approved (Akvo RSR: only approved counts).
-        observation.approved_value = existing.value
-        observation.approved_decimals = existing.decimals
-        observation.approved_no_data = existing.no_data
+    hold_approved(observation, existing, target=target, changed=changed)
     if changed:
         observation.value, observation.no_data, observation.decimals = value, no_data, decimals or 0
         observation.note, observation.source = note, source
@@ -352,6 +339,34 @@ def _is_repeat(
         return False
     stored = (existing.value, existing.no_data, existing.decimals, existing.note, existing.source)
     return existing.entered_by_id == user.pk and stored == new
+
+
+def check_reason(existing: Observation | None, *, changed: bool, reason: str) -> None:
+    """Changing an approved figure needs a reason."""
+    if existing is not None and changed and existing.change_needs_reason and not reason:
+        raise ValidationError(REASON_REQUIRED, code="reason_required")
+
+
+def next_status(observation: Observation, *, changed: bool, approve: bool, submit: bool) -> str | None:
+    """The review status a write leaves the figure in; None when the write changes nothing."""
+    if changed:
+        return ReviewStatus.APPROVED if approve else ReviewStatus.SUBMITTED if submit else ReviewStatus.DRAFT
+    if approve and observation.status != ReviewStatus.APPROVED:
+        return ReviewStatus.APPROVED
+    if submit and observation.status in (ReviewStatus.DRAFT, ReviewStatus.RETURNED):
+        return ReviewStatus.SUBMITTED
+    return None
+
+
+def hold_approved(observation: Observation, existing: Observation | None, *, target: str, changed: bool) -> None:
+    """An approval drops the kept approved copy; a change of an approved figure keeps it beside the change, so
+    it goes on counting until the change is approved (Akvo RSR: only approved counts)."""
+    if target == ReviewStatus.APPROVED:
+        _forget_approved(observation)
+    elif changed and existing is not None and existing.status == ReviewStatus.APPROVED:
+        observation.approved_value = existing.value
+        observation.approved_decimals = existing.decimals
+        observation.approved_no_data = existing.no_data
 
 
 def _forget_approved(observation: Observation) -> None:
