@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from indicators import targets as tk
 from indicators.chart import Chart, trace
@@ -215,22 +216,7 @@ def indicator_figure(
         ys = [float(c.value) for c in points if c.value is not None]
         labels = [c.shown for c in points]
         name = "实际值"
-    fig.add_trace(
-        trace(
-            "scatter",
-            x=[_x(c.period) for c in points],
-            y=ys,
-            name=name,
-            mode="lines+markers+text",
-            text=labels,
-            textposition="top center",
-            cliponaxis=False,
-            line={"color": PALETTE[0], "width": 3},
-            marker={"size": 9},
-            customdata=[c.period.label for c in points],
-            hovertemplate=f"%{{customdata}}：%{{text}}{unit}<extra></extra>",
-        )
-    )
+    fig.add_trace(_actual_trace(points, ys, labels, name=name, unit=unit, marker_size=9))
     target = float(target_value) if target_value is not None else None
     start = _path_start(points, base_year, cumulative)
     if target is not None and kind in ("level", "cumulative", "annual_increment") and start is not None:
@@ -278,6 +264,26 @@ def indicator_figure(
         range=[base_year - 0.3, end_year + 0.3],
     )
     return _layout(fig, unit=unit, height=360)
+
+
+def _actual_trace(
+    points: Sequence[ValueCell], ys: list[float], labels: list[str], *, name: str, unit: str, marker_size: int
+) -> dict[str, Any]:
+    """The figures as a labelled line, each point hovering with its period."""
+    return trace(
+        "scatter",
+        x=[_x(c.period) for c in points],
+        y=ys,
+        name=name,
+        mode="lines+markers+text",
+        text=labels,
+        textposition="top center",
+        cliponaxis=False,
+        line={"color": PALETTE[0], "width": 3},
+        marker={"size": marker_size},
+        customdata=[c.period.label for c in points],
+        hovertemplate=f"%{{customdata}}：%{{text}}{unit}<extra></extra>",
+    )
 
 
 def _growth_segments(
@@ -384,22 +390,8 @@ def series_figure(points: Sequence[ValueCell], paths: Sequence[PlanPath], *, uni
     """Every counted figure of a series with each plan's target path (十四五 and 十五五 on one axis)."""
     fig = Chart()
     shown = [c for c in points if c.value is not None]
-    fig.add_trace(
-        trace(
-            "scatter",
-            x=[_x(c.period) for c in shown],
-            y=[float(c.value) for c in shown if c.value is not None],
-            name="实际值",
-            mode="lines+markers+text",
-            text=[c.shown for c in shown],
-            textposition="top center",
-            cliponaxis=False,
-            line={"color": PALETTE[0], "width": 3},
-            marker={"size": 8},
-            customdata=[c.period.label for c in shown],
-            hovertemplate=f"%{{customdata}}：%{{text}}{unit}<extra></extra>",
-        )
-    )
+    ys = [float(c.value) for c in shown if c.value is not None]
+    fig.add_trace(_actual_trace(shown, ys, [c.shown for c in shown], name="实际值", unit=unit, marker_size=8))
     for i, path in enumerate(paths):
         colour = PALETTE[1 + i % (len(PALETTE) - 1)]
         fig.add_trace(
