@@ -11,16 +11,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from io import BytesIO
-from typing import Any
 
 from django.db.models import OuterRef, QuerySet, Subquery
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from indicators.xlsx_layout import merge, save_workbook, set_text
+from indicators.xlsx_layout import merge, put, save_workbook, style_array
 from projects.history import stage_as_of
 from projects.models import DOMAIN_ORDER, Domain, Level, ProgressNote, Project, Stage
 from projects.rules import completion_percent, sum_known
@@ -92,6 +90,13 @@ class DomainGroup:
         return sum(1 for r in self.rows if any(v is not None for v in (r.total, r.planned, r.completed)))
 
 
+def as_of_year(queryset: QuerySet[Project], year: int, *, preview: bool = False) -> QuerySet[Project]:
+    """Projects as of ``year``: only those that existed by then, each with its stage then (``stage_then``) and the
+    year's investment (``with_year``). The project list filters this queryset and the export reads it."""
+    existing = queryset.existing_in(year).annotate(stage_then=stage_as_of(year))  # type: ignore[attr-defined]
+    return existing.with_year(year, preview=preview)
+
+
 def export_rows(queryset: QuerySet[Project], year: int) -> list[ExportRow]:
     """The rows of the export in one query: the year's investment and the latest note as subqueries.
 
@@ -99,16 +104,19 @@ def export_rows(queryset: QuerySet[Project], year: int) -> list[ExportRow]:
     that year (a 2022 table never shows a note written in 2025). Approved figures only, always: 附件3 is an
     official table, so it never carries a figure awaiting review.
     """
+    return rows_as_of(as_of_year(queryset, year), year)
+
+
+def rows_as_of(projects: QuerySet[Project], year: int) -> list[ExportRow]:
+    """``export_rows`` of a queryset already taken ``as_of_year(…, year)`` with approved figures (the project
+    list's filtered queryset), so the one query does not repeat those conditions."""
     latest = ProgressNote.objects.filter(project=OuterRef("pk"), date__year__lte=year).order_by("-date", "-pk")
-    projects = (
-        queryset.existing_in(year)  # type: ignore[attr-defined]
-        .with_year(year, preview=False)
-        .annotate(
+    values = (
+        projects.annotate(
             latest_note=Subquery(latest.values("text")[:1]),
             latest_note_date=Subquery(latest.values("date")[:1]),
-            stage_then=stage_as_of(year),
         )
-        .in_report_order()
+        .in_report_order()  # type: ignore[attr-defined]
         .values_list(
             "domain",
             "name",
@@ -134,7 +142,7 @@ def export_rows(queryset: QuerySet[Project], year: int) -> list[ExportRow]:
             latest_note=note or "",
             latest_note_date=note_date,
         )
-        for domain, name, level, stage, total, planned, completed, note, note_date in projects
+        for domain, name, level, stage, total, planned, completed, note, note_date in values
     ]
 
 
@@ -154,13 +162,9 @@ def build_workbook(rows: list[ExportRow], *, year: int, region_name: str) -> Wor
     assert ws is not None
     ws.title = f"{year}年重大项目"
     thin = Side(style="thin", color="000000")
-    # Style ids registered once: openpyxl's ``cell.border = …`` hashes the whole style object on every assignment.
-    border = _Style("borderId", wb._borders.add(Border(left=thin, right=thin, top=thin, bottom=thin)))  # type: ignore[attr-defined]
-    wrap = _Style("alignmentId", wb._alignments.add(Alignment(wrap_text=True, vertical="center")))  # type: ignore[attr-defined]
     center = Alignment(horizontal="center", vertical="center", wrap_text=True)
-    centered = _Style("alignmentId", wb._alignments.add(center))  # type: ignore[attr-defined]
-    bold = _Style("fontId", wb._fonts.add(Font(bold=True)))  # type: ignore[attr-defined]
     group_fill = PatternFill("solid", fgColor="EEF1F5")
+    styles = _Styles(wb, Border(left=thin, right=thin, top=thin, bottom=thin), center, group_fill)
     ncols = len(HEADERS)
 
     merge(ws, start_row=1, start_column=1, end_row=1, end_column=ncols)
@@ -169,49 +173,39 @@ def build_workbook(rows: list[ExportRow], *, year: int, region_name: str) -> Wor
     title.alignment = center
     ws.row_dimensions[1].height = 30
     for col, header in enumerate(HEADERS, start=1):
-        cell = ws.cell(row=2, column=col, value=header.format(year=year))
-        cell.font = Font(bold=True)
-        cell.alignment = center
-        cell.border = Border(left=thin, right=thin, top=thin, bottom=thin)
-        cell.fill = group_fill
+        put(ws, 2, col, header.format(year=year), styles.header)
 
     r = 3
     groups = group_by_domain(rows)
     for index, group in enumerate(groups):
+        put(ws, r, 1, f"{_numeral(index)}、{group.label}（{len(group.rows)}个）", styles.group_head)
+        for col in range(2, ncols + 1):
+            put(ws, r, col, None, styles.border)
         merge(ws, start_row=r, start_column=1, end_row=r, end_column=ncols)
-        head = ws.cell(row=r, column=1, value=f"{_numeral(index)}、{group.label}（{len(group.rows)}个）")
-        bold.apply(head)
-        head.fill = group_fill
-        _border_row(ws, r, ncols, border)
         r += 1
         for seq, row in enumerate(group.rows, start=1):
-            centered.apply(ws.cell(row=r, column=1, value=seq))
-            set_text(ws.cell(row=r, column=2), row.name)
-            ws.cell(row=r, column=3, value=row.level or None)
-            ws.cell(row=r, column=4, value=row.stage or None)
-            _amounts(ws, r, row.total, row.planned, row.completed)
             note = f"{row.latest_note_date:%Y-%m-%d} {row.latest_note}" if row.latest_note_date else ""
-            set_text(ws.cell(row=r, column=9), note)
-            _style_row(ws, r, ncols, border, wrap)
+            put(ws, r, 1, seq, styles.seq)
+            put(ws, r, 2, row.name, styles.text)
+            put(ws, r, 3, row.level or None, styles.text)
+            put(ws, r, 4, row.stage or None, styles.text)
+            _amounts(ws, r, styles, row.total, row.planned, row.completed, is_total=False)
+            put(ws, r, 9, note, styles.text)
             r += 1
-        bold.apply(
-            ws.cell(row=r, column=2, value=f"{group.label}{SUBTOTAL_LABEL}{COVERED.format(count=group.covered)}")
-        )
-        _amounts(ws, r, group.total, group.planned, group.completed, number_format=TOTAL_FORMAT)
-        _style_row(ws, r, ncols, border, wrap, font=bold)
+        label = f"{group.label}{SUBTOTAL_LABEL}{COVERED.format(count=group.covered)}"
+        _total_row(ws, r, styles, label, group.total, group.planned, group.completed)
         r += 1
 
     covered = sum(g.covered for g in groups)
-    bold.apply(ws.cell(row=r, column=2, value=f"{GRAND_TOTAL_LABEL}{COVERED.format(count=covered)}"))
-    _amounts(
+    _total_row(
         ws,
         r,
+        styles,
+        f"{GRAND_TOTAL_LABEL}{COVERED.format(count=covered)}",
         sum_known(g.total for g in groups),
         sum_known(g.planned for g in groups),
         sum_known(g.completed for g in groups),
-        number_format=TOTAL_FORMAT,
     )
-    _style_row(ws, r, ncols, border, wrap, font=bold)
 
     for col, width in enumerate(WIDTHS, start=1):
         ws.column_dimensions[get_column_letter(col)].width = width
@@ -235,49 +229,63 @@ def _numeral(index: int) -> str:
     return CHINESE_NUMERALS[index] if index < len(CHINESE_NUMERALS) else str(index + 1)
 
 
+def _total_row(
+    ws: Worksheet,
+    r: int,
+    styles: _Styles,
+    label: str,
+    total: Decimal | None,
+    planned: Decimal | None,
+    completed: Decimal | None,
+) -> None:
+    put(ws, r, 1, None, styles.bold_border)
+    put(ws, r, 2, label, styles.bold_text)
+    put(ws, r, 3, None, styles.bold_text)
+    put(ws, r, 4, None, styles.bold_text)
+    _amounts(ws, r, styles, total, planned, completed, is_total=True)
+    put(ws, r, 9, None, styles.bold_text)
+
+
 def _amounts(
     ws: Worksheet,
     r: int,
+    styles: _Styles,
     total: Decimal | None,
     planned: Decimal | None,
     completed: Decimal | None,
     *,
-    number_format: str = AMOUNT_FORMAT,
+    is_total: bool,
 ) -> None:
     for col, value in ((5, total), (6, planned), (7, completed)):
-        if value is not None and number_format == TOTAL_FORMAT:
+        if value is not None and is_total:
             value = value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-        cell = ws.cell(row=r, column=col, value=value)
-        cell.number_format = number_format
-    percent = completion_percent(planned, completed)
-    cell = ws.cell(row=r, column=8, value=percent)
-    cell.number_format = PERCENT_FORMAT
+        put(ws, r, col, value, styles.bold_total_amount if is_total else styles.amount)
+    put(ws, r, 8, completion_percent(planned, completed), styles.bold_percent if is_total else styles.percent)
 
 
-@dataclass(frozen=True)
-class _Style:
-    """One registered style object (font, border, alignment) by its id in the workbook's list."""
+class _Styles:
+    """The style arrays of the export's cells, each font, border, alignment, fill and number format registered
+    once in the workbook."""
 
-    key: str
-    id: int
+    def __init__(self, wb: Workbook, border: Border, center: Alignment, group_fill: PatternFill) -> None:
+        border_id = wb._borders.add(border)  # type: ignore[attr-defined]
+        wrap_id = wb._alignments.add(Alignment(wrap_text=True, vertical="center"))  # type: ignore[attr-defined]
+        center_id = wb._alignments.add(center)  # type: ignore[attr-defined]
+        bold_id = wb._fonts.add(Font(bold=True))  # type: ignore[attr-defined]
+        fill_id = wb._fills.add(group_fill)  # type: ignore[attr-defined]
 
-    def apply(self, cell: Any) -> None:
-        """What ``cell.<font|border|alignment> = obj`` does, without hashing ``obj`` again."""
-        if not cell._style:
-            cell._style = StyleArray()
-        setattr(cell._style, self.key, self.id)
-
-
-def _border_row(ws: Worksheet, r: int, ncols: int, border: _Style) -> None:
-    for col in range(1, ncols + 1):
-        border.apply(ws.cell(row=r, column=col))
-
-
-def _style_row(ws: Worksheet, r: int, ncols: int, border: _Style, wrap: _Style, font: _Style | None = None) -> None:
-    for col in range(1, ncols + 1):
-        cell = ws.cell(row=r, column=col)
-        border.apply(cell)
-        if col != 1:
-            wrap.apply(cell)
-        if font is not None:
-            font.apply(cell)
+        self.header = style_array(wb, fontId=bold_id, alignmentId=center_id, borderId=border_id, fillId=fill_id)
+        self.group_head = style_array(wb, fontId=bold_id, fillId=fill_id, borderId=border_id)
+        self.border = style_array(wb, borderId=border_id)
+        self.seq = style_array(wb, borderId=border_id, alignmentId=center_id)
+        self.text = style_array(wb, borderId=border_id, alignmentId=wrap_id)
+        self.amount = style_array(wb, borderId=border_id, alignmentId=wrap_id, number_format=AMOUNT_FORMAT)
+        self.percent = style_array(wb, borderId=border_id, alignmentId=wrap_id, number_format=PERCENT_FORMAT)
+        self.bold_border = style_array(wb, borderId=border_id, fontId=bold_id)
+        self.bold_text = style_array(wb, borderId=border_id, alignmentId=wrap_id, fontId=bold_id)
+        self.bold_total_amount = style_array(
+            wb, borderId=border_id, alignmentId=wrap_id, fontId=bold_id, number_format=TOTAL_FORMAT
+        )
+        self.bold_percent = style_array(
+            wb, borderId=border_id, alignmentId=wrap_id, fontId=bold_id, number_format=PERCENT_FORMAT
+        )

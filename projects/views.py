@@ -31,11 +31,11 @@ from projects.access import (
     require_project_writer,
 )
 from projects.charts import YearAmounts, figure_html, investment_figure
-from projects.exports import XLSX_CONTENT_TYPE, build_workbook, export_rows, workbook_bytes
+from projects.exports import XLSX_CONTENT_TYPE, as_of_year, build_workbook, rows_as_of, workbook_bytes
 from projects.figures import Figure
 from projects.filters import ProjectFilter
 from projects.forms import InvestmentForm, NoteForm, ProjectForm, ReturnForm, ScopeForm
-from projects.history import change_log, stage_as_of
+from projects.history import change_log
 from projects.models import InvestmentSummary, Project, ProjectInvestment
 from projects.regional import regional_projects
 from projects.review import review_queue
@@ -143,10 +143,9 @@ def _preview_context(request: HttpRequest, preview: bool) -> dict[str, Any]:
 
 
 def _filtered(request: HttpRequest, scope: Scope, *, preview: bool) -> tuple[ProjectFilter, QuerySet[Project]]:
-    base = Project.objects.filter(region_id__in=scope.region_ids)
-    # As of the page's year (issue 14): projects known by then, at their stage then.
-    base = base.existing_in(scope.year).annotate(stage_then=stage_as_of(scope.year))
-    filterset = ProjectFilter(request.GET or None, queryset=base.with_year(scope.year, preview=preview))
+    # As of the page's year (issue 14): projects known by then, at their stage then, with that year's investment.
+    base = as_of_year(Project.objects.filter(region_id__in=scope.region_ids), scope.year, preview=preview)
+    filterset = ProjectFilter(request.GET or None, queryset=base)
     return filterset, filterset.qs
 
 
@@ -187,7 +186,7 @@ def project_export(request: HttpRequest) -> HttpResponse:
     scope = _scope(request)
     _, projects = _filtered(request, scope, preview=False)
     region_name = scope.region.name if scope.region else ""
-    rows = export_rows(projects, scope.year)
+    rows = rows_as_of(projects, scope.year)
     wb = build_workbook(rows, year=scope.year, region_name=region_name)
     response = HttpResponse(workbook_bytes(wb), content_type=XLSX_CONTENT_TYPE)
     filename = f"{region_name}重大项目进展情况_{scope.year}年.xlsx"

@@ -7,9 +7,10 @@ from collections.abc import Sequence
 import plotly.graph_objects as go
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
 
-from indicators.xlsx_layout import set_text
+from indicators.xlsx_layout import put, set_text, style_array
 from reports.figures import STATUS_COLOURS, _layout
 from reports.rollup import Column, Rollup, Row
 from reports.workbook import _STATUS_FILLS
@@ -56,19 +57,21 @@ def build_rollup_workbook(rollup: Rollup, rows: Sequence[Row]) -> Workbook:
         cell = set_text(sheet.cell(2, n), text)
         cell.font = Font(bold=True)
         cell.alignment = Alignment(wrap_text=True, vertical="center")
+    plain = StyleArray()
+    filled = {  # one style per verdict colour, registered once (a fill per cell hashed it 6,000 times)
+        status: style_array(book, fillId=book._fills.add(PatternFill("solid", fgColor=colour)))  # type: ignore[attr-defined]
+        for status, colour in FILLS.items()
+    }
     for r, row in enumerate(rows, start=3):
-        set_text(sheet.cell(r, 1), row.region.name)
-        set_text(sheet.cell(r, 2), row.plan.name)
-        sheet.cell(r, 3, float(row.share))
-        sheet.cell(r, 4, row.binding_behind)
+        put(sheet, r, 1, row.region.name, plain)
+        put(sheet, r, 2, row.plan.name, plain)
+        put(sheet, r, 3, float(row.share), plain)
+        put(sheet, r, 4, row.binding_behind, plain)
         for c, item in enumerate(row.cells, start=len(FIXED_HEADERS) + 1):
             if item is None:
-                sheet.cell(r, c, "—")
-                continue
-            target = set_text(sheet.cell(r, c), f"{item.value}（{item.label}）")
-            fill = FILLS.get(item.status)
-            if fill:
-                target.fill = PatternFill("solid", fgColor=fill)
+                put(sheet, r, c, "—", plain)
+            else:
+                put(sheet, r, c, f"{item.value}（{item.label}）", filled.get(item.status, plain))
     sheet.freeze_panes = "C3"
     for n in range(1, len(headers) + 1):
         sheet.column_dimensions[get_column_letter(n)].width = 14 if n > 2 else 22

@@ -12,6 +12,7 @@ from django.utils import timezone
 from indicators.models import Plan, Region
 from indicators.periods import Period, PeriodError
 from indicators.roles import check_region, scoped
+from indicators.xlsx_layout import save_workbook
 from reports import figures
 from reports.rollup import Rollup, cached_rollup, cycles, latest_year, plans_below
 from reports.rollup_render import build_rollup_workbook, indicator_chart
@@ -103,7 +104,7 @@ def rollup_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404(context["empty"])
     by, descending = _sort(request, rollup)
     response = HttpResponse(content_type=XLSX)
-    build_rollup_workbook(rollup, rollup.sorted_rows(by, descending)).save(response)
+    save_workbook(build_rollup_workbook(rollup, rollup.sorted_rows(by, descending)), response)
     name = f"{rollup.region.name}下级规划指标汇总_{rollup.as_of.code}.xlsx"
     response["Content-Disposition"] = f"attachment; filename=\"rollup.xlsx\"; filename*=UTF-8''{quote(name)}"
     return response

@@ -51,7 +51,9 @@ from indicators.xlsx_layout import (
     TITLE_ROW,
     merge,
     number_format,
+    put,
     set_text,
+    style_array,
 )
 from reports.appendix import build_report
 from reports.rows import NO_DATA_MARK, Appendix, AppendixRow
@@ -117,6 +119,19 @@ def _styled(sheet: Worksheet, row: int, column: int, style: StyleArray) -> Any:
     return cell
 
 
+def _number_style(sheet: Worksheet, styles: _Styles, decimals: int, base: str = NUMBER) -> StyleArray:
+    """A named style's array with the number format of ``decimals`` printed decimals (made once per workbook)."""
+    key = f"{base}:{decimals}"
+    style = styles.get(key)
+    if style is None:
+        workbook = sheet.parent
+        assert workbook is not None
+        style = copy(styles[base])
+        style.numFmtId = style_array(workbook, number_format=number_format(decimals)).numFmtId
+        styles[key] = style
+    return style
+
+
 def verdict_column(appendix: Appendix) -> int:
     return COL_FIRST_VALUE + len(appendix.columns)
 
@@ -179,26 +194,23 @@ def _appendix1(sheet: Worksheet, appendix: Appendix, styles: _Styles) -> None:
 def _data_row(sheet: Worksheet, r: int, row: AppendixRow, appendix: Appendix, styles: _Styles) -> None:
     last = verdict_column(appendix)
     center, left = styles[CENTER], styles[LEFT]
-    # style first, then the value: a named style resets the cell's number format and quote prefix
-    set_text(_styled(sheet, r, COL_SEQ, center), row.seq)
-    set_text(_styled(sheet, r, COL_CATEGORY, center), row.category)
+    put(sheet, r, COL_SEQ, row.seq, center)
+    put(sheet, r, COL_CATEGORY, row.category, center)
     if row.group_id is not None:
-        set_text(_styled(sheet, r, COL_GROUP, left), row.group)
-        set_text(_styled(sheet, r, COL_NAME, left), row.display_name)
+        put(sheet, r, COL_GROUP, row.group, left)
+        put(sheet, r, COL_NAME, row.display_name, left)
     else:
-        set_text(_styled(sheet, r, COL_GROUP, left), row.display_name)
-        _styled(sheet, r, COL_NAME, left)
+        put(sheet, r, COL_GROUP, row.display_name, left)
+        put(sheet, r, COL_NAME, None, left)
         merge(sheet, start_row=r, start_column=COL_GROUP, end_row=r, end_column=COL_NAME)
-    set_text(_styled(sheet, r, COL_ATTRIBUTE, center), row.attribute)
-    set_text(_styled(sheet, r, COL_TARGET, center), row.target_text)
+    put(sheet, r, COL_ATTRIBUTE, row.attribute, center)
+    put(sheet, r, COL_TARGET, row.target_text, center)
     for i, value_cell in enumerate(row.cells):
         if value_cell is None or value_cell.value is None:
-            _styled(sheet, r, COL_FIRST_VALUE + i, center).value = NO_DATA_MARK
+            put(sheet, r, COL_FIRST_VALUE + i, NO_DATA_MARK, center)
         else:
-            cell = _styled(sheet, r, COL_FIRST_VALUE + i, styles[NUMBER])
-            cell.value = value_cell.value
-            cell.number_format = number_format(value_cell.decimals)
-    verdict = set_text(_styled(sheet, r, last, center), row.label)
+            put(sheet, r, COL_FIRST_VALUE + i, value_cell.value, _number_style(sheet, styles, value_cell.decimals))
+    verdict = put(sheet, r, last, row.label, center)
     verdict.fill = _status_fill(row.status)
     notes = [f"{MANUAL_COMMENT_PREFIX}{row.manual_reason}"] if row.manual else []
     notes += [row.data_note] if row.data_note else []
@@ -285,21 +297,19 @@ def _sources(sheet: Worksheet, appendix: Appendix, styles: _Styles) -> None:
                 readings.append((READING_OTHER, other.value, other.decimals, other.shown))
                 sources.append((other.source, other.note))
             for (reading, value, decimals, shown), (source, note) in zip(readings, sources, strict=True):
-                _styled(sheet, r, 1, center).value = row.indicator_id
-                set_text(_styled(sheet, r, 2, center), row.seq)
-                set_text(_styled(sheet, r, 3, center), row.category)
-                set_text(_styled(sheet, r, 4, left), row.full_name)
-                set_text(_styled(sheet, r, 5, center), value_cell.period.label)
-                number = _styled(sheet, r, 6, center)
+                put(sheet, r, 1, row.indicator_id, center)
+                put(sheet, r, 2, row.seq, center)
+                put(sheet, r, 3, row.category, center)
+                put(sheet, r, 4, row.full_name, left)
+                put(sheet, r, 5, value_cell.period.label, center)
                 if value is None:
-                    number.value = NO_DATA_MARK
+                    put(sheet, r, 6, NO_DATA_MARK, center)
                 else:
-                    number.value = value
-                    number.number_format = number_format(decimals)
-                set_text(_styled(sheet, r, 7, center), shown)
-                set_text(_styled(sheet, r, 8, center), reading)
-                set_text(_styled(sheet, r, 9, left), source)
-                set_text(_styled(sheet, r, 10, left), note)
+                    put(sheet, r, 6, value, _number_style(sheet, styles, decimals, CENTER))
+                put(sheet, r, 7, shown, center)
+                put(sheet, r, 8, reading, center)
+                put(sheet, r, 9, source, left)
+                put(sheet, r, 10, note, left)
                 r += 1
 
 
