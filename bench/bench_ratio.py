@@ -32,6 +32,10 @@ import django  # noqa: E402
 
 django.setup()
 
+from wolong import gc_tuning  # noqa: E402
+
+gc_tuning.tune()  # as the served process (wolong.wsgi)
+
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402

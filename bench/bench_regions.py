@@ -35,6 +35,10 @@ import django  # noqa: E402
 
 django.setup()
 
+from wolong import gc_tuning  # noqa: E402
+
+gc_tuning.tune()  # as the served process (wolong.wsgi)
+
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402

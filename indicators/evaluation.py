@@ -80,6 +80,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
 from enum import StrEnum
+from functools import lru_cache
 from typing import Any
 
 from indicators import targets as tk
@@ -327,6 +328,7 @@ def num(value: Decimal, places: int | None = None) -> str:
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
+@lru_cache(maxsize=8192)  # ln and exp are correctly rounded, so equal inputs give the same result
 def _power(base: Decimal, exponent: Decimal) -> Decimal | None:
     if base <= 0:
         return None

@@ -29,6 +29,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 from indicators.numbers import is_percent_unit
 
@@ -116,6 +117,7 @@ def direction_for(name: str) -> str:
     return LOWER if any(word in name for word in _LOWER_IS_BETTER) else HIGHER
 
 
+@lru_cache(maxsize=8192)  # pure, and its result is frozen: a province's 200 plans print the same targets
 def parse_target(text: str, name: str = "", unit: str = "") -> ParsedTarget:
     raw = normalise(text)
     direction = direction_for(name)
