@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 from django.contrib.auth.models import User
 from django.db import connection
+from django.db.models import F
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
@@ -313,6 +314,13 @@ def test_each_kind_of_change_re_judges_only_the_changed_countys_plan(
     # Lock: the plan's verdicts are re-judged (a lock decides which figures may still change).
     services.period_lock(plan=other.plan, period=Period(2022), user=admin, reason="定稿")
     assert view()["测试101县"] == "超出预期" and judged == [["测试101县"]]
+    # Print order (kept in no history): categories or indicators reordered, the stored order follows.
+    Category.objects.filter(plan=plan).update(order=100 - F("order"))
+    view()
+    assert judged == [["测试102县"]]
+    Indicator.objects.filter(pk=lagging.pk).update(order=F("order") + 50)
+    view()
+    assert judged == [["测试102县"]]
     view()
     assert judged == []
 
