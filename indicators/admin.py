@@ -1,7 +1,9 @@
 from typing import Any
 
 from django.contrib import admin, messages
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
 from django.http import HttpRequest
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -21,6 +23,7 @@ from indicators.models import (
     Series,
     StaffProfile,
 )
+from indicators.roles import scope_region_ids
 
 
 @admin.register(Region)
@@ -38,10 +41,30 @@ class DepartmentAdmin(RegionScopedAdmin, admin.ModelAdmin):
 
 @admin.register(StaffProfile)
 class StaffProfileAdmin(RegionScopedAdmin, admin.ModelAdmin):
+    """A profile's region is its own ``region``, or its department's when that is empty (``roles.home_region_id``):
+    an admin with a home region sees the profiles whose home region is in their subtree, never a profile without
+    any (its user is unrestricted), and may attach a profile only to a user of their subtree or to a user who holds
+    no role yet (a new colleague), never to an unrestricted role holder (which would narrow that user's scope)."""
+
     region_path = "department__region"
-    list_display = ["user", "department"]
-    list_select_related = ["user", "department"]
+    list_display = ["user", "department", "region"]
+    list_select_related = ["user", "department", "region"]
     autocomplete_fields = ["department"]
+
+    def get_queryset(self, request: HttpRequest) -> Any:
+        queryset = admin.ModelAdmin.get_queryset(self, request)
+        scope = scope_region_ids(request.user)
+        if scope is None:
+            return queryset
+        return queryset.filter(Q(region__in=scope) | Q(region__isnull=True, department__region__in=scope))
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        scope = scope_region_ids(request.user)
+        if db_field.name == "user" and scope is not None:
+            in_scope = Q(staff_profile__in=self.get_queryset(request))
+            newcomer = Q(staff_profile__isnull=True, is_superuser=False, is_staff=False, groups__isnull=True)
+            kwargs["queryset"] = get_user_model().objects.filter(in_scope | newcomer).distinct()
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 class CategoryInline(admin.TabularInline):

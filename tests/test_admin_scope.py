@@ -57,3 +57,35 @@ def test_a_city_admin_administers_the_citys_subtree_only(client: Client, tree: d
 def test_a_superuser_administers_everything(client: Client, tree: dict[str, Region]) -> None:
     client.force_login(make_user("root", None, None, is_staff=True, is_superuser=True))
     assert len(client.get("/admin/indicators/plan/").context["cl"].result_list) == 2
+
+
+def test_a_city_admin_manages_the_profiles_of_the_city_only(client: Client, tree: dict[str, Region]) -> None:
+    """A profile's region is its own, or its department's: the city's own staff (region, no department) and the
+    county's departments are listed; another city's staff and unrestricted users are not, nor offered."""
+    from indicators.models import Department
+
+    admin_user = _city_admin(tree)
+    ours = Department.objects.create(region=tree["第1市1县"], name="一县统计局")
+    theirs = Department.objects.create(region=tree["第2市1县"], name="二县统计局")
+    make_user("county_clerk", "录入员", ours)
+    make_user("other_clerk", "录入员", theirs)
+    city_leader = make_user("city_leader", "领导", None)
+    StaffProfile.objects.filter(user=city_leader).update(region=tree["第1市"])
+    province_leader = User.objects.create_user("province_leader", password="pw-for-tests-1234")
+    province_leader.groups.add(*city_leader.groups.all())  # a role, no profile: unrestricted
+    newcomer = User.objects.create_user("newcomer", password="pw-for-tests-1234")
+    client.force_login(admin_user)
+
+    listed = client.get("/admin/indicators/staffprofile/").context["cl"].result_list
+    assert sorted(p.user.username for p in listed) == ["city_admin", "city_leader", "county_clerk"]
+    other = StaffProfile.objects.get(user__username="other_clerk")
+    assert client.get(f"/admin/indicators/staffprofile/{other.pk}/change/").status_code == 302
+    form = client.get("/admin/indicators/staffprofile/add/").context["adminform"].form
+    offered = sorted(u.username for u in form.fields["user"].queryset)
+    assert offered == ["city_admin", "city_leader", "county_clerk", "newcomer"]
+    assert sorted(r.name for r in form.fields["region"].queryset) == ["第1市", "第1市1县"]
+    response = client.post("/admin/indicators/staffprofile/add/", {"user": province_leader.pk, "region": ""})
+    assert response.status_code == 200 and not StaffProfile.objects.filter(user=province_leader).exists()
+    response = client.post("/admin/indicators/staffprofile/add/", {"user": newcomer.pk, "region": tree["第1市1县"].pk})
+    assert response.status_code == 302
+    assert StaffProfile.objects.get(user=newcomer).region == tree["第1市1县"]
