@@ -24,6 +24,7 @@ from indicators.models import (
     SeriesFrequency,
 )
 from indicators.periods import Period, plan_periods
+from indicators.xlsx_layout import append_row
 
 DONE = (ReviewStatus.SUBMITTED, ReviewStatus.APPROVED)  # handed in: nothing left for the department to do
 
@@ -303,12 +304,13 @@ def board_workbook(board: Board) -> Any:
     sheet = workbook.active
     assert sheet is not None
     sheet.title = "填报进度"
-    sheet.append([f"{board.plan.name} 填报进度"])
-    sheet.append(list(BOARD_HEADERS))
+    append_row(sheet, [f"{board.plan.name} 填报进度"])
+    append_row(sheet, BOARD_HEADERS)
     for row in board.rows:
         name = row.department.name if row.department else "未分配单位"
         for cell in row.cells:
-            sheet.append(
+            append_row(
+                sheet,
                 [
                     name,
                     cell.period.label,
@@ -316,7 +318,7 @@ def board_workbook(board: Board) -> Any:
                     cell.expected,
                     *(cell.counts[key] for key, _ in BOARD_STATES),
                     cell.state,
-                ]
+                ],
             )
     sheet.column_dimensions["A"].width = 18
     sheet.column_dimensions["B"].width = 14

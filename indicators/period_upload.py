@@ -24,6 +24,7 @@ from indicators import services
 from indicators.collection import PeriodRow
 from indicators.periods import Period
 from indicators.values import ValueInputError, parse_for_indicator
+from indicators.xlsx_layout import append_row
 
 SHEET = "填报"
 HEADERS = (
@@ -90,8 +91,8 @@ def template_workbook(rows: list[PeriodRow], period: Period, department_name: st
     sheet = workbook.active
     assert sheet is not None
     sheet.title = SHEET
-    sheet.append([f"{department_name} {period.label} 数据填报模板（只填“数值”至“修改原因”各列，不要改动前五列）"])
-    sheet.append(list(HEADERS))
+    append_row(sheet, [f"{department_name} {period.label} 数据填报模板（只填“数值”至“修改原因”各列，不要改动前五列）"])
+    append_row(sheet, HEADERS)
     for cell in sheet[2]:
         cell.font = Font(bold=True)
         cell.fill = PatternFill("solid", fgColor="EEF1F5")
@@ -101,7 +102,8 @@ def template_workbook(rows: list[PeriodRow], period: Period, department_name: st
         if observation is not None:
             shown = "" if observation.no_data else observation.display_value
         previous = f"{row.previous.period.label} {row.previous.display_value}" if row.previous else ""
-        sheet.append(
+        append_row(
+            sheet,
             [
                 row.series.pk,
                 row.series.name,
@@ -113,7 +115,7 @@ def template_workbook(rows: list[PeriodRow], period: Period, department_name: st
                 observation.source if observation else "",
                 observation.note if observation else "",
                 "",
-            ]
+            ],
         )
     for column, width in zip("ABCDEFGHIJ", (10, 36, 10, 14, 18, 12, 10, 28, 28, 24), strict=True):
         sheet.column_dimensions[column].width = width

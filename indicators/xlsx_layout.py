@@ -31,6 +31,7 @@ Text that starts like a formula (= + - @, tab, CR) is stored as text, never as a
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from copy import copy
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -102,6 +103,18 @@ def set_text(cell: Any, text: str) -> Any:
         cell.data_type = "s"
         cell.quotePrefix = True
     return cell
+
+
+def append_row(sheet: Worksheet, values: Iterable[Any]) -> None:
+    """``sheet.append(values)`` with every text through ``set_text``: openpyxl's append stores text starting with
+    "=" as a formula, and a department, series or source name is text someone typed."""
+    row = sheet._current_row + 1
+    for column, value in enumerate(values, start=1):
+        cell = sheet.cell(row, column)
+        if isinstance(value, str):
+            set_text(cell, value)
+        else:
+            cell.value = value
 
 
 def put(sheet: Worksheet, row: int, column: int, value: Any, style: Any) -> Any:

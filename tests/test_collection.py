@@ -395,6 +395,15 @@ def test_board_export_reads_back(client: Client, small: SmallPlan, admin: User, 
     assert line[2:] == ("2025-02-15", 2, 2, 0, 0, 0, 0, "逾期")
 
 
+def test_board_export_keeps_a_formula_like_name_as_text(client: Client, small: SmallPlan, admin: User) -> None:
+    Department.objects.filter(name="区统计局").update(name='=HYPERLINK("http://example.invalid","统计局")')
+    client.force_login(admin)
+    sheet = load_workbook(io.BytesIO(client.get(f"/indicators/board/export.xlsx?plan={small.plan.pk}").content)).active
+    assert sheet is not None
+    names = [c for c in sheet["A"] if c.value and str(c.value).startswith("=")]
+    assert names and all(c.data_type == "s" and c.value.startswith('=HYPERLINK("http') for c in names)
+
+
 # --- query counts -----------------------------------------------------------------------------------
 
 

@@ -55,6 +55,18 @@ def test_template_holds_the_departments_series_for_the_period(client: Client, sm
     assert names["地区生产总值增长"][2:5] == ("%", "2024年", "2022年 4.0")
 
 
+def test_template_keeps_formula_like_text_as_text(client: Client, small: SmallPlan, clerk: User) -> None:
+    """A series name someone typed as "=…" is written as text, never as a formula."""
+    series = small.gdp.series
+    assert series is not None
+    series.name = "=1+2"
+    series.save()
+    client.force_login(clerk)
+    sheet = template(client)[period_upload.SHEET]
+    cell = next(c for c in sheet["B"] if c.value == "=1+2")
+    assert cell.data_type == "s"
+
+
 def test_upload_previews_then_commits_every_row(client: Client, small: SmallPlan, clerk: User) -> None:
     client.force_login(clerk)
     book = fill(
