@@ -108,7 +108,7 @@ def set_text(cell: Any, text: str) -> Any:
 def append_row(sheet: Worksheet, values: Iterable[Any]) -> None:
     """``sheet.append(values)`` with every text through ``set_text``: openpyxl's append stores text starting with
     "=" as a formula, and a department, series or source name is text someone typed."""
-    row = sheet._current_row + 1
+    row = sheet._current_row + 1  # type: ignore[attr-defined]  # where sheet.append would write
     for column, value in enumerate(values, start=1):
         cell = sheet.cell(row, column)
         if isinstance(value, str):
