@@ -26,6 +26,7 @@ from indicators.forms import ObservationForm
 from indicators.models import Department, Observation, Plan, ReviewStatus
 from indicators.periods import Period, PeriodError, plan_periods
 from indicators.roles import AnyUser, Need
+from indicators.xlsx_layout import save_workbook
 
 NO_PERIOD_ROWS = "您所在单位在{period}没有需要填报的统计指标。"
 PERIOD_SAVED = "已保存 {count} 个数值（{period}）。"
@@ -323,7 +324,7 @@ def board_export(request: HttpRequest) -> HttpResponse:
         raise Http404("尚未建立规划。")
     workbook = collection.board_workbook(collection.build_board(plan, timezone.localdate()))
     buffer = io.BytesIO()
-    workbook.save(buffer)
+    save_workbook(workbook, buffer)
     response = HttpResponse(buffer.getvalue(), content_type=XLSX)
     stamp = timezone.localdate().isoformat()
     filename = quote(f"{plan.short_name or plan.name}_填报进度_{stamp}.xlsx")
@@ -358,7 +359,7 @@ def _period_context(request: HttpRequest, period: str) -> tuple[Period, list[col
 def period_template(request: HttpRequest, period: str) -> HttpResponse:
     when, rows, department_name = _period_context(request, period)
     buffer = io.BytesIO()
-    period_upload.template_workbook(rows, when, department_name).save(buffer)
+    save_workbook(period_upload.template_workbook(rows, when, department_name), buffer)
     response = HttpResponse(buffer.getvalue(), content_type=XLSX)
     filename = quote(f"{department_name or '本单位'}_{when.label}_填报模板.xlsx")
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{filename}"

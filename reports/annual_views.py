@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from indicators.models import Plan
 from indicators.periods import Period
 from indicators.roles import get_plan_for_user, scoped
+from indicators.xlsx_layout import save_workbook
 from reports.annual import AnnualReport, build_annual, build_annual_workbook
 from reports.document import build_annual_document, document_bytes
 from reports.selection import Selection, select
@@ -57,7 +58,7 @@ def annual_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
     assert selection.as_of is not None
     report = build_annual(plan, selection.as_of)
     response = HttpResponse(content_type=XLSX)
-    build_annual_workbook(report).save(response)
+    save_workbook(build_annual_workbook(report), response)
     name = f"{plan.short_name or plan.name}计划执行情况_{report.as_of.code}.xlsx"
     response["Content-Disposition"] = f"attachment; filename=\"annual.xlsx\"; filename*=UTF-8''{quote(name)}"
     return response

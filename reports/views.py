@@ -337,7 +337,7 @@ def plan_import_template(request: HttpRequest, pk: int) -> HttpResponse:
     periods = grid_periods(plan, timezone.localdate()) or [Period(plan.base_year)]
     workbook = template_workbook(plan, periods)
     buffer = io.BytesIO()
-    workbook.save(buffer)
+    save_workbook(workbook, buffer)
     response = HttpResponse(
         buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )

@@ -6,6 +6,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from indicators.models import Region
+from indicators.xlsx_layout import save_workbook
 from projects.exports import build_workbook, export_rows
 from projects.models import Project
 
@@ -35,5 +36,5 @@ class Command(BaseCommand):
         output = Path(options["output"])
         if output.suffix.lower() != ".xlsx":
             raise CommandError("输出文件应以 .xlsx 结尾。")
-        build_workbook(rows, year=year, region_name=region.name).save(output)
+        save_workbook(build_workbook(rows, year=year, region_name=region.name), output)
         self.stdout.write(f"已导出 {region.name} {year}年重大项目 {len(rows)} 个：{output}")

@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from indicators.models import Plan
 from indicators.periods import Period, PeriodError
 from indicators.regions import LookupFailed, find_plan, find_region, regions_by_pk
+from indicators.xlsx_layout import save_workbook
 from reports.appendix import build_report
 from reports.selection import default_as_of, in_plan
 from reports.workbook import build_appendix_workbook
@@ -48,7 +49,7 @@ class Command(BaseCommand):
 
     def export(self, plan: Plan, as_of: Period, output: Path) -> None:
         report = build_report(plan, as_of)
-        build_appendix_workbook(report.appendix).save(output)
+        save_workbook(build_appendix_workbook(report.appendix), output)
         self.stdout.write(f"已导出 {plan.name} 截至{as_of.label}的附件1（{len(report.appendix.rows)} 行）到 {output}")
 
     def _plan(self, wanted: str | None, region_ref: str | None = None) -> Plan:
