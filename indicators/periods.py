@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
 FULL_YEAR = ""
@@ -151,4 +152,9 @@ class OfPeriod:
 
     @property
     def period(self) -> Period:
-        return Period(self.year, self.part)
+        return _period(self.year, self.part)
+
+
+# Periods are immutable values: one instance per (year, part), not one per figure and reading (a province's
+# roll-up read 100,000 of them).
+_period = lru_cache(maxsize=4096)(Period)
