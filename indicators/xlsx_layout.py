@@ -43,13 +43,14 @@ from lxml import etree
 from lxml.etree import Element
 from openpyxl import Workbook
 from openpyxl.cell._writer import etree_write_cell
-from openpyxl.cell.cell import Cell, MergedCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell, MergedCell
 from openpyxl.comments.comment_sheet import CommentRecord
 from openpyxl.compat import safe_string
 from openpyxl.drawing.spreadsheet_drawing import SpreadsheetDrawing
 from openpyxl.styles.cell_style import StyleArray
 from openpyxl.styles.numbers import BUILTIN_FORMATS_MAX_SIZE, BUILTIN_FORMATS_REVERSE
 from openpyxl.utils import get_column_letter
+from openpyxl.utils.exceptions import IllegalCharacterError
 from openpyxl.worksheet._writer import WorksheetWriter
 from openpyxl.worksheet.cell_range import CellRange
 from openpyxl.worksheet.merge import MergedCellRange
@@ -97,10 +98,14 @@ def number_format(decimals: int) -> str:
 
 def set_text(cell: Any, text: str) -> Any:
     """Write ``text`` as a string cell; a formula-like start (=, +, -, @, tab, CR) stays text, also when
-    someone edits the cell later in Excel (quote prefix). Used by every workbook the app writes."""
-    cell.value = text
+    someone edits the cell later in Excel (quote prefix), and so does text that spells an Excel error ("#N/A").
+    Used by every workbook the app writes. openpyxl's own checks: no control characters, at most 32,767
+    characters."""
+    if ILLEGAL_CHARACTERS_RE.search(text):
+        raise IllegalCharacterError(f"{text} cannot be used in worksheets.")
+    cell._value = text[:32767]
+    cell.data_type = "s"
     if text.startswith(FORMULA_PREFIXES):
-        cell.data_type = "s"
         cell.quotePrefix = True
     return cell
 
@@ -188,13 +193,14 @@ ATTRIBUTE_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': 
 
 
 class _RowWriter(WorksheetWriter):
-    """openpyxl's sheet writer with a faster ``sheetData``: the rows written as one string, parsed once by lxml.
+    """openpyxl's sheet writer with a faster ``sheetData``: the rows written as text straight into the sheet's XML.
 
     openpyxl writes every cell through lxml's incremental ``xf.element`` contexts (two or three per cell, about
     6 µs a cell), most of the time of saving a table. Plain cells (text and numbers without hyperlinks) are
     written here as text with the same markup; any other cell (formula, date, rich text, boolean, hyperlink)
-    through openpyxl's own element writer. The XML is openpyxl's, element for element and attribute for
-    attribute (``tests/test_xlsx_writer.py``).
+    through openpyxl's own element writer. The text goes into the stream between the elements lxml wrote before
+    (flushed first) and after it, non-ASCII as character references as lxml writes them. The XML is openpyxl's,
+    element for element and attribute for attribute (``tests/test_xlsx_writer.py``).
     """
 
     def write_rows(self) -> None:
@@ -204,7 +210,8 @@ class _RowWriter(WorksheetWriter):
         for row_idx, row in self.rows():
             self._row(parts, row, row_idx, style_ids)
         parts.append("</sheetData>")
-        xf.write(etree.fromstring("".join(parts)))
+        xf.flush()  # everything lxml holds goes out before the rows
+        self.out.write("".join(parts).encode("ascii", "xmlcharrefreplace"))
         self.xf.send(None)
 
     def _row(self, parts: list[str], row: Any, row_idx: int, style_ids: dict[bytes, int]) -> None:
@@ -213,35 +220,42 @@ class _RowWriter(WorksheetWriter):
         attrs.update(sheet.row_dimensions.get(row_idx, {}))
         parts.append(_start("row", attrs) + ">")
         for cell in row:
-            if cell._comment is not None:
+            comment = cell._comment
+            if comment is not None:
                 sheet._comments.append(CommentRecord.from_cell(cell))
-            styled = cell.has_style
+            style = cell._style
+            key = style.tobytes() if style is not None else _NO_STYLE
+            styled = key != _NO_STYLE  # openpyxl's ``has_style``: any style id set
             value = cell._value
-            if value is None and not styled and not cell._comment:
+            if value is None and not styled and comment is None:
                 continue
             kind = cell.data_type
-            text = kind == "s" and isinstance(value, str | None)
-            number = kind == "n" and isinstance(value, int | float | Decimal | None)
-            if not (text or number) or cell.hyperlink:
+            text = kind == "s" and (value is None or type(value) is str)
+            number = kind == "n" and (value is None or type(value) in _NUMBER_TYPES)
+            if not (text or number) or cell.hyperlink is not None:
                 element = Element("row")
                 etree_write_cell(_Appender(element), sheet, cell, styled)
                 parts.append(etree.tostring(element[0], encoding="unicode"))
                 continue
-            head = f'<c r="{get_column_letter(cell.column)}{cell.row}"'
+            head = f'<c r="{_LETTERS[cell.column]}{row_idx}"'
             if styled:
-                key = cell._style.tobytes()
                 style_id = style_ids.get(key)
                 if style_id is None:
                     style_id = style_ids[key] = cell.style_id
                 head += f' s="{style_id}"'
             if value is None or value == "":
                 parts.append(f'{head} t="{"inlineStr" if text else "n"}"/>')
-            elif isinstance(value, str):
+            elif text:
                 space = ' xml:space="preserve"' if value != value.strip() else ""
                 parts.append(f'{head} t="inlineStr"><is><t{space}>{value.translate(TEXT_ESCAPES)}</t></is></c>')
             else:
                 parts.append(f'{head} t="n"><v>{safe_string(value)}</v></c>')
         parts.append("</row>")
+
+
+_NO_STYLE = StyleArray().tobytes()
+_NUMBER_TYPES = (int, float, Decimal)
+_LETTERS = ["", *(get_column_letter(n) for n in range(1, 16385))]  # Excel's 16,384 columns
 
 
 def _start(tag: str, attrs: dict[str, str]) -> str:

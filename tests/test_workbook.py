@@ -175,7 +175,7 @@ def test_verdicts_with_manual_comment_borders_widths_and_print_setup() -> None:
     assert setup is not None and setup.fitToPage
 
 
-@pytest.mark.parametrize("name", ["=SUM(A1)", "+1+1", "-2+3", "@cmd", '=HYPERLINK("http://x")'])
+@pytest.mark.parametrize("name", ["=SUM(A1)", "+1+1", "-2+3", "@cmd", '=HYPERLINK("http://x")', "#N/A", "#DIV/0!"])
 def test_formula_like_text_is_written_as_text(name: str) -> None:
     appendix = stub_appendix(
         [row(1, "1", name, name, ["1", "2", "3", "4"], target_text=name, unit="", label=name)],
