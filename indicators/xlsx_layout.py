@@ -211,7 +211,8 @@ class _RowWriter(WorksheetWriter):
             self._row(parts, row, row_idx, style_ids)
         parts.append("</sheetData>")
         xf.flush()  # everything lxml holds goes out before the rows
-        self.out.write("".join(parts).encode("ascii", "xmlcharrefreplace"))
+        out: Any = self.out  # the BytesIO given by _InMemoryWriter
+        out.write("".join(parts).encode("ascii", "xmlcharrefreplace"))
         self.xf.send(None)
 
     def _row(self, parts: list[str], row: Any, row_idx: int, style_ids: dict[bytes, int]) -> None:
