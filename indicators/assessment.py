@@ -166,6 +166,22 @@ def assess_indicator(indicator: Indicator, as_of: Period, *, include_pending: bo
     return next(r for r in results if r.indicator.pk == indicator.pk)
 
 
+JUDGED_FIELDS = (
+    "series",
+    "year",
+    "part",
+    "value",
+    "decimals",
+    "no_data",
+    "source",
+    "note",
+    "status",
+    "approved_value",
+    "approved_decimals",
+    "approved_no_data",
+)
+
+
 def assess_plans(
     plans: Sequence[Plan], as_of: Period, *, include_pending: bool = False
 ) -> dict[int, list[IndicatorAssessment]]:
@@ -182,7 +198,11 @@ def assess_plans(
     # 18,000 fewer model instances for a province.
     for indicator in of_plans.select_related("parent", "series").order_by("plan_id", "category__order", "order", "pk"):
         by_plan[indicator.plan_id].append(indicator)
-    observations = Observation.objects.filter(series_id__in=of_plans.values("series"), year__lte=as_of.year)
+    # The fields a figure is judged and shown by (``counted``, ``display_value``): not the audit and review fields,
+    # which these readers never touch (a third fewer fields to load for a province's 30,000 figures).
+    observations = Observation.objects.filter(series_id__in=of_plans.values("series"), year__lte=as_of.year).only(
+        *JUDGED_FIELDS
+    )
     by_series = _counted_by_series(observations, as_of, include_pending=include_pending)
     assigned: dict[int, list[AssignedTarget]] = defaultdict(list)
     for target in AssignedTarget.objects.filter(indicator__plan_id__in=plan_ids):
