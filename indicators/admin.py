@@ -1,5 +1,6 @@
 from typing import Any
 
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -39,13 +40,45 @@ class DepartmentAdmin(RegionScopedAdmin, admin.ModelAdmin):
     search_fields = ["name"]
 
 
+class StaffProfileForm(forms.ModelForm):
+    """For an admin with a home region: a profile's home region must be set and inside that admin's subtree (a
+    profile without any would make its user unrestricted, one outside would move them out of reach)."""
+
+    scope: frozenset[int] | None = None
+
+    class Meta:
+        model = StaffProfile
+        fields = ["user", "department", "region"]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if self.scope is None:
+            return cleaned
+        region = cleaned.get("region")
+        department = cleaned.get("department")
+        home = region.pk if region is not None else (department.region_id if department is not None else None)
+        if home is None:
+            raise ValidationError(PROFILE_NEEDS_REGION)
+        if home not in self.scope:
+            raise ValidationError(PROFILE_OUT_OF_SCOPE)
+        return cleaned
+
+
+PROFILE_NEEDS_REGION = "请选择所属单位或所辖行政区划：两者都空的用户不受区划限制，只有不受限的管理员可以这样设置。"
+PROFILE_OUT_OF_SCOPE = "所选单位或行政区划不在您管理的范围内。"
+
+
 @admin.register(StaffProfile)
 class StaffProfileAdmin(RegionScopedAdmin, admin.ModelAdmin):
-    """A profile's region is its own ``region``, or its department's when that is empty (``roles.home_region_id``):
-    an admin with a home region sees the profiles whose home region is in their subtree, never a profile without
-    any (its user is unrestricted), and may attach a profile only to a user of their subtree or to a user who holds
-    no role yet (a new colleague), never to an unrestricted role holder (which would narrow that user's scope)."""
+    """A profile's region is its own ``region``, or its department's when that is empty (``roles.home_region_id``).
 
+    An admin with a home region sees the profiles whose home region is in their subtree, never a profile without
+    any (its user is unrestricted); saves a profile only with a home region inside that subtree; attaches a new
+    profile only to a user of the subtree or to a user who holds no role yet (a new colleague), never to an
+    unrestricted role holder; never moves a profile to another user; and deletes none (a role holder without a
+    profile would be unrestricted). Unrestricted admins do all of this as before."""
+
+    form = StaffProfileForm
     region_path = "department__region"
     list_display = ["user", "department", "region"]
     list_select_related = ["user", "department", "region"]
@@ -57,6 +90,20 @@ class StaffProfileAdmin(RegionScopedAdmin, admin.ModelAdmin):
         if scope is None:
             return queryset
         return queryset.filter(Q(region__in=scope) | Q(region__isnull=True, department__region__in=scope))
+
+    def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any) -> Any:
+        form = super().get_form(request, obj, change=change, **kwargs)
+        return type(form.__name__, (form,), {"scope": scope_region_ids(request.user)})
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        if obj is not None and scope_region_ids(request.user) is not None:
+            return ["user"]
+        return super().get_readonly_fields(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        if scope_region_ids(request.user) is not None:
+            return False
+        return bool(super().has_delete_permission(request, obj))
 
     def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         scope = scope_region_ids(request.user)

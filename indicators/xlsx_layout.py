@@ -31,7 +31,8 @@ Text that starts like a formula (= + - @, tab, CR) is stored as text, never as a
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import re
+from collections.abc import Sequence
 from copy import copy
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -40,9 +41,8 @@ from typing import Any
 from zipfile import ZIP_DEFLATED, ZipFile
 
 from lxml import etree
-from lxml.etree import Element
-from openpyxl import Workbook
-from openpyxl.cell._writer import etree_write_cell
+from openpyxl import LXML, Workbook
+from openpyxl.cell._writer import lxml_write_cell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell, MergedCell
 from openpyxl.comments.comment_sheet import CommentRecord
 from openpyxl.compat import safe_string
@@ -50,7 +50,6 @@ from openpyxl.drawing.spreadsheet_drawing import SpreadsheetDrawing
 from openpyxl.styles.cell_style import StyleArray
 from openpyxl.styles.numbers import BUILTIN_FORMATS_MAX_SIZE, BUILTIN_FORMATS_REVERSE
 from openpyxl.utils import get_column_letter
-from openpyxl.utils.exceptions import IllegalCharacterError
 from openpyxl.worksheet._writer import WorksheetWriter
 from openpyxl.worksheet.cell_range import CellRange
 from openpyxl.worksheet.merge import MergedCellRange
@@ -96,13 +95,19 @@ def number_format(decimals: int) -> str:
     return "0" if decimals <= 0 else "0." + "0" * decimals
 
 
+# Characters an XML file cannot hold: C0 controls other than tab, line feed and carriage return (openpyxl's
+# ``ILLEGAL_CHARACTERS_RE``), lone surrogates, and U+FFFE/U+FFFF. Typed or pasted text may carry them (PostgreSQL
+# stores them); a workbook with one does not open, so they are dropped.
+NOT_IN_XML = re.compile(ILLEGAL_CHARACTERS_RE.pattern + "|[\ud800-\udfff\ufffe\uffff]")
+
+
 def set_text(cell: Any, text: str) -> Any:
     """Write ``text`` as a string cell; a formula-like start (=, +, -, @, tab, CR) stays text, also when
     someone edits the cell later in Excel (quote prefix), and so does text that spells an Excel error ("#N/A").
-    Used by every workbook the app writes. openpyxl's own checks: no control characters, at most 32,767
-    characters."""
-    if ILLEGAL_CHARACTERS_RE.search(text):
-        raise IllegalCharacterError(f"{text} cannot be used in worksheets.")
+    Used by every workbook the app writes. Characters XML cannot hold are dropped (``NOT_IN_XML``); at most
+    32,767 characters, as Excel allows."""
+    if NOT_IN_XML.search(text):
+        text = NOT_IN_XML.sub("", text)
     cell._value = text[:32767]
     cell.data_type = "s"
     if text.startswith(FORMULA_PREFIXES):
@@ -110,9 +115,9 @@ def set_text(cell: Any, text: str) -> Any:
     return cell
 
 
-def append_row(sheet: Worksheet, values: Iterable[Any]) -> None:
+def append_row(sheet: Worksheet, values: Sequence[Any]) -> None:
     """``sheet.append(values)`` with every text through ``set_text``: openpyxl's append stores text starting with
-    "=" as a formula, and a department, series or source name is text someone typed."""
+    "=" as a formula, and a department, series or source name is text someone typed. No values: a blank row."""
     row = sheet._current_row + 1  # type: ignore[attr-defined]  # where sheet.append would write
     for column, value in enumerate(values, start=1):
         cell = sheet.cell(row, column)
@@ -120,6 +125,7 @@ def append_row(sheet: Worksheet, values: Iterable[Any]) -> None:
             set_text(cell, value)
         else:
             cell.value = value
+    sheet._current_row = row  # type: ignore[attr-defined]
 
 
 def put(sheet: Worksheet, row: int, column: int, value: Any, style: Any) -> Any:
@@ -132,7 +138,7 @@ def put(sheet: Worksheet, row: int, column: int, value: Any, style: Any) -> Any:
         set_text(cell, value)
     elif value is not None:
         cell.value = value
-    sheet._cells[(row, column)] = cell
+    sheet._add_cell(cell)  # type: ignore[attr-defined]  # as sheet.cell does: the sheet's row count follows
     return cell
 
 
@@ -204,6 +210,9 @@ class _RowWriter(WorksheetWriter):
     """
 
     def write_rows(self) -> None:
+        if not LXML:  # openpyxl without lxml writes through the standard library: its own rows, unchanged
+            super().write_rows()
+            return
         xf: Any = self.xf.send(True)
         parts = ["<sheetData>"]
         style_ids: dict[bytes, int] = {}  # openpyxl's id of each style array seen, by the array's content
@@ -234,9 +243,7 @@ class _RowWriter(WorksheetWriter):
             text = kind == "s" and (value is None or type(value) is str)
             number = kind == "n" and (value is None or type(value) in _NUMBER_TYPES)
             if not (text or number) or cell.hyperlink is not None:
-                element = Element("row")
-                etree_write_cell(_Appender(element), sheet, cell, styled)
-                parts.append(etree.tostring(element[0], encoding="unicode"))
+                parts.append(_openpyxl_cell(sheet, cell, styled))
                 continue
             head = f'<c r="{_LETTERS[cell.column]}{row_idx}"'
             if styled:
@@ -263,14 +270,13 @@ def _start(tag: str, attrs: dict[str, str]) -> str:
     return f"<{tag}" + "".join(f' {k}="{str(v).translate(ATTRIBUTE_ESCAPES)}"' for k, v in attrs.items())
 
 
-class _Appender:
-    """What openpyxl's element writer needs of an ``xf``: ``write(element)``, here appending to a parent."""
-
-    def __init__(self, parent: Any) -> None:
-        self.parent = parent
-
-    def write(self, element: Any) -> None:
-        self.parent.append(element)
+def _openpyxl_cell(sheet: Any, cell: Any, styled: bool) -> str:
+    """A cell the fast path does not write (formula, date, rich text, boolean, hyperlink), written by openpyxl's
+    own lxml cell writer into a scratch stream."""
+    buffer = BytesIO()
+    with etree.xmlfile(buffer) as xf:
+        lxml_write_cell(xf, sheet, cell, styled)
+    return buffer.getvalue().decode("ascii")
 
 
 class _InMemoryWriter(ExcelWriter):

@@ -215,29 +215,29 @@ FORMAT = "1"  # bump when the stored row format or the cell markup changes
 
 
 def plan_versions(plans: Sequence[Plan]) -> dict[int, str]:
-    """One query: per plan, the newest change of everything its verdicts read. Every write through the services
-    leaves a history record (simple_history) or bumps ``updated_at``; bulk loads add rows (counted). The print order
-    of categories and indicators, which no history keeps, enters as the sum of id × order (any swap changes it).
-    The plan's own settings are read from the loaded plan."""
+    """Two queries: per plan, the newest change of everything its verdicts read, and its categories in print order.
+    Every write through the services leaves a history record (simple_history) or bumps ``updated_at``; bulk loads
+    add rows (counted). Categories keep no history, so their order enters as it is. The plan's own settings are read
+    from the loaded plan."""
     if not plans:
         return {}
     ids = ",".join(str(int(p.pk)) for p in plans)
-    ind, obs, cat = Indicator._meta.db_table, Observation._meta.db_table, Category._meta.db_table
-    order = connection.ops.quote_name("order")  # print order: kept in no history, so summed as id × order
+    ind, obs = Indicator._meta.db_table, Observation._meta.db_table
+    # Indicators' print order: their history skips the order field, so it enters as the sum of id × order (every
+    # save through the services or the admin also leaves a history record).
+    order = connection.ops.quote_name("order")
     h_ind, h_obs, h_series, h_target, h_verdict, h_lock = (
         m.history.model._meta.db_table
         for m in (Indicator, Observation, Series, AssignedTarget, ManualVerdict, PeriodLock)
     )
     sql = f"""
         WITH ps AS (SELECT DISTINCT plan_id, series_id FROM {ind} WHERE plan_id IN ({ids}) AND series_id IS NOT NULL)
-        SELECT p.id, ih.v, ic.n, ic.m, ic.o, co.n, co.o, t.v, mv.v, l.v, oh.v, oc.n, oc.u, sh.v
+        SELECT p.id, ih.v, ic.n, ic.m, ic.o, t.v, mv.v, l.v, oh.v, oc.n, oc.u, sh.v
         FROM {Plan._meta.db_table} p
         LEFT JOIN (SELECT plan_id, MAX(history_id) v FROM {h_ind} WHERE plan_id IN ({ids}) GROUP BY plan_id) ih
             ON ih.plan_id = p.id
         LEFT JOIN (SELECT plan_id, COUNT(*) n, MAX(id) m, SUM(id * {order}) o FROM {ind} WHERE plan_id IN ({ids})
             GROUP BY plan_id) ic ON ic.plan_id = p.id
-        LEFT JOIN (SELECT plan_id, COUNT(*) n, SUM(id * {order}) o FROM {cat} WHERE plan_id IN ({ids})
-            GROUP BY plan_id) co ON co.plan_id = p.id
         LEFT JOIN (SELECT i.plan_id, MAX(h.history_id) v FROM {h_target} h JOIN {ind} i ON i.id = h.indicator_id
             WHERE i.plan_id IN ({ids}) GROUP BY i.plan_id) t ON t.plan_id = p.id
         LEFT JOIN (SELECT i.plan_id, MAX(h.history_id) v FROM {h_verdict} h JOIN {ind} i ON i.id = h.indicator_id
@@ -254,10 +254,18 @@ def plan_versions(plans: Sequence[Plan]) -> dict[int, str]:
     with connection.cursor() as cursor:
         cursor.execute(sql)
         found = {row[0]: row[1:] for row in cursor.fetchall()}
+    # Categories keep no history: their print order itself, exactly (a sum of id × order misses some reorders).
+    categories: dict[int, list[int]] = defaultdict(list)
+    for plan_id, category_id in (
+        Category.objects.filter(plan_id__in=[p.pk for p in plans])
+        .order_by("plan_id", "order", "pk")
+        .values_list("plan_id", "pk")
+    ):
+        categories[plan_id].append(category_id)
     out = {}
     for plan in plans:
         settings = (plan.base_year, plan.end_year, plan.evaluation_settings, plan.annual_labels)
-        text = repr((FORMAT, found.get(plan.pk), settings))
+        text = repr((FORMAT, found.get(plan.pk), categories.get(plan.pk), settings))
         out[plan.pk] = hashlib.sha256(text.encode()).hexdigest()[:32]
     return out
 

@@ -89,3 +89,53 @@ def test_a_city_admin_manages_the_profiles_of_the_city_only(client: Client, tree
     response = client.post("/admin/indicators/staffprofile/add/", {"user": newcomer.pk, "region": tree["第1市1县"].pk})
     assert response.status_code == 302
     assert StaffProfile.objects.get(user=newcomer).region == tree["第1市1县"]
+
+
+def _fresh_scope(user: User) -> frozenset[int] | None:
+    from indicators.roles import scope_region_ids
+
+    return scope_region_ids(User.objects.get(pk=user.pk))  # a fresh instance: the scope is cached per instance
+
+
+def test_a_city_admin_cannot_widen_a_scope_through_a_profile(client: Client, tree: dict[str, Region]) -> None:
+    """A profile without a home region makes its user unrestricted: a scoped admin can neither save one (their
+    own included), nor delete a profile, nor move a profile to another user."""
+    from indicators.admin import PROFILE_NEEDS_REGION
+    from indicators.models import Department
+
+    admin_user = _city_admin(tree)
+    ours = Department.objects.create(region=tree["第1市1县"], name="一县统计局")
+    clerk = make_user("county_clerk", "录入员", ours)
+    newcomer = User.objects.create_user("newcomer", password="pw-for-tests-1234")
+    client.force_login(admin_user)
+    own = StaffProfile.objects.get(user=admin_user)
+
+    response = client.post(f"/admin/indicators/staffprofile/{own.pk}/change/", {"department": "", "region": ""})
+    assert response.status_code == 200 and PROFILE_NEEDS_REGION in response.content.decode()
+    assert _fresh_scope(admin_user) is not None
+    other_city = tree["第2市"].pk
+    response = client.post(f"/admin/indicators/staffprofile/{own.pk}/change/", {"department": "", "region": other_city})
+    assert response.status_code == 200 and StaffProfile.objects.get(pk=own.pk).region == tree["第1市"]
+    assert "选择一个有效的选项" in response.content.decode()  # another city is not among the choices
+
+    profile = StaffProfile.objects.get(user=clerk)
+    assert client.post(f"/admin/indicators/staffprofile/{profile.pk}/delete/", {"post": "yes"}).status_code == 403
+    assert StaffProfile.objects.filter(user=clerk).exists()
+    client.post(
+        f"/admin/indicators/staffprofile/{profile.pk}/change/",
+        {"user": newcomer.pk, "department": ours.pk, "region": ""},
+    )
+    assert StaffProfile.objects.get(pk=profile.pk).user == clerk  # the user field is read-only when editing
+    assert _fresh_scope(clerk) is not None
+
+
+def test_an_unrestricted_admin_may_still_leave_a_profile_without_region(
+    client: Client, tree: dict[str, Region]
+) -> None:
+    client.force_login(make_user("root", None, None, is_staff=True, is_superuser=True))
+    leader = make_user("province_leader", "领导", None)
+    profile = StaffProfile.objects.get(user=leader)
+    response = client.post(
+        f"/admin/indicators/staffprofile/{profile.pk}/change/", {"user": leader.pk, "department": "", "region": ""}
+    )
+    assert response.status_code == 302 and _fresh_scope(leader) is None

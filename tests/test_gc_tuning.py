@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent
         ("  ", (50_000, 20, 100)),
         ("700,10,10", (700, 10, 10)),
         ("10000", (10_000,)),
-        ("0", (0,)),  # 0 switches the collector's automatic runs off, as gc.set_threshold documents
+        ("100", (100,)),
     ],
 )
 def test_thresholds_from_the_environment(monkeypatch: pytest.MonkeyPatch, text: str, expected: tuple[int, ...]) -> None:
@@ -29,7 +29,7 @@ def test_thresholds_from_the_environment(monkeypatch: pytest.MonkeyPatch, text: 
     assert gc_tuning.thresholds() == expected
 
 
-@pytest.mark.parametrize("text", ["abc", "1,2,3,4", "-5", "50000;20", "1.5"])
+@pytest.mark.parametrize("text", ["abc", "1,2,3,4", "-5", "50000;20", "1.5", "0", "99,10,10"])
 def test_a_bad_value_stops_the_start_with_the_variable_named(monkeypatch: pytest.MonkeyPatch, text: str) -> None:
     monkeypatch.setenv("GC_THRESHOLDS", text)
     with pytest.raises(ValueError, match="GC_THRESHOLDS"):

@@ -138,10 +138,11 @@ def test_a_region_without_lower_plans_says_so(client: Client, city_user: User) -
 
 
 # Queries of the page: session, user, the user's groups (navigation), the user's home region, the region tree
-# (scope), the region tree (chooser), the plans below, the plans' data versions, their stored verdicts, then (none
+# (scope), the region tree (chooser), the plans below, the plans' data versions (two: changes, category order),
+# their stored verdicts, then (none
 # stored yet) assess_plans' four (indicators, observations, assigned targets, manual verdicts) and one upsert of the
 # verdicts. The Excel renders no navigation: no groups. Without as_of: + latest year.
-@pytest.mark.parametrize(("url", "expected"), [("/region/{}/?as_of=2022", 14), ("/region/{}/xlsx/?as_of=2022", 13)])
+@pytest.mark.parametrize(("url", "expected"), [("/region/{}/?as_of=2022", 15), ("/region/{}/xlsx/?as_of=2022", 14)])
 def test_query_count_is_the_same_at_2_and_at_50_counties(
     client: Client, city_user: User, url: str, expected: int
 ) -> None:
@@ -316,6 +317,15 @@ def test_each_kind_of_change_re_judges_only_the_changed_countys_plan(
     assert view()["测试101县"] == "超出预期" and judged == [["测试101县"]]
     # Print order (kept in no history): categories or indicators reordered, the stored order follows.
     Category.objects.filter(plan=plan).update(order=100 - F("order"))
+    view()
+    assert judged == [["测试102县"]]
+    # A reorder that keeps the sum of id × order (ids a < b: 甲 0, 乙 a → 甲 b, 乙 0) is seen too.
+    first, second = Category.objects.filter(plan=plan).order_by("pk")[:2]
+    Category.objects.filter(pk=first.pk).update(order=0)
+    Category.objects.filter(pk=second.pk).update(order=first.pk)
+    view()
+    Category.objects.filter(pk=first.pk).update(order=second.pk)
+    Category.objects.filter(pk=second.pk).update(order=0)
     view()
     assert judged == [["测试102县"]]
     Indicator.objects.filter(pk=lagging.pk).update(order=F("order") + 50)

@@ -12,6 +12,7 @@ import io
 from collections.abc import Callable
 from decimal import Decimal
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from lxml import etree
@@ -20,6 +21,7 @@ from openpyxl.cell.rich_text import CellRichText, TextBlock
 from openpyxl.cell.text import InlineFont
 from openpyxl.comments import Comment
 from openpyxl.styles import Border, Font, Side
+from openpyxl.styles.cell_style import StyleArray
 from openpyxl.worksheet._writer import WorksheetWriter
 
 from indicators import xlsx_layout as layout
@@ -76,7 +78,7 @@ def test_the_appendix_workbook_is_written_as_openpyxl_writes_it() -> None:
 
 CELL_VALUES = st.one_of(
     st.none(),
-    st.text(max_size=20),
+    st.text(max_size=20),  # control characters included: set_text drops what XML cannot hold
     st.integers(min_value=-(10**15), max_value=10**15),
     st.floats(allow_nan=False, allow_infinity=False),
     st.decimals(allow_nan=False, allow_infinity=False, places=4, min_value=-(10**9), max_value=10**9),
@@ -94,7 +96,7 @@ def test_any_table_is_written_as_openpyxl_writes_it(table: list[list[object]], b
         for r, values in enumerate(table, start=1):
             for c, value in enumerate(values, start=1):
                 if isinstance(value, str):
-                    cell = layout.set_text(sheet.cell(row=r, column=c), _xml_safe(value))
+                    cell = layout.set_text(sheet.cell(row=r, column=c), value)
                 else:
                     cell = sheet.cell(row=r, column=c, value=value)  # type: ignore[call-overload]
                 if bold:
@@ -102,11 +104,6 @@ def test_any_table_is_written_as_openpyxl_writes_it(table: list[list[object]], b
         return book
 
     assert_same_xml(build)
-
-
-def _xml_safe(text: str) -> str:
-    """openpyxl refuses control characters that XML cannot hold; the app's text never has them."""
-    return "".join(ch for ch in text if ch in "\t\n\r" or (ch >= " " and ch not in "\ufffe\uffff"))
 
 
 def test_a_saved_workbook_reads_back() -> None:
@@ -118,3 +115,50 @@ def test_a_saved_workbook_reads_back() -> None:
     assert sheet["A4"].value == "=not a formula" and sheet["A4"].data_type == "s"
     assert sheet["A2"].value == "=SUM(A1:B1)" and sheet["B2"].value is True
     assert sheet["B5"].comment is not None and sheet["A5"].hyperlink is not None
+
+
+@pytest.mark.parametrize("text", ["a\ufffeb", "a\uffffb", "a\ud800b", "a\x01b", "a\x1fb"])
+def test_characters_xml_cannot_hold_are_dropped_and_the_file_opens(text: str) -> None:
+    """Pasted text may carry them (PostgreSQL stores them); openpyxl would refuse to save, a written one would
+    make a file Excel cannot open."""
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    layout.set_text(sheet["A1"], text)
+    buffer = io.BytesIO()
+    layout.save_workbook(book, buffer)
+    back = load_workbook(io.BytesIO(buffer.getvalue())).active
+    assert back is not None and back["A1"].value == "ab"
+
+
+def test_a_hyperlinked_cell_is_written_by_openpyxl_itself() -> None:
+    def build() -> Workbook:
+        book = Workbook()
+        sheet = book.active
+        assert sheet is not None
+        layout.set_text(sheet["A1"], "  ").hyperlink = "https://example.invalid/"
+        layout.set_text(sheet["A2"], " 链接 ").hyperlink = "https://example.invalid/2"
+        return book
+
+    assert_same_xml(build)
+
+
+def test_append_row_of_nothing_leaves_a_blank_row_as_sheet_append_does() -> None:
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    layout.append_row(sheet, ["a"])
+    layout.append_row(sheet, [])
+    layout.append_row(sheet, ["b"])
+    assert [sheet.cell(r, 1).value for r in (1, 2, 3)] == ["a", None, "b"]
+
+
+def test_put_keeps_the_sheets_row_count_as_sheet_cell_does() -> None:
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    layout.put(sheet, 1, 1, "a", StyleArray())
+    layout.put(sheet, 2, 1, "b", StyleArray())
+    assert list(sheet.iter_rows(values_only=True)) == [("a",), ("b",)]
+    layout.append_row(sheet, ["c"])
+    assert [sheet.cell(r, 1).value for r in (1, 2, 3)] == ["a", "b", "c"]

@@ -28,6 +28,8 @@ def thresholds() -> tuple[int, ...]:
         raise ValueError(f"GC_THRESHOLDS 应为 1–3 个以逗号分隔的整数（如 50000,20,100），而不是 {text!r}") from None
     if not 1 <= len(values) <= 3 or any(v < 0 for v in values):
         raise ValueError(f"GC_THRESHOLDS 应为 1–3 个以逗号分隔的非负整数（如 50000,20,100），而不是 {text!r}")
+    if values[0] < 100:  # 0 would switch the collector off for a worker's whole life
+        raise ValueError(f"GC_THRESHOLDS 的第一个数至少为 100（0 会关闭垃圾回收），而不是 {text!r}")
     return values
 
 
