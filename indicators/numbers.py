@@ -8,7 +8,7 @@ with ("4.0" stays 4.0).
 from __future__ import annotations
 
 import re
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 PERCENT_UNITS = frozenset({"%", "％"})
 NO_DATA_MARK = "/"
@@ -36,8 +36,13 @@ def decimals_of(value: Decimal) -> int:
 
 
 def printed(value: Decimal | None, decimals: int, *, empty: str = NO_DATA_MARK) -> str:
-    """The number with its printed decimals (``printed(Decimal("4"), 1)`` → ``"4.0"``); ``empty`` for none."""
-    return empty if value is None else f"{value:.{decimals}f}"
+    """The number with its printed decimals (``printed(Decimal("4"), 1)`` → ``"4.0"``); ``empty`` for none.
+
+    Rounded 四舍五入 (half up, as statistical tables print: 9.65 → 9.7), not Python's half-even (9.6)."""
+    if value is None:
+        return empty
+    step = Decimal(1).scaleb(-max(decimals, 0))
+    return f"{Decimal(value).quantize(step, rounding=ROUND_HALF_UP):f}"
 
 
 _BARE_NUMBER = re.compile(r"(\d+(?:\.\d+)?)(?![\d.%％年月日])")

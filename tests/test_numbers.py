@@ -35,6 +35,23 @@ def test_a_figure_keeps_its_printed_decimals(text: str, decimals: int, printed: 
     assert numbers.printed(value, decimals) == printed
 
 
+@pytest.mark.parametrize(
+    ("text", "decimals", "printed"),
+    [
+        ("9.65", 1, "9.7"),  # 四舍五入, not half-even (9.6)
+        ("9.75", 1, "9.8"),
+        ("0.125", 2, "0.13"),
+        ("2.5", 0, "3"),
+        ("-2.45", 1, "-2.5"),  # away from zero, as the statistical tables print
+        ("9.64", 1, "9.6"),
+        ("4", 2, "4.00"),
+        ("123456789.125", 2, "123456789.13"),
+    ],
+)
+def test_a_figure_with_more_decimals_is_rounded_half_up(text: str, decimals: int, printed: str) -> None:
+    assert numbers.printed(Decimal(text), decimals) == printed
+
+
 def test_no_figure_prints_a_mark() -> None:
     assert numbers.printed(None, 2) == "/"
     assert numbers.printed(None, 2, empty="—") == "—"
