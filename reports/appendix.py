@@ -228,6 +228,7 @@ def make_appendix(
 ) -> Appendix:
     columns = value_columns(plan, assessments)
     settings = plan_settings(plan)
+    own_region = narrative.region_word(plan.region.name)
 
     def row_of(a: IndicatorAssessment, parent: IndicatorAssessment | None) -> AppendixRow:
         return _row(a, columns, alternatives, parent, decisive_readings(a, alternatives, as_of, settings))
@@ -257,6 +258,7 @@ def make_appendix(
             if verdict.stale
             else "",
             decisive=tuple(note for row in own for note in row.decisive),
+            region_word=own_region,
         )
         item = TopIndicator(
             indicator_id=indicator.pk,

@@ -23,6 +23,18 @@ if TYPE_CHECKING:
 
 DOCUMENT = "《纲要》"
 REGION_WORD = "全区"
+_LEVEL_SUFFIXES = "区县市省旗州盟"
+
+
+def region_word(region_name: str) -> str:
+    """How the report names its own region: 卧龙区 → 全区, 示例001县 → 全县, 南阳市 → 全市, 河南省 → 全省; another
+    name is used as it is."""
+    name = region_name.strip()
+    if name and name[-1] in _LEVEL_SUFFIXES:
+        return f"全{name[-1]}"
+    return name or REGION_WORD
+
+
 HUNDRED = Decimal(100)
 TENTH = Decimal("0.1")
 

@@ -213,3 +213,29 @@ def test_summary_of_the_fixture_plan_matches_the_report(plan_14th: Plan) -> None
         "2021年、2022年、2023年上半年全区地区生产总值增长分别为9.1%、4.0%、4.0%，进展低于预期，"
         "预计实现规划目标存在一定难度。"
     )
+
+
+@pytest.mark.parametrize(
+    ("region", "word"),
+    [
+        ("卧龙区", "全区"),
+        ("示例001县", "全县"),
+        ("南阳市", "全市"),
+        ("河南省", "全省"),
+        ("某某旗", "全旗"),
+        ("示例片", "示例片"),
+    ],
+)
+def test_the_report_names_its_own_region_by_level(region: str, word: str) -> None:
+    assert narrative.region_word(region) == word
+
+
+@pytest.mark.django_db
+def test_a_county_plans_sentences_say_the_whole_county() -> None:
+    from reports.appendix import build_report
+    from tests.test_rollup import _city
+
+    city = _city(1)
+    plan = Plan.objects.get(region__parent=city)
+    sentences = [t.sentence for t in build_report(plan, Period(2022)).appendix.top]
+    assert any("全县" in s for s in sentences) and not any("全区" in s for s in sentences)
