@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
@@ -41,4 +42,14 @@ def nav(request: HttpRequest) -> dict[str, Any]:
         # To-do counts (待审核 / 被退回 / 待填报): one query when the navigation renders, none otherwise.
         "todo": SimpleLazyObject(lambda: collection.todo_counts(request.user, timezone.localdate())),
         "my_returned": SimpleLazyObject(lambda: collection.returned_figures(request.user)),
+    }
+
+
+def site(request: HttpRequest) -> dict[str, Any]:
+    """The installation's names (``SITE_REGION``): 卧龙区规划指标监测平台, 卧龙区发改委, 卧龙区发展和改革委员会."""
+    region = settings.SITE_REGION
+    return {
+        "site_brand": f"{region}规划指标监测平台",
+        "site_org": f"{region}发改委",
+        "site_org_full": f"{region}发展和改革委员会",
     }

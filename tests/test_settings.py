@@ -81,3 +81,17 @@ def test_manage_py_stops_with_clear_message(env: dict[str, str], message: str) -
     )
     assert proc.returncode != 0
     assert message in proc.stderr
+
+
+@pytest.mark.django_db
+def test_the_installations_region_names_the_product(client: object, settings: object) -> None:
+    """SITE_REGION: a city running its own copy sees its own name in the header, the title and the login page."""
+    from django.test import Client
+
+    assert isinstance(client, Client)
+    page = client.get("/accounts/login/").content.decode()
+    assert "卧龙区发展和改革委员会" in page and "卧龙区规划指标监测平台" in page
+    settings.SITE_REGION = "南阳市"  # type: ignore[attr-defined]
+    page = client.get("/accounts/login/").content.decode()
+    assert "南阳市发展和改革委员会" in page and "南阳市规划指标监测平台" in page and "· 南阳市发改委</title>" in page
+    assert "卧龙区" not in page

@@ -166,6 +166,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "indicators.context_processors.nav",
+                "indicators.context_processors.site",
             ],
         },
     },
@@ -303,6 +304,10 @@ DEFAULT_FROM_EMAIL = SERVER_EMAIL
 EMAIL_HOST = ENV.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int(ENV, "EMAIL_PORT", default=25)
 LOG_FILE = ENV.get("LOG_FILE", "").strip()
+# The region whose DRC runs this installation: the product's name in every page header, the login page and the
+# admin (卧龙区规划指标监测平台, 卧龙区发改委). A city or county running its own copy sets its name here.
+SITE_REGION = ENV.get("SITE_REGION", "").strip() or "卧龙区"
+
 LOG_LEVEL = ENV.get("LOG_LEVEL", "WARNING").strip().upper()
 if LOG_LEVEL not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
     raise ImproperlyConfigured(f"LOG_LEVEL must be DEBUG, INFO, WARNING, ERROR or CRITICAL, got {LOG_LEVEL!r}")

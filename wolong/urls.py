@@ -1,10 +1,11 @@
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from indicators import lockouts
 
-admin.site.site_header = "卧龙区规划指标监测平台 · 管理"
+admin.site.site_header = f"{settings.SITE_REGION}规划指标监测平台 · 管理"
 admin.site.site_title = "规划指标监测平台"
 admin.site.index_title = "数据维护"
 
