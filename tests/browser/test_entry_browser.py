@@ -85,3 +85,38 @@ def test_entry_pages_fit_a_phone(phone_page: Any, live_server: Any, plan_14th: P
         assert overflow <= 1, f"{name} is {overflow}px wider than the phone"
         screenshot(page, f"entry-{name}-phone")
     assert_no_js_errors(page)
+
+
+def test_entry_grid_keeps_indicator_names_in_view_when_scrolled(
+    chromium: Any, live_server: Any, plan_14th: Plan, cast: None
+) -> None:
+    """The grid opens scrolled to the latest periods; the indicator names (first column) stay visible."""
+    context = chromium.new_context(locale="zh-CN", timezone_id="Asia/Shanghai", viewport={"width": 1366, "height": 800})
+    try:
+        page = context.new_page()
+        login(page, live_server, "tongji")
+        page.goto(f"{live_server.url}/indicators/entry/")
+        wrap = page.locator(".entry-grid-wrap")
+        scroll_left = wrap.evaluate("w => w.scrollLeft")
+        assert scroll_left > 0, "the grid should be wide enough to scroll at 1366 px (test premise)"
+        box = wrap.evaluate("w => { const r = w.getBoundingClientRect(); return {left: r.left, right: r.right}; }")
+        cells = page.locator(".entry-grid th.name")
+        assert cells.count() > 1
+        for i in range(cells.count()):
+            cell = cells.nth(i).evaluate(
+                "c => { const r = c.getBoundingClientRect(); return {left: r.left, right: r.right}; }"
+            )
+            assert cell["left"] >= box["left"] - 1 and cell["right"] <= box["right"] + 1, (i, cell, box)
+            assert cell["left"] >= 0
+        # the name cell is on top: what the browser shows at its centre is the name cell itself
+        first = cells.nth(1)
+        on_top = first.evaluate(
+            "c => { const r = c.getBoundingClientRect();"
+            " const e = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);"
+            " return c.contains(e); }"
+        )
+        assert on_top
+        page.screenshot(path="/work/notes/h-forms/entry-grid-1366.png")
+        screenshot(page, "entry-grid-1366-scrolled", full_page=False)
+    finally:
+        context.close()
