@@ -255,7 +255,7 @@ class DeadlineForm(forms.Form):
     due = forms.DateField(
         label="截止日期",
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),  # what <input type=date> reads
         help_text="留空则取消该期间的截止日期。",
         error_messages={"invalid": "日期格式不正确，请写作 2026-02-15。"},
     )

@@ -13,10 +13,11 @@ from django.contrib.auth.models import User
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.utils import translation
 from openpyxl import load_workbook
 
 from indicators import collection, services
-from indicators.collection_views import BULK_APPROVED, PERIOD_NOT_SAVED, PERIOD_SAVED, PERIOD_SUBMITTED
+from indicators.collection_views import BULK_APPROVED, PERIOD_NOT_SAVED, PERIOD_SAVED, PERIOD_SUBMITTED, DeadlineForm
 from indicators.models import CollectionDeadline, Department, Indicator, Observation, Region, ReviewStatus, Series
 from indicators.periods import Period
 from indicators.values import outlier_warning
@@ -366,6 +367,13 @@ def test_admin_sets_and_clears_a_deadline_on_the_board(client: Client, small: Sm
     assert "日期格式不正确，请写作 2026-02-15。" in response.content.decode()
     client.post(url, {"period": "2025", "due": ""})
     assert not CollectionDeadline.objects.exists()
+
+
+def test_deadline_form_shows_its_date_in_iso(small: SmallPlan) -> None:
+    """<input type=date> reads only YYYY-MM-DD, not the zh-hans "2026/02/15"."""
+    with translation.override("zh-hans"):
+        html = str(DeadlineForm(plan=small.plan, initial={"due": datetime.date(2026, 2, 15)})["due"])
+    assert 'type="date"' in html and 'value="2026-02-15"' in html, html
 
 
 def test_leaders_read_the_board_but_cannot_set_deadlines(

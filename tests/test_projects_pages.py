@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import re
 from decimal import Decimal
 from io import BytesIO
@@ -255,6 +256,18 @@ def test_progress_note_entry(client: Client, clerk: User, project: Project) -> N
     assert "日期格式应为" in response.content.decode()
     body = client.get(f"/projects/{project.pk}/").content.decode()
     assert body.index("二期开工") < body.index("一期建成开园")  # newest first
+
+
+def test_progress_note_form_shows_today_as_an_iso_date(
+    client: Client, clerk: User, project: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """<input type=date> reads only YYYY-MM-DD: the zh-hans "2026/11/29" would show blank and block saving."""
+    monkeypatch.setattr("django.utils.timezone.localdate", lambda *args, **kwargs: datetime.date(2026, 11, 29))
+    login(client, clerk)
+    body = client.get(f"/projects/{project.pk}/notes/new/").content.decode()
+    tag = re.search(r'<input[^>]*name="date"[^>]*>', body)
+    assert tag is not None
+    assert 'type="date"' in tag.group(0) and 'value="2026-11-29"' in tag.group(0), tag.group(0)
 
 
 def test_list_filters_and_totals_row(client: Client, leader: User, region: Region) -> None:

@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from django.utils import timezone
 
 from indicators.models import Region
 from projects.models import Domain, InvestmentSummary, Level, ProgressNote, ProjectInvestment, Stage, SummaryScope
@@ -177,4 +178,22 @@ def test_clerk_submits_reviewer_approves_project_page_shows_it(
     history = page.inner_text("table.pj-history")
     assert "修改并提交审核" in history and "审核通过" in history and "发改委审核员" in history
     screenshot(page, "projects-review-4-project-page-after-approval")
+    assert_no_js_errors(page)
+
+
+def test_clerk_adds_a_progress_note_keeping_todays_date(browser_page: Any, live_server: Any, projects: Any) -> None:
+    """The date field opens on today (an ISO value <input type=date> can show), so saving needs no date typed."""
+    make_user("tongji", "录入员", first_name="统计局录入员")
+    page = browser_page
+    login(page, live_server, "tongji")
+    page.goto(f"{live_server.url}/projects/{projects.pk}/")
+    page.click("summary:has-text('添加进展')")
+    form = page.locator("details.pj-inline-form form")
+    assert form.locator("input[name=date]").input_value() == timezone.localdate().isoformat()
+    form.locator("textarea[name=text]").fill("二期主体完工")
+    with page.expect_navigation():
+        form.locator("button:has-text('保存进展')").click()
+    note = ProgressNote.objects.get(project=projects, text="二期主体完工")
+    assert note.date == timezone.localdate()
+    assert "二期主体完工" in page.inner_text("main")
     assert_no_js_errors(page)
