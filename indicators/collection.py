@@ -184,10 +184,14 @@ class BoardCell:
     counts: dict[str, int]
     deadline: datetime.date | None
     overdue: bool
+    ended: bool = True  # the period is over (its figures can be reported); False: a deadline set ahead of it
 
     @property
     def state(self) -> str:
-        """One word for the cell: 无需报送 / 已完成 / 逾期 / 进行中 / 未开始."""
+        """One word for the cell: 无需报送 / 已完成 / 逾期 / 未填报 / 进行中 / 未开始.
+
+        Nothing handed in for a period that is over is 未填报 (the word the counts use), however long ago; only
+        a period not yet over (shown because a deadline is set ahead) is 未开始."""
         if not self.expected:
             return "无需报送"
         if self.counts[ReviewStatus.APPROVED] == self.expected:
@@ -195,7 +199,7 @@ class BoardCell:
         if self.overdue:
             return "逾期"
         if self.counts[NOT_STARTED] == self.expected:
-            return "未开始"
+            return "未填报" if self.ended else "未开始"
         return "进行中"
 
     @property
@@ -278,6 +282,7 @@ def build_board(plan: Plan, today: datetime.date) -> Board:
                     counts=dict(counts),
                     deadline=due,
                     overdue=due is not None and today > due and open_work > 0,
+                    ended=period_ended(period, today),
                 )
             )
         board.rows.append(BoardRow(department=members[0].department, series=len(members), cells=cells))
@@ -323,4 +328,12 @@ def board_workbook(board: Board) -> Any:
     sheet.column_dimensions["A"].width = 18
     sheet.column_dimensions["B"].width = 14
     sheet.column_dimensions["C"].width = 12
+    # Like the other exports: the header stays in view and prints on every landscape A4 page, one page wide.
+    sheet.freeze_panes = "A3"
+    sheet.print_title_rows = "1:2"
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True  # type: ignore[union-attr]
     return workbook

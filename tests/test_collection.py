@@ -333,7 +333,34 @@ def test_board_counts_by_department_and_period(
     cell = stats.cells[2]
     assert (cell.expected, cell.counts["submitted"], cell.counts["draft"], cell.counts["not_started"]) == (2, 1, 1, 0)
     assert stats.cells[1].state == "已完成"  # 2022 approved for both
-    assert stats.cells[3].state == "未开始"
+    assert stats.cells[3].state == "未填报"  # 2024 is over and nothing was entered: not "未开始"
+
+
+def test_board_says_not_started_only_for_a_period_not_over(small: SmallPlan, admin: User) -> None:
+    today = datetime.date(2025, 3, 1)
+    services.deadline_set(plan=small.plan, period=Period(2025), due=datetime.date(2026, 2, 15), user=admin)
+    board = collection.build_board(small.plan, today)
+    stats = next(r for r in board.rows if r.department and r.department.name == "区统计局")
+    states = {c.period.code: c.state for c in stats.cells}
+    assert states["2025"] == "未开始"  # shown ahead because of its deadline
+    assert states["2024"] == "未填报"
+    assert "未开始" not in [state for code, state in states.items() if code != "2025"]
+
+
+def test_board_page_and_export_say_not_reported_for_periods_long_over(
+    client: Client, small: SmallPlan, admin: User, march_2026: datetime.date
+) -> None:
+    client.force_login(admin)
+    body = client.get(f"/indicators/board/?plan={small.plan.pk}").content.decode()
+    assert "未开始" not in body and '<td class="state-missing"' in body
+    response = client.get(f"/indicators/board/export.xlsx?plan={small.plan.pk}")
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    assert sheet is not None
+    line = next(r for r in sheet.iter_rows(values_only=True) if r[0] == "区统计局" and r[1] == "2024年")
+    assert line[-1] == "未填报"
+    assert sheet.freeze_panes == "A3"
+    assert sheet.print_title_rows == "$1:$2"
+    assert sheet.page_setup.orientation == "landscape"
 
 
 @pytest.mark.parametrize(
