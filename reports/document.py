@@ -824,8 +824,10 @@ def annual_summary_sentence(report: AnnualReport) -> str:
 
 
 def annual_row_sentence(row: AnnualRow) -> str:
-    figure = "尚无数据" if row.figure == NO_FIGURE else f"完成{row.figure}"
     target = with_unit(row.target_text, row.unit) if row.target_text else "待定"
+    if row.figure == NO_FIGURE and row.status == Completion.NO_DATA:
+        return f"{row.seq}．{row.name}：年度目标{target}，{row.label}。"  # "no data" once, in the plan's wording
+    figure = "尚无数据" if row.figure == NO_FIGURE else f"完成{row.figure}"
     return f"{row.seq}．{row.name}：年度目标{target}，{figure}，{row.label}。"
 
 

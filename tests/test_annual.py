@@ -311,6 +311,8 @@ def test_annual_execution_report_draft(plans: tuple[Plan, Plan], client: Client,
     assert "共设置主要预期目标12项" in text and "未完成1项" in text
     assert f"附加{annual.pk}-0：年度目标5%以上，完成4.0%（上半年），未完成。【待撰写：原因分析】" in text
     assert "2026年主要预期目标（尚未建立2026年度计划）" in text
+    assert "1．经济增长：年度目标6.5%以上，暂无数据。" in text  # said once, not "尚无数据，暂无数据"
+    assert "尚无数据，暂无数据" not in text
     (table,) = document.tables
     assert [c.text for c in table.rows[0].cells] == list(ANNUAL_HEADERS)
     assert len(table.rows) == 1 + 12
