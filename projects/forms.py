@@ -127,7 +127,9 @@ class NoteForm(forms.ModelForm):
         model = ProgressNote
         fields = ["date", "text", "source"]
         widgets = {
-            "date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),  # ISO: what <input type=date> reads, whatever the locale
+            "date": forms.DateInput(
+                attrs={"type": "date"}, format="%Y-%m-%d"
+            ),  # ISO: what <input type=date> reads, whatever the locale
             "text": forms.Textarea(attrs={"rows": 3}),
         }
         error_messages = {"date": {"invalid": "日期格式应为 2025-04-17。"}}

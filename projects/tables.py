@@ -17,7 +17,7 @@ from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from projects.models import Project, Stage
-from projects.rules import completion_percent, format_amount, format_percent
+from projects.rules import completion_percent, format_amount, format_percent, format_total
 
 NUM = {"td": {"class": "num"}, "tf": {"class": "num"}}
 
@@ -46,13 +46,13 @@ class ProjectTable(tables.Table):
         verbose_name="总投资（亿元）",
         accessor="shown_total",  # annotated by ProjectQuerySet.with_year: approved, or pending in preview
         order_by="shown_total",
-        footer=lambda table: format_amount(table.totals["total"]),
+        footer=lambda table: format_total(table.totals["total"]),  # totals: two decimals, as 附件3
     )
     year_planned = AmountColumn(
-        verbose_name="年度计划投资（亿元）", footer=lambda table: format_amount(table.totals["planned"])
+        verbose_name="年度计划投资（亿元）", footer=lambda table: format_total(table.totals["planned"])
     )
     year_completed = AmountColumn(
-        verbose_name="完成投资（亿元）", footer=lambda table: format_amount(table.totals["completed"])
+        verbose_name="完成投资（亿元）", footer=lambda table: format_total(table.totals["completed"])
     )
     completion = tables.Column(
         verbose_name="完成率",

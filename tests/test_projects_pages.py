@@ -281,7 +281,8 @@ def test_list_filters_and_totals_row(client: Client, leader: User, region: Regio
 
     body = client.get("/projects/", {"domain": "rural", "year": "2024"}).content.decode()
     assert "甲" in body and "乙" in body and "丙" not in body
-    assert "合计（2个项目）" in body and "15.5" in body and ">5<" in body and "100.0%" in body
+    footer = body[body.index("<tfoot") : body.index("</tfoot>")]
+    assert "合计（2个项目）" in footer and ">15.50<" in footer and ">5.00<" in footer and "100.0%" in footer
 
     body = client.get("/projects/", {"level": "none", "year": "2024"}).content.decode()
     assert "丙" in body and "甲" not in body
@@ -292,6 +293,21 @@ def test_list_filters_and_totals_row(client: Client, leader: User, region: Regio
     # Bad input never gives a 500: an invalid year falls back to the default with a message.
     response = client.get("/projects/", {"year": "二〇二四", "level": "nonsense"})
     assert response.status_code == 200 and "年份应为" in response.content.decode()
+
+
+def test_list_totals_have_two_decimals_while_rows_keep_theirs(client: Client, leader: User, region: Region) -> None:
+    """The rows print amounts as entered (up to 万元 precision); the totals row two decimals, as 附件3."""
+    a = make_project(region, "甲", domain=Domain.RURAL, total_investment=D("155.0"))
+    b = make_project(region, "乙", domain=Domain.RURAL, total_investment=D("0.6836"))
+    ProjectInvestment.objects.create(project=a, year=2024, planned=D("1.2345"), completed=D("1"))
+    ProjectInvestment.objects.create(project=b, year=2024, planned=D("2"), completed=D("0.0001"))
+    login(client, leader)
+    body = client.get("/projects/", {"year": "2024"}).content.decode()
+    footer = body[body.index("<tfoot") : body.index("</tfoot>")]
+    assert ">155.68<" in footer and "155.6836" not in footer
+    assert ">3.23<" in footer and ">1.00<" in footer
+    rows = body[body.index("<tbody") : body.index("</tbody>")]
+    assert "0.6836" in rows and "1.2345" in rows
 
 
 @pytest.mark.parametrize("query", ["", "sort=-total_investment", "sort=batch&page=2", "preview=1", "q=无此项目"])
