@@ -127,9 +127,8 @@ class NoteForm(forms.ModelForm):
         model = ProgressNote
         fields = ["date", "text", "source"]
         widgets = {
-            "date": forms.DateInput(
-                attrs={"type": "date"}, format="%Y-%m-%d"
-            ),  # ISO: what <input type=date> reads, whatever the locale
+            # ISO: what <input type=date> reads, whatever the locale (zh-hans would print 2026/11/29)
+            "date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "text": forms.Textarea(attrs={"rows": 3}),
         }
         error_messages = {"date": {"invalid": "日期格式应为 2025-04-17。"}}
