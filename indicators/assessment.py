@@ -417,6 +417,37 @@ def latest_period_with_data(plan: Plan, *, min_coverage: Decimal = COVERAGE_FOR_
         .filter(year__gt=plan.base_year, year__lte=plan.end_year)
         .values_list("series_id", "year", "part")
     )
+    return latest_covered_period(rows, min_coverage=min_coverage)
+
+
+def latest_period_with_data_of_plans(
+    plans: Sequence[Plan], *, parts: Iterable[str] | None = None, min_coverage: Decimal = COVERAGE_FOR_DEFAULT
+) -> Period | None:
+    """``latest_period_with_data`` for several plans at once (a roll-up of lower regions' plans): the latest period
+    for which at least ``min_coverage`` of all the plans' series with data have a figure, each plan's figures counted
+    inside its own plan period. ``parts``: only these kinds of period ("" a year, "H1" a half year). One query."""
+    if not plans:
+        return None
+    rows = (
+        Observation.objects.approved(with_data=True)
+        .filter(
+            series__indicators__plan__in=[p.pk for p in plans],
+            year__gt=F("series__indicators__plan__base_year"),
+            year__lte=F("series__indicators__plan__end_year"),
+        )
+        .values_list("series_id", "year", "part")
+        .distinct()
+    )
+    if parts is not None:
+        rows = rows.filter(part__in=list(parts))
+    return latest_covered_period(rows, min_coverage=min_coverage)
+
+
+def latest_covered_period(
+    rows: Iterable[tuple[int, int, str]], *, min_coverage: Decimal = COVERAGE_FOR_DEFAULT
+) -> Period | None:
+    """The rule of ``latest_period_with_data`` over (series, year, part) rows of approved figures: the latest period
+    that at least ``min_coverage`` of the series with any figure report (else the latest with any figure)."""
     reporting: dict[Period, set[int]] = defaultdict(set)
     for series_id, year, part in rows:
         reporting[Period(year, part)].add(series_id)

@@ -78,7 +78,7 @@ def progress_of(report: Report) -> Progress:
     current = summary.total - summary.stale
     return Progress(
         time_pct=(appendix.time_progress * 100).quantize(Decimal("0.1")),
-        task_pct=narrative.shares([summary.good, summary.behind, summary.no_data, summary.pending])[0],
+        task_pct=narrative.task_share(summary),
         has_data=has_data,
         judged=has_data and summary.total > 0 and 2 * current >= summary.total,
         current=current,

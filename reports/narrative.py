@@ -60,6 +60,12 @@ def shares(counts: Sequence[int]) -> list[Decimal]:
     return rounded
 
 
+def task_share(summary: PlanSummary) -> Decimal:
+    """达到或超过预期占比 as the dashboard, 附件1 and the roll-up show it: the good verdicts' share (``shares``) among
+    the indicators whose data are up to date (a stale one is neither good nor lagging)."""
+    return shares([summary.good, summary.behind, summary.no_data, summary.pending])[0]
+
+
 def _unit(unit: str) -> str:
     return shown_unit(unit)
 

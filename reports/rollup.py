@@ -18,11 +18,12 @@ from html import escape
 from typing import Any
 
 from django.db import connection
-from django.db.models import Max
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
+from indicators import targets as tk
 from indicators.assessment import STATUS_GROUP, IndicatorAssessment, assess_plans, summarize
+from indicators.evaluation import Outlook, Verdict
 from indicators.models import (
     AssignedTarget,
     Attribute,
@@ -37,6 +38,8 @@ from indicators.models import (
 )
 from indicators.periods import Period
 from indicators.vocabulary import Status
+from reports.narrative import task_share
+from reports.rows import percent
 
 # Sorting by an indicator puts the lagging regions first: the order of concern.
 CONCERN = {Status.BEHIND: 0, Status.STALE: 1, Status.NO_DATA: 2, Status.PENDING: 3, Status.ON_TRACK: 4}
@@ -73,10 +76,40 @@ class Cell:
     number: Decimal | None
     period: str  # the period of that figure
     completion: Decimal | None
+    decimals: int | None = None  # the figure's printed decimals
+    part: str = ""  # a group's figure is one of its parts': "城镇新增就业人数，万人"
+    reached: bool = False  # the target is already reached (已提前完成规划目标)
 
     @property
     def concern(self) -> int:
         return CONCERN.get(self.group, CONCERN_LAST)
+
+    @property
+    def progress(self) -> Decimal | None:
+        """The completion progress shown (完成进度): none for a target reached from a base already beyond it, where
+        the ratio says nothing (it is negative)."""
+        if self.completion is None or (self.reached and self.completion < 1):
+            return None
+        return self.completion
+
+    @property
+    def progress_text(self) -> str:
+        """What the ranking shows and ranks by within a verdict: "完成进度 85.2%", "已达到目标", or "—"."""
+        if self.progress is not None:
+            return f"完成进度 {percent(self.progress)}"
+        return "已达到目标" if self.reached else "—"
+
+    @property
+    def rank_key(self) -> tuple[int, int, Decimal]:
+        """Best first: the verdict group in the reverse order of concern, then the target reached, then the
+        completion progress shown (highest first; none last)."""
+        progress = self.progress
+        return (-self.concern, 0 if self.reached else 1, -progress if progress is not None else Decimal("Infinity"))
+
+    @property
+    def value_text(self) -> str:
+        """The figure with the part it belongs to for a group: "1.0732（城镇新增就业人数，万人）"."""
+        return f"{self.value}（{self.part}）" if self.part else self.value
 
 
 def _decimal(text: str | None) -> Decimal | None:
@@ -95,6 +128,8 @@ class Row:
     total: int  # top-level indicators of the plan
     behind: int
     binding_behind: int
+    share: Decimal  # 达到或超过预期占比, as the dashboard shows it (``narrative.task_share``)
+    current: int  # top-level indicators with up-to-date data (the share's base)
     html: SafeString = EMPTY_ROW  # the row as table markup: region, share, then the cells in column order
     _built: dict[int, Cell | None] = field(default_factory=dict, compare=False, repr=False)
 
@@ -103,18 +138,17 @@ class Row:
         if index not in self._built:
             i = self.items[index]
             self._built[index] = (
-                None if i is None else Cell(i[3], i[4], Status(i[5]), i[6], i[7], _decimal(i[8]), i[9], _decimal(i[10]))
+                None
+                if i is None
+                else Cell(
+                    i[3], i[4], Status(i[5]), i[6], i[7], _decimal(i[8]), i[9], _decimal(i[10]), i[12], i[13], i[14]
+                )
             )
         return self._built[index]
 
     @property
     def cells(self) -> tuple[Cell | None, ...]:
         return tuple(self.cell(n) for n in range(len(self.items)))
-
-    @property
-    def share(self) -> Decimal:
-        """Share of the plan's indicators on track or better (0 for a plan without indicators)."""
-        return (Decimal(self.good) / self.total * 100).quantize(Decimal("0.1")) if self.total else Decimal(0)
 
 
 @dataclass(frozen=True)
@@ -154,14 +188,9 @@ class Rollup:
 
     def ranking(self, column: int) -> list[tuple[int, Row, Cell]]:
         """The regions ranked on one indicator, best first (the least concern, then the highest completion)."""
-        ranked = [(row, row.cell(column)) for row in self.rows if row.cell(column) is not None]
-        ranked.sort(
-            key=lambda rc: (
-                -rc[1].concern,  # type: ignore[union-attr]
-                -(rc[1].completion if rc[1].completion is not None else Decimal(-1)),  # type: ignore[union-attr]
-            )
-        )
-        return [(n, row, cell) for n, (row, cell) in enumerate(ranked, start=1) if cell is not None]
+        ranked = [(row, cell) for row in self.rows if (cell := row.cell(column)) is not None]
+        ranked.sort(key=lambda rc: rc[1].rank_key)  # stable: ties keep the tree order
+        return [(n, row, cell) for n, (row, cell) in enumerate(ranked, start=1)]
 
     def lagging_on_binding(self) -> list[tuple[Column, list[Row]]]:
         """Which regions lag on which binding indicator."""
@@ -180,21 +209,25 @@ def cycles(plans: Sequence[Plan]) -> list[tuple[int, int]]:
     return [cycle for cycle, _ in counts.most_common()]
 
 
-def latest_year(region_ids: Sequence[int]) -> int | None:
-    """The latest year with an approved figure in these regions (one aggregate over the subtree's series)."""
-    latest = (
-        Observation.objects.approved(with_data=True)
-        .filter(series__region_id__in=region_ids)
-        .aggregate(year=Max("year"))["year"]
-    )
-    return int(latest) if latest is not None else None
+def reached(verdict: Verdict) -> bool:
+    """The target is met already: reached ahead of time (已提前完成), or a bound (上限/下限) the latest figure meets
+    ("满足要求"), which has no completion progress of its own and must not rank below the counties still on the way."""
+    if verdict.outlook == Outlook.ACHIEVED:
+        return True
+    bound = verdict.kind in (tk.FLOOR, tk.CEILING) and verdict.completion is None
+    return bound and verdict.outlook == Outlook.ON_COURSE and STATUS_GROUP[verdict.status] in GOOD
 
 
 def _cell(assessment: IndicatorAssessment, plan: Plan) -> Cell:
     verdict = assessment.verdict
     last = assessment.observations[-1] if assessment.observations else None
-    if last is None and assessment.children:  # a group: its first part's latest figure
-        last = next((c.observations[-1] for c in assessment.children if c.observations), None)
+    part = ""
+    if last is None and assessment.children:  # a group: its first part's latest figure, named
+        child = next((c for c in assessment.children if c.observations), None)
+        if child is not None:
+            last = child.observations[-1]
+            name, unit = child.indicator.name.strip(), child.indicator.unit.strip()
+            part = f"{name}，{unit}" if unit else name
     return Cell(
         indicator_id=assessment.indicator.pk,
         status=verdict.status.value,
@@ -204,6 +237,9 @@ def _cell(assessment: IndicatorAssessment, plan: Plan) -> Cell:
         number=last.value if last is not None and not last.no_data else None,
         period=last.period.label if last is not None else "",
         completion=verdict.completion,
+        decimals=last.decimals if last is not None and not last.no_data else None,
+        part=part,
+        reached=reached(verdict),
     )
 
 
@@ -211,7 +247,7 @@ def _cell(assessment: IndicatorAssessment, plan: Plan) -> Cell:
 # server), valid while its version equals the plan's data version below. A change to one county's figures, targets,
 # manual verdicts, locks, indicators or settings changes that plan's version only: the next view re-judges that one
 # plan (``assess_plans``' four queries for however many plans are stale) and serves the others as stored.
-FORMAT = "1"  # bump when the stored row format or the cell markup changes
+FORMAT = "2"  # bump when the stored row format or the cell markup changes
 
 
 def plan_versions(plans: Sequence[Plan]) -> dict[int, str]:
@@ -283,7 +319,8 @@ def _stored(assessments: Sequence[IndicatorAssessment], plan: Plan, as_of: Perio
         html = (
             f'<td class="cell status-{escape(str(cell.status))}"><a href="/indicator/{int(cell.indicator_id)}/'
             f'?as_of={escape(as_of.code)}">{escape(str(cell.value))}</a>'
-            f'<div class="sub">{escape(str(cell.label))}</div></td>'
+            + (f'<div class="sub part">（{escape(cell.part)}）</div>' if cell.part else "")
+            + f'<div class="sub">{escape(str(cell.label))}</div></td>'
         )
         name, unit = match_key(indicator)
         top.append(
@@ -300,6 +337,9 @@ def _stored(assessments: Sequence[IndicatorAssessment], plan: Plan, as_of: Perio
                 cell.period,
                 None if cell.completion is None else str(cell.completion),
                 str(html),
+                cell.decimals,
+                cell.part,
+                cell.reached,
             ]
         )
     summary = summarize(assessments)
@@ -309,6 +349,8 @@ def _stored(assessments: Sequence[IndicatorAssessment], plan: Plan, as_of: Perio
         "total": summary.total,
         "behind": summary.behind,
         "binding_behind": summary.binding_behind,
+        "share": str(task_share(summary)),
+        "current": summary.total - summary.stale,
     }
 
 
@@ -394,6 +436,8 @@ def rollup_from(
             total=summary["total"],
             behind=summary["behind"],
             binding_behind=summary["binding_behind"],
+            share=Decimal(summary["share"]),
+            current=summary["current"],
         )
         head = format_html(
             '<th scope="row" class="sticky-col">{}<div class="plan-name">{}</div></th>'
@@ -402,7 +446,7 @@ def rollup_from(
             plan.name,
             row.share,
             row.good,
-            row.total,
+            row.current,
         )
         cells = "".join(EMPTY_CELL if i is None else i[11] for i in items)
         rows.append(replace(row, html=mark_safe(head + cells)))  # the cells' markup was stored escaped

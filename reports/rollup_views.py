@@ -9,23 +9,25 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from indicators.assessment import latest_period_with_data_of_plans
 from indicators.models import Plan, Region
-from indicators.periods import Period, PeriodError
+from indicators.periods import FULL_YEAR, Period, PeriodError, plan_periods
 from indicators.roles import check_region, scoped
 from indicators.xlsx_layout import save_workbook
 from reports import figures
-from reports.rollup import Rollup, cached_rollup, cycles, latest_year, plans_below
+from reports.rollup import Rollup, cached_rollup, cycles, plans_below
 from reports.rollup_render import build_rollup_workbook, indicator_chart
 from reports.selection import region_tree
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 NO_LOWER_PLANS = "{region}的下级行政区划尚无规划，无法汇总。"
+ROLLUP_PARTS = (FULL_YEAR, "H1")  # the periods the chooser offers: years and half years (2023年上半年, 中期评估)
 AS_OF_INVALID = "评估期“{value}”无法识别（请写作 2023、2023H1 或 2023Q3），已改为显示{default}。"
 
 
 def _rollup(request: HttpRequest, pk: int) -> tuple[Rollup | None, dict[str, Any]]:
     """Queries: the user's home region and the region tree (scope), the tree for the chooser, the plans below,
-    the latest year with figures (only without ``as_of``), the plans' data versions and their stored verdicts, then
+    the latest period with figures (only without ``as_of``), the plans' data versions and their stored verdicts, then
     for stale plans only ``assess_plans``' four and one upsert (``reports.rollup.precomputed``)."""
     check_region(request.user, pk)
     regions, choices = region_tree(request.user)
@@ -58,11 +60,19 @@ def _rollup(request: HttpRequest, pk: int) -> tuple[Rollup | None, dict[str, Any
         except PeriodError:
             context["warnings"].append(AS_OF_INVALID.format(value=raw[:20], default="{default}"))
     if as_of is None or not cycle[0] < as_of.year <= cycle[1]:
-        year = latest_year(sorted({p.region_id for p in plans}))
-        as_of = Period(min(max(year or timezone.localdate().year, cycle[0] + 1), cycle[1]))
+        # As the single-plan pages choose (``latest_period_with_data``), over all the plans shown, among the periods
+        # the chooser offers: the latest year or half year that at least half the plans' indicators report.
+        as_of = latest_period_with_data_of_plans(plans, parts=ROLLUP_PARTS)
+        if as_of is None:
+            as_of = Period(min(max(timezone.localdate().year, cycle[0] + 1), cycle[1]))
     context["warnings"] = [w.replace("{default}", as_of.label) for w in context["warnings"]]
     context.update(cycle=cycle, as_of=as_of)
     return cached_rollup(region, regions, plans, as_of), context
+
+
+def rollup_periods(cycle: tuple[int, int], as_of: Period) -> list[Period]:
+    """The chooser's periods: the plan period's half years and years in order, plus the one shown if another kind."""
+    return sorted({*plan_periods(*cycle), as_of}, key=lambda p: p.sort_key)
 
 
 def _sort(request: HttpRequest, rollup: Rollup) -> tuple[str, bool]:
@@ -93,7 +103,7 @@ def rollup_page(request: HttpRequest, pk: int) -> HttpResponse:
         chart=figures.render(indicator_chart(rollup, rollup.columns[chosen], rows), div_id="chart-rollup")
         if chosen is not None
         else "",
-        periods=[Period(y) for y in range(rollup.cycle[0] + 1, rollup.cycle[1] + 1)],
+        periods=rollup_periods(rollup.cycle, rollup.as_of),
     )
     return render(request, "reports/rollup.html", context)
 

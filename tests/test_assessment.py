@@ -148,7 +148,7 @@ def test_default_plan_is_the_one_with_data_until_the_new_plan_has_some(plan_14th
     """A new, empty 十五五 must not replace 十四五 on the pages; once it has approved figures it does."""
     import datetime
 
-    from indicators.assessment import default_plan
+    from indicators.assessment import default_plan, latest_period_with_data_of_plans
     from indicators.models import Category
 
     new = Plan.objects.create(name="卧龙区“十五五”规划", region=plan_14th.region, base_year=2025, end_year=2030)
@@ -175,7 +175,6 @@ def test_a_pending_change_of_an_approved_figure_still_counts_everywhere(plan_14t
 
     from indicators.assessment import default_plan
     from indicators.models import Category
-    from reports.rollup import latest_year
 
     new = Plan.objects.create(name="卧龙区“十五五”规划", region=plan_14th.region, base_year=2025, end_year=2030)
     category = Category.objects.create(plan=new, name="经济发展")
@@ -193,7 +192,7 @@ def test_a_pending_change_of_an_approved_figure_still_counts_everywhere(plan_14t
 
     assert default_plan(list(Plan.objects.all()), datetime.date(2026, 11, 21)) == new
     assert latest_period_with_data(new) == Period(2026, "H1")
-    assert latest_year([new.region_id]) == 2026
+    assert latest_period_with_data_of_plans([new]) == Period(2026, "H1")
     assert Observation.objects.approved(with_data=True).filter(series=series, year=2026).count() == 1
     counted = pending.counted()
     assert counted is not None and counted.value == Decimal("5.0")

@@ -16,7 +16,7 @@ from openpyxl import load_workbook
 from indicators.assessment import assess_plan, assess_plans
 from indicators.models import Attribute, Category, Department, Indicator, Observation, Plan, Region, Series
 from indicators.periods import Period
-from reports.rollup_render import SHEET_MATRIX, SHEET_UNMATCHED
+from reports.rollup_render import FILLS, SHEET_MATRIX, SHEET_UNMATCHED
 from tests.entry_support import approved
 
 
@@ -110,7 +110,14 @@ def test_the_excel_holds_the_matrix_and_the_unmatched(client: Client, city_user:
     book = load_workbook(io.BytesIO(response.content))
     sheet = book[SHEET_MATRIX]
     assert sheet.cell(2, 5).value == "森林覆盖率（%）［约束性］"
-    assert sheet.cell(3, 1).value == "测试102县" and sheet.cell(3, 5).value == "30.5（低于预期）"
+    assert sheet.cell(2, 6).value == "森林覆盖率（%）［约束性］结论"
+    assert sheet.cell(3, 1).value == "测试102县"
+    value, verdict = sheet.cell(3, 5), sheet.cell(3, 6)
+    assert value.value == 30.5 and value.data_type == "n" and value.number_format == "0.0"
+    assert verdict.value == "低于预期" and verdict.fill.fgColor.rgb.endswith(FILLS["behind"])
+    assert value.fill.fill_type is None  # the status fill is on the verdict
+    gdp = [sheet.cell(3, n) for n in (7, 8)]
+    assert gdp[0].value == 7.2 and gdp[0].number_format == "0.0" and gdp[1].value == "达到预期"
     assert book[SHEET_UNMATCHED].cell(2, 3).value == "本县特色指标"
 
 
@@ -355,3 +362,79 @@ def test_the_stored_verdicts_are_shared_between_processes(client: Client, city_u
         assert matrix(client.get(url)) == first
     assert len(warm.captured_queries) == len(cold.captured_queries) - 5  # no judging (four) and no upsert (one)
     assert {row.plan_id: row.version for row in PrecomputedVerdicts.objects.all()} == stored
+
+
+def test_the_default_period_is_the_latest_that_half_the_indicators_report(client: Client, city_user: User) -> None:
+    """Not the year of the newest figure of any kind: one county's early 2023 half-year figure must not move the
+    roll-up to 2023 (where no county has data); the latest year or half year most indicators report is chosen."""
+    city = _city(3)
+    _login(client, city_user, city)
+    gdp = Indicator.objects.filter(plan__region__name="测试101县", name="地区生产总值增长").get()
+    approved(gdp, 2023, "6.0", "H1")
+    page = client.get(f"/region/{city.pk}/")
+    assert page.context["as_of"] == Period(2022)
+    assert "0/" not in "".join(str(r.html) for r in page.context["rows"])  # every county shows its figures
+    for indicator in Indicator.objects.filter(plan__region__parent=city):  # now most report 2023年上半年
+        if not Observation.objects.filter(series=indicator.series, year=2023).exists():
+            approved(indicator, 2023, "1.0", "H1")
+    assert client.get(f"/region/{city.pk}/").context["as_of"] == Period(2023, "H1")
+
+
+def test_the_period_chooser_offers_half_years_in_order(client: Client, city_user: User) -> None:
+    city = _city(2)
+    _login(client, city_user, city)
+    page = client.get(f"/region/{city.pk}/?as_of=2023H1")
+    periods = page.context["periods"]
+    assert periods[:4] == [Period(2021, "H1"), Period(2021), Period(2022, "H1"), Period(2022)]
+    assert periods == sorted(periods) and Period(2023, "H1") in periods
+    body = page.content.decode()
+    assert '<option value="2023H1" selected>2023年上半年</option>' in body
+    assert body.count('value="2023H1"') == 1
+
+
+def test_the_ranking_orders_by_verdict_then_the_completion_shown(client: Client, city_user: User) -> None:
+    """By verdict group, best first; within one, the counties that meet their target first (a bound met has no
+    completion progress: it used to come after every county still on the way), then by the 完成进度 shown."""
+    city = _city(4)
+    forest = Indicator.objects.filter(plan__region__name="测试103县", name="森林覆盖率").get()
+    Observation.objects.filter(series=forest.series, year=2022).update(value=Decimal("36.0"))  # beyond 35
+    Indicator.objects.filter(plan__region__name="测试102县", name="森林覆盖率").update(
+        target_text="≥30", target_kind="floor", target_value=Decimal(30)
+    )  # 30.5 meets it
+    _login(client, city_user, city)
+    page = client.get(f"/region/{city.pk}/?as_of=2022&sort=0")
+    ranking = page.context["ranking"]
+    assert [(row.region.name, cell.label) for _, row, cell in ranking] == [
+        ("测试103县", "超出预期"),
+        ("测试102县", "达到预期"),
+        ("测试101县", "达到预期"),
+        ("测试104县", "低于预期"),
+    ]
+    shown = [cell.progress_text for _, _, cell in ranking]
+    assert shown == ["完成进度 120.0%", "已达到目标", "完成进度 80.0%", "完成进度 10.0%"]
+    body = page.content.decode()
+    assert "完成进度 120.0%" in body and "<th scope=\"col\">完成进度</th>" in body
+
+
+def test_the_share_is_the_dashboards_and_a_group_names_its_figure(client: Client, plan_14th: Plan, admin: User) -> None:
+    """The demo plan at 2023年上半年: 12 of 19 is 63.1% on the dashboard (the report's rounding), so in the roll-up
+    too; the group 城镇就业 shows which part's figure it prints, on the page and in the Excel."""
+    client.force_login(admin)
+    dashboard = client.get(f"/?plan={plan_14th.pk}&as_of=2023H1")
+    city = plan_14th.region.parent
+    assert city is not None
+    page = client.get(f"/region/{city.pk}/?as_of=2023H1")
+    (row,) = page.context["rows"]
+    assert row.share == dashboard.context["task_pct"] == Decimal("63.1")
+    assert "63.1%" in str(row.html)
+    rollup = page.context["rollup"]
+    (column,) = [c for c in rollup.columns if c.name == "城镇就业"]
+    cell = row.cell(column.index)
+    assert cell.part == "城镇新增就业人数，万人"
+    assert "（城镇新增就业人数，万人）" in str(row.html)
+    book = load_workbook(io.BytesIO(client.get(f"/region/{city.pk}/xlsx/?as_of=2023H1").content))
+    sheet = book[SHEET_MATRIX]
+    n = 5 + 2 * column.index
+    assert sheet.cell(2, n).value == "城镇就业" and sheet.cell(2, n + 1).value == "城镇就业结论"
+    assert isinstance(sheet.cell(3, n).value, float)
+    assert sheet.cell(3, n + 1).value == f"{cell.label}（城镇新增就业人数，万人）"
