@@ -63,6 +63,7 @@ def build_rollup_workbook(rollup: Rollup, rows: Sequence[Row]) -> Workbook:
         cell.alignment = Alignment(wrap_text=True, vertical="center")
     plain = StyleArray()
     numbers: dict[int, StyleArray] = {}  # one style per number of printed decimals
+    share_style = style_array(book, number_format=number_format(1))
     filled = {  # one style per verdict colour, registered once (a fill per cell hashed it 6,000 times)
         status: style_array(book, fillId=book._fills.add(PatternFill("solid", fgColor=colour)))  # type: ignore[attr-defined]
         for status, colour in FILLS.items()
@@ -70,23 +71,23 @@ def build_rollup_workbook(rollup: Rollup, rows: Sequence[Row]) -> Workbook:
     for r, row in enumerate(rows, start=3):
         put(sheet, r, 1, row.region.name, plain)
         put(sheet, r, 2, row.plan.name, plain)
-        put(sheet, r, 3, float(row.share), plain)
+        put(sheet, r, 3, float(row.share), share_style)  # as the dashboard prints it: 63.1, 50.0
         put(sheet, r, 4, row.binding_behind, plain)
         for n, item in enumerate(row.cells):
-            c = len(FIXED_HEADERS) + 1 + 2 * n
+            at = len(FIXED_HEADERS) + 1 + 2 * n
             if item is None:
-                put(sheet, r, c, "—", plain)
-                put(sheet, r, c + 1, "—", plain)
+                put(sheet, r, at, "—", plain)
+                put(sheet, r, at + 1, "—", plain)
                 continue
             if item.number is None:
-                put(sheet, r, c, item.value, plain)  # "/": no figure
+                put(sheet, r, at, item.value, plain)  # "/": no figure
             else:
                 decimals = item.decimals or 0
                 if decimals not in numbers:
                     numbers[decimals] = style_array(book, number_format=number_format(decimals))
-                put(sheet, r, c, float(item.number), numbers[decimals])
+                put(sheet, r, at, float(item.number), numbers[decimals])
             verdict = f"{item.label}（{item.part}）" if item.part else item.label
-            put(sheet, r, c + 1, verdict, filled.get(item.status, plain))
+            put(sheet, r, at + 1, verdict, filled.get(item.status, plain))
     sheet.freeze_panes = "C3"
     for n in range(1, len(headers) + 1):
         sheet.column_dimensions[get_column_letter(n)].width = 14 if n > 2 else 22

@@ -148,7 +148,7 @@ def test_default_plan_is_the_one_with_data_until_the_new_plan_has_some(plan_14th
     """A new, empty 十五五 must not replace 十四五 on the pages; once it has approved figures it does."""
     import datetime
 
-    from indicators.assessment import default_plan, latest_period_with_data_of_plans
+    from indicators.assessment import default_plan
     from indicators.models import Category
 
     new = Plan.objects.create(name="卧龙区“十五五”规划", region=plan_14th.region, base_year=2025, end_year=2030)
@@ -173,7 +173,7 @@ def test_a_pending_change_of_an_approved_figure_still_counts_everywhere(plan_14t
     default plan, its period is the default as-of, and the verdict counts the approved figure, not the change."""
     import datetime
 
-    from indicators.assessment import default_plan
+    from indicators.assessment import default_plan, latest_period_with_data_of_plans
     from indicators.models import Category
 
     new = Plan.objects.create(name="卧龙区“十五五”规划", region=plan_14th.region, base_year=2025, end_year=2030)

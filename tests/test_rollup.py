@@ -413,7 +413,7 @@ def test_the_ranking_orders_by_verdict_then_the_completion_shown(client: Client,
     shown = [cell.progress_text for _, _, cell in ranking]
     assert shown == ["完成进度 120.0%", "已达到目标", "完成进度 80.0%", "完成进度 10.0%"]
     body = page.content.decode()
-    assert "完成进度 120.0%" in body and "<th scope=\"col\">完成进度</th>" in body
+    assert "完成进度 120.0%" in body and '<th scope="col">完成进度</th>' in body
 
 
 def test_the_share_is_the_dashboards_and_a_group_names_its_figure(client: Client, plan_14th: Plan, admin: User) -> None:
