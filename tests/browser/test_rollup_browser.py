@@ -28,6 +28,9 @@ def test_city_user_sorts_the_rollup_and_opens_a_lagging_county(browser_page: Any
     with page.expect_navigation():
         page.click("a.rollup-link")
     assert "下级规划指标完成情况汇总" in page.inner_text("h1")
+    periods = page.locator("select[name=as_of] option").all_inner_texts()
+    assert periods[:3] == ["2021年上半年", "2021年", "2022年上半年"]  # half years offered, in order
+    assert page.locator("select[name=as_of] option[selected]").inner_text() == "2022年"  # the latest with data
     with page.expect_navigation():
         page.click("th.binding a[data-column='0']")  # 森林覆盖率, 约束性
     page.wait_for_selector("svg.main-svg")
