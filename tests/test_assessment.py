@@ -129,6 +129,16 @@ def test_default_as_of_is_the_latest_reasonably_complete_period(plan_14th: Plan)
     assert latest_period_with_data(plan_14th, min_coverage=Decimal(0)) == Period(2024)
 
 
+@pytest.mark.parametrize("coverage", ["0", "0.5", "0.8", "1"])
+def test_many_plans_default_as_one_plan_does(plan_14th: Plan, coverage: str) -> None:
+    """The roll-up's rule (counted in the database) and the single-plan pages' (counted in Python) agree."""
+    from indicators.assessment import latest_period_with_data_of_plans
+
+    share = Decimal(coverage)
+    expected = latest_period_with_data(plan_14th, min_coverage=share)
+    assert latest_period_with_data_of_plans([plan_14th], min_coverage=share) == expected
+
+
 def test_default_as_of_without_any_data(db: None) -> None:
     plan = build_plan(2)
     Observation.objects.all().delete()
