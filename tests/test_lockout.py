@@ -135,3 +135,11 @@ def test_lockout_page_query_count(client: Client, admin: User, failing_accounts:
     assert response.status_code == 200
     # session, user, user's groups (role check), failures per account, failures per address
     assert len(queries) == 6, [q["sql"] for q in queries.captured_queries]  # 5 + the to-do counts (issue 14)
+
+
+def test_the_lockout_records_have_chinese_names_in_the_admin(client: Client, db: None) -> None:
+    client.force_login(make_user("root_names", None, None, is_staff=True, is_superuser=True))
+    page = client.get("/admin/").content.decode()
+    for name in ("登录锁定", "登录失败计数", "登录失败记录", "登录记录"):
+        assert name in page
+    assert "Access attempts" not in page and "Access logs" not in page

@@ -131,7 +131,7 @@ INSTALLED_APPS = [
     "django_tables2",
     "django_filters",
     "simple_history",
-    "axes",
+    "wolong.apps.AxesConfig",  # django-axes with Chinese names in the admin
     "csp",
     "indicators",
     "projects",
