@@ -24,7 +24,7 @@ from indicators.models import (
     SeriesFrequency,
 )
 from indicators.periods import Period, plan_periods
-from indicators.xlsx_layout import append_row
+from indicators.xlsx_layout import append_row, print_landscape
 
 DONE = (ReviewStatus.SUBMITTED, ReviewStatus.APPROVED)  # handed in: nothing left for the department to do
 
@@ -328,12 +328,5 @@ def board_workbook(board: Board) -> Any:
     sheet.column_dimensions["A"].width = 18
     sheet.column_dimensions["B"].width = 14
     sheet.column_dimensions["C"].width = 12
-    # Like the other exports: the header stays in view and prints on every landscape A4 page, one page wide.
-    sheet.freeze_panes = "A3"
-    sheet.print_title_rows = "1:2"
-    sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
-    sheet.page_setup.fitToWidth = 1
-    sheet.page_setup.fitToHeight = 0
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True  # type: ignore[union-attr]
+    print_landscape(sheet, header_rows="1:2", freeze="A3")  # like the other exports
     return workbook

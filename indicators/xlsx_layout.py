@@ -53,6 +53,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._writer import WorksheetWriter
 from openpyxl.worksheet.cell_range import CellRange
 from openpyxl.worksheet.merge import MergedCellRange
+from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 
@@ -126,6 +127,18 @@ def append_row(sheet: Worksheet, values: Sequence[Any]) -> None:
         else:
             cell.value = value
     sheet._current_row = row  # type: ignore[attr-defined]
+
+
+def print_landscape(sheet: Worksheet, *, header_rows: str, freeze: str) -> None:
+    """How every table the app exports prints: landscape A4, one page wide (as many pages long as needed), the
+    header rows (``"1:2"``) on every page and frozen on screen above ``freeze`` (``"A3"``)."""
+    sheet.freeze_panes = freeze
+    sheet.print_title_rows = header_rows
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
 
 
 def put(sheet: Worksheet, row: int, column: int, value: Any, style: Any) -> Any:

@@ -18,7 +18,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from indicators.xlsx_layout import merge, put, save_workbook, style_array
+from indicators.xlsx_layout import merge, print_landscape, put, save_workbook, style_array
 from projects.history import stage_as_of
 from projects.models import DOMAIN_ORDER, Domain, Level, ProgressNote, Project, Stage
 from projects.rules import completion_percent, sum_known
@@ -209,13 +209,7 @@ def build_workbook(rows: list[ExportRow], *, year: int, region_name: str) -> Wor
 
     for col, width in enumerate(WIDTHS, start=1):
         ws.column_dimensions[get_column_letter(col)].width = width
-    ws.freeze_panes = "A3"
-    ws.print_title_rows = "1:2"
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True  # type: ignore[union-attr]
+    print_landscape(ws, header_rows="1:2", freeze="A3")
     return wb
 
 

@@ -19,7 +19,6 @@ from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
 from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
 from indicators.models import Plan
@@ -51,6 +50,7 @@ from indicators.xlsx_layout import (
     TITLE_ROW,
     merge,
     number_format,
+    print_landscape,
     put,
     set_text,
     style_array,
@@ -178,14 +178,8 @@ def _appendix1(sheet: Worksheet, appendix: Appendix, styles: _Styles) -> None:
         sheet.column_dimensions[get_column_letter(COL_FIRST_VALUE + i)].width = _VALUE_WIDTH
     sheet.column_dimensions[get_column_letter(last)].width = _VERDICT_WIDTH
 
-    sheet.freeze_panes = f"A{FIRST_DATA_ROW}"
-    sheet.print_title_rows = f"{HEADER_ROWS[0]}:{HEADER_ROWS[-1]}"
+    print_landscape(sheet, header_rows=f"{HEADER_ROWS[0]}:{HEADER_ROWS[-1]}", freeze=f"A{FIRST_DATA_ROW}")
     sheet.print_area = f"A1:{get_column_letter(last)}{max(FIRST_DATA_ROW, r - 1)}"
-    sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
-    sheet.page_setup.fitToWidth = 1
-    sheet.page_setup.fitToHeight = 0
-    sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
     sheet.print_options.horizontalCentered = True
     sheet.page_margins.left = sheet.page_margins.right = 0.4
     sheet.page_margins.top = sheet.page_margins.bottom = 0.6
@@ -259,13 +253,7 @@ def _table(sheet: Worksheet, first_row: int, headers: Iterable[str], widths: Seq
         set_text(_styled(sheet, first_row, column, styles[HEADER]), text)
     for column, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(column)].width = width
-    sheet.freeze_panes = f"A{first_row + 1}"
-    sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
-    sheet.page_setup.fitToWidth = 1
-    sheet.page_setup.fitToHeight = 0
-    sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
-    sheet.print_title_rows = f"{first_row}:{first_row}"
+    print_landscape(sheet, header_rows=f"{first_row}:{first_row}", freeze=f"A{first_row + 1}")
 
 
 def _appendix2(sheet: Worksheet, appendix: Appendix, styles: _Styles) -> None:
