@@ -288,6 +288,7 @@ class Verdict:
     final: bool = False  # judged as a final evaluation (总结评估): data_period is the plan's last
     frequency: str = ""  # the reporting frequency the expected period was read from
     frequency_inferred: bool = False  # ... inferred from the values rather than set by staff
+    reached: bool = False  # the latest figure meets the target already (kept when a final evaluation drops the outlook)
 
     @property
     def frequency_text(self) -> str:
@@ -485,6 +486,7 @@ def evaluate(series: Series, as_of: Period, settings: Settings = DEFAULT_SETTING
         final=final,
         frequency=frequency,
         frequency_inferred=not series.frequency,
+        reached=result.reached or result.outlook == Outlook.ACHIEVED,
     )
 
 
@@ -497,6 +499,7 @@ class _Result:
     required: Decimal | None = None
     required_text: str = ""
     outlook: Outlook | None = None
+    reached: bool = False  # the target is met by the latest figure (also where no outlook says so: bounds, 保持)
 
 
 def _in_plan(series: Series, as_of: Period) -> list[Point]:
@@ -680,7 +683,9 @@ def _level(ctx: _Context, points: list[Point]) -> _Result:
     if target == base.value:
         met = _reached(latest.value, target, s.target.direction, inclusive=True)
         status = Status.ON_TRACK if met else Status.BEHIND
-        return _Result(status, rule + f"目标值与基期值相同，按保持不低于目标判断，{_verdict_words(ctx, status)}。")
+        return _Result(
+            status, rule + f"目标值与基期值相同，按保持不低于目标判断，{_verdict_words(ctx, status)}。", reached=met
+        )
     if _reached(latest.value, target, s.target.direction, inclusive=True):
         completion = (latest.value - base.value) / (target - base.value)
         status = ctx.reached(beyond=latest.value != target)
@@ -1025,6 +1030,7 @@ def _bound(ctx: _Context, points: list[Point]) -> _Result:
             + skip_note
             + f"最新可比数据{_values_text([latest], s.unit)}，满足要求，{_verdict_words(ctx, status)}。",
             outlook=Outlook.ON_COURSE,
+            reached=True,
         )
     if base_inside:
         return _Result(

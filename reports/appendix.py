@@ -80,7 +80,7 @@ def progress_of(report: Report) -> Progress:
         time_pct=(appendix.time_progress * 100).quantize(Decimal("0.1")),
         task_pct=narrative.task_share(summary),
         has_data=has_data,
-        judged=has_data and summary.total > 0 and 2 * current >= summary.total,
+        judged=narrative.share_is_judged(summary, has_data=has_data),
         current=current,
     )
 

@@ -60,6 +60,13 @@ def shares(counts: Sequence[int]) -> list[Decimal]:
     return rounded
 
 
+def share_is_judged(summary: PlanSummary, *, has_data: bool) -> bool:
+    """Whether a plan's task share is shown at all (the dashboard's 暂不判断 otherwise): the plan has data and at
+    least half its indicators are up to date, so old figures never raise a 落后 alarm."""
+    current = summary.total - summary.stale
+    return has_data and summary.total > 0 and 2 * current >= summary.total
+
+
 def task_share(summary: PlanSummary) -> Decimal:
     """达到或超过预期占比 as the dashboard, 附件1 and the roll-up show it: the good verdicts' share (``shares``) among
     the indicators whose data are up to date (a stale one is neither good nor lagging)."""

@@ -21,9 +21,8 @@ from django.db import connection
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
-from indicators import targets as tk
 from indicators.assessment import STATUS_GROUP, IndicatorAssessment, assess_plans, summarize
-from indicators.evaluation import Outlook, Verdict
+from indicators.evaluation import Verdict
 from indicators.models import (
     AssignedTarget,
     Attribute,
@@ -38,7 +37,7 @@ from indicators.models import (
 )
 from indicators.periods import Period
 from indicators.vocabulary import Status
-from reports.narrative import task_share
+from reports.narrative import share_is_judged, task_share
 from reports.rows import percent
 
 # Sorting by an indicator puts the lagging regions first: the order of concern.
@@ -130,6 +129,7 @@ class Row:
     binding_behind: int
     share: Decimal  # 达到或超过预期占比, as the dashboard shows it (``narrative.task_share``)
     current: int  # top-level indicators with up-to-date data (the share's base)
+    judged: bool  # the share is shown at all (``narrative.share_is_judged``; the dashboard's 暂不判断 otherwise)
     html: SafeString = EMPTY_ROW  # the row as table markup: region, share, then the cells in column order
     _built: dict[int, Cell | None] = field(default_factory=dict, compare=False, repr=False)
 
@@ -171,19 +171,16 @@ class Rollup:
     def sorted_rows(self, by: str = "", descending: bool = False) -> list[Row]:
         """By ``share``, by a column index (lagging first), or by region (the default, tree order)."""
         rows = list(self.rows)
-        if by == "share":
-            rows.sort(key=lambda r: (r.share, -r.binding_behind), reverse=not descending)
-            return rows[::-1] if not descending else rows
+        if by == "share":  # a plan whose share is not judged (暂不判断) comes last either way
+            judged = [r for r in rows if r.judged]
+            judged.sort(key=lambda r: (r.share, -r.binding_behind), reverse=descending)
+            return judged + [r for r in rows if not r.judged]
         if by.isdigit() and int(by) < len(self.columns):
+            # As the ranking below the matrix: best first descending, lagging first ascending; without it last.
             column = int(by)
-
-            def key(row: Row) -> tuple[int, Decimal]:
-                cell = row.cell(column)
-                if cell is None:
-                    return (CONCERN_LAST + 1, Decimal(0))
-                return (cell.concern, cell.completion if cell.completion is not None else Decimal(0))
-
-            rows.sort(key=key, reverse=descending)
+            ranked = [r for r in rows if r.cell(column) is not None]
+            ranked.sort(key=lambda r: r.cell(column).rank_key, reverse=not descending)  # type: ignore[union-attr]
+            return ranked + [r for r in rows if r.cell(column) is None]
         return rows
 
     def ranking(self, column: int) -> list[tuple[int, Row, Cell]]:
@@ -210,12 +207,10 @@ def cycles(plans: Sequence[Plan]) -> list[tuple[int, int]]:
 
 
 def reached(verdict: Verdict) -> bool:
-    """The target is met already: reached ahead of time (已提前完成), or a bound (上限/下限) the latest figure meets
-    ("满足要求"), which has no completion progress of its own and must not rank below the counties still on the way."""
-    if verdict.outlook == Outlook.ACHIEVED:
-        return True
-    bound = verdict.kind in (tk.FLOOR, tk.CEILING) and verdict.completion is None
-    return bound and verdict.outlook == Outlook.ON_COURSE and STATUS_GROUP[verdict.status] in GOOD
+    """The target is met already and the verdict says so (超出 or 达到预期): reached ahead of time (已提前完成), a
+    bound (上限/下限) the latest figure meets, a level kept (保持); as the evaluation found it, also at the plan's end
+    where no outlook is given. Such a county must not rank below the counties still on the way."""
+    return verdict.reached and STATUS_GROUP[verdict.status] in GOOD
 
 
 def _cell(assessment: IndicatorAssessment, plan: Plan) -> Cell:
@@ -247,7 +242,7 @@ def _cell(assessment: IndicatorAssessment, plan: Plan) -> Cell:
 # server), valid while its version equals the plan's data version below. A change to one county's figures, targets,
 # manual verdicts, locks, indicators or settings changes that plan's version only: the next view re-judges that one
 # plan (``assess_plans``' four queries for however many plans are stale) and serves the others as stored.
-FORMAT = "2"  # bump when the stored row format or the cell markup changes
+FORMAT = "3"  # bump when the stored row format or the cell markup changes
 
 
 def plan_versions(plans: Sequence[Plan]) -> dict[int, str]:
@@ -343,6 +338,7 @@ def _stored(assessments: Sequence[IndicatorAssessment], plan: Plan, as_of: Perio
             ]
         )
     summary = summarize(assessments)
+    top_level = [a for a in assessments if a.indicator.parent_id is None]
     return {
         "top": top,
         "good": summary.good,
@@ -351,6 +347,7 @@ def _stored(assessments: Sequence[IndicatorAssessment], plan: Plan, as_of: Perio
         "binding_behind": summary.binding_behind,
         "share": str(task_share(summary)),
         "current": summary.total - summary.stale,
+        "judged": share_is_judged(summary, has_data=any(a.verdict.data_period is not None for a in top_level)),
     }
 
 
@@ -438,16 +435,20 @@ def rollup_from(
             binding_behind=summary["binding_behind"],
             share=Decimal(summary["share"]),
             current=summary["current"],
+            judged=summary["judged"],
         )
-        head = format_html(
-            '<th scope="row" class="sticky-col">{}<div class="plan-name">{}</div></th>'
-            '<td class="num">{}%<div class="sub">{}/{}</div></td>',
-            row.region.name,
-            plan.name,
-            row.share,
-            row.good,
-            row.current,
+        region_head = format_html(
+            '<th scope="row" class="sticky-col">{}<div class="plan-name">{}</div></th>', row.region.name, plan.name
         )
+        if row.judged:
+            share = format_html(
+                '<td class="num">{}%<div class="sub">{}/{}</div></td>', f"{row.share:.1f}", row.good, row.current
+            )
+        else:  # as the dashboard: too few indicators up to date to judge the plan's progress
+            share = format_html(
+                '<td class="num">—<div class="sub">暂不判断（{}/{}项已更新）</div></td>', row.current, row.total
+            )
+        head = region_head + share
         cells = "".join(EMPTY_CELL if i is None else i[11] for i in items)
         rows.append(replace(row, html=mark_safe(head + cells)))  # the cells' markup was stored escaped
         for key in top:

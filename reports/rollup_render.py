@@ -71,7 +71,10 @@ def build_rollup_workbook(rollup: Rollup, rows: Sequence[Row]) -> Workbook:
     for r, row in enumerate(rows, start=3):
         put(sheet, r, 1, row.region.name, plain)
         put(sheet, r, 2, row.plan.name, plain)
-        put(sheet, r, 3, float(row.share), share_style)  # as the dashboard prints it: 63.1, 50.0
+        if row.judged:
+            put(sheet, r, 3, float(row.share), share_style)  # as the dashboard prints it: 63.1, 50.0
+        else:
+            put(sheet, r, 3, f"暂不判断（{row.current}/{row.total}项已更新）", plain)
         put(sheet, r, 4, row.binding_behind, plain)
         for n, item in enumerate(row.cells):
             at = len(FIXED_HEADERS) + 1 + 2 * n

@@ -439,3 +439,63 @@ def test_the_share_is_the_dashboards_and_a_group_names_its_figure(client: Client
     assert sheet.cell(2, n).value == "城镇就业" and sheet.cell(2, n + 1).value == "城镇就业结论"
     assert isinstance(sheet.cell(3, n).value, float)
     assert sheet.cell(3, n + 1).value == f"{cell.label}（城镇新增就业人数，万人）"
+
+
+def test_a_target_exceeded_in_the_final_evaluation_shows_no_negative_progress(
+    client: Client, city_user: User
+) -> None:
+    """At the plan's end (总结评估) the evaluation gives no outlook; a county already beyond a level target at the base
+    year still shows 已达到目标 (not "完成进度 -100.0%") and ranks first."""
+    city = _city(2)
+    forest = Indicator.objects.filter(plan__region__name="测试101县", name="森林覆盖率").get()
+    Observation.objects.filter(series=forest.series, year=2020).update(value=Decimal("36.0"))  # base beyond 35
+    approved(forest, 2025, "37.0")
+    _login(client, city_user, city)
+    page = client.get(f"/region/{city.pk}/?as_of=2025&sort=0")
+    (first, *_) = page.context["ranking"]
+    _, row, cell = first
+    assert row.region.name == "测试101县" and cell.group.value == "exceeded"
+    assert cell.progress_text == "已达到目标"
+
+
+def test_a_county_with_too_few_indicators_up_to_date_shows_no_share(client: Client, city_user: User) -> None:
+    """As the dashboard: no share (暂不判断) when fewer than half the indicators are up to date, not "0.0%" over
+    "0/0"; such a county sorts last by share either way."""
+    city = _city(2)
+    _login(client, city_user, city)
+    page = client.get(f"/region/{city.pk}/?as_of=2023")
+    heads = {row.region.name: str(row.html).split("</td>")[0] for row in page.context["rows"]}
+    # 测试101县: 1 of 3 up to date ("0.0%" over "0/1"); 测试102县: none ("0%" over "0/0", not even one decimal)
+    assert not any("0.0%" in head or ">0%" in head for head in heads.values()), heads
+    assert all("暂不判断" in head for head in heads.values())
+
+
+def test_a_level_target_equal_to_its_base_and_kept_counts_as_reached(client: Client, city_user: User) -> None:
+    """A level target equal to the base value (保持35%) and met has no completion and no outlook: it is reached, and
+    ranks before the counties of its verdict still on the way."""
+    city = _city(3)
+    forest = Indicator.objects.filter(plan__region__name="测试103县", name="森林覆盖率").get()
+    Observation.objects.filter(series=forest.series, year=2020).update(value=Decimal("35.0"))
+    Observation.objects.filter(series=forest.series, year=2022).update(value=Decimal("35.2"))
+    _login(client, city_user, city)
+    ranking = client.get(f"/region/{city.pk}/?as_of=2022&sort=0").context["ranking"]
+    shown = {row.region.name: (n, cell.label, cell.progress_text) for n, row, cell in ranking}
+    assert shown["测试103县"][1] == shown["测试101县"][1] == "达到预期"
+    assert shown["测试103县"] == (1, "达到预期", "已达到目标"), shown
+
+
+def test_sorting_the_matrix_by_an_indicator_agrees_with_its_ranking(client: Client, city_user: User) -> None:
+    """The matrix sorted by a column (and the bar chart's order) follows the ranking table printed under it."""
+    city = _city(4)
+    forest = Indicator.objects.filter(plan__region__name="测试103县", name="森林覆盖率").get()
+    Observation.objects.filter(series=forest.series, year=2022).update(value=Decimal("36.0"))
+    Indicator.objects.filter(plan__region__name="测试102县", name="森林覆盖率").update(
+        target_text="≥30", target_kind="floor", target_value=Decimal(30)
+    )
+    _login(client, city_user, city)
+    page = client.get(f"/region/{city.pk}/?as_of=2022&sort=0&dir=desc")
+    best_first = [row.region.name for _, row, _ in page.context["ranking"]]
+    assert [row.region.name for row in page.context["rows"]] == best_first
+    page = client.get(f"/region/{city.pk}/?as_of=2022&sort=0")
+    worst_first = [row.region.name for row in page.context["rows"]]
+    assert worst_first == best_first[::-1]
