@@ -441,9 +441,7 @@ def test_the_share_is_the_dashboards_and_a_group_names_its_figure(client: Client
     assert sheet.cell(3, n + 1).value == f"{cell.label}（城镇新增就业人数，万人）"
 
 
-def test_a_target_exceeded_in_the_final_evaluation_shows_no_negative_progress(
-    client: Client, city_user: User
-) -> None:
+def test_a_target_exceeded_in_the_final_evaluation_shows_no_negative_progress(client: Client, city_user: User) -> None:
     """At the plan's end (总结评估) the evaluation gives no outlook; a county already beyond a level target at the base
     year still shows 已达到目标 (not "完成进度 -100.0%") and ranks first."""
     city = _city(2)
