@@ -23,13 +23,15 @@ if TYPE_CHECKING:
 
 DOCUMENT = "《纲要》"
 REGION_WORD = "全区"
-_LEVEL_SUFFIXES = "区县市省旗州盟"
+_LEVEL_SUFFIXES = "区县市省旗州盟镇乡"
 
 
 def region_word(region_name: str) -> str:
     """How the report names its own region: 卧龙区 → 全区, 示例001县 → 全县, 南阳市 → 全市, 河南省 → 全省; another
     name is used as it is."""
     name = region_name.strip()
+    if name.endswith("地区") and len(name) > 2:  # 阿克苏地区 → 全地区
+        return "全地区"
     if name and name[-1] in _LEVEL_SUFFIXES:
         return f"全{name[-1]}"
     return name or REGION_WORD
