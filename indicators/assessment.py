@@ -14,11 +14,13 @@ from __future__ import annotations
 import datetime
 import logging
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import Count, F, Max, QuerySet
+from django.db.models.base import ModelState
 
 from indicators import targets as tk
 from indicators.evaluation import (
@@ -166,22 +168,6 @@ def assess_indicator(indicator: Indicator, as_of: Period, *, include_pending: bo
     return next(r for r in results if r.indicator.pk == indicator.pk)
 
 
-JUDGED_FIELDS = (
-    "series",
-    "year",
-    "part",
-    "value",
-    "decimals",
-    "no_data",
-    "source",
-    "note",
-    "status",
-    "approved_value",
-    "approved_decimals",
-    "approved_no_data",
-)
-
-
 def assess_plans(
     plans: Sequence[Plan], as_of: Period, *, include_pending: bool = False
 ) -> dict[int, list[IndicatorAssessment]]:
@@ -198,12 +184,10 @@ def assess_plans(
     # 18,000 fewer model instances for a province.
     for indicator in of_plans.select_related("parent", "series").order_by("plan_id", "category__order", "order", "pk"):
         by_plan[indicator.plan_id].append(indicator)
-    # The fields a figure is judged and shown by (``counted``, ``display_value``): not the audit and review fields,
-    # which these readers never touch (a third fewer fields to load for a province's 30,000 figures).
-    observations = Observation.objects.filter(series_id__in=of_plans.values("series"), year__lte=as_of.year).only(
-        *JUDGED_FIELDS
+    observations = Observation.objects.filter(series_id__in=of_plans.values("series"), year__lte=as_of.year)
+    by_series = _counted_by_series(
+        loaded(observations.order_by("year", "part")), as_of, include_pending=include_pending
     )
-    by_series = _counted_by_series(observations, as_of, include_pending=include_pending)
     assigned: dict[int, list[AssignedTarget]] = defaultdict(list)
     for target in AssignedTarget.objects.filter(indicator__plan_id__in=plan_ids):
         assigned[target.indicator_id].append(target)
@@ -214,12 +198,28 @@ def assess_plans(
     return {p.pk: _judge(p, by_plan[p.pk], as_of, by_series, assigned, manual) for p in plans}
 
 
+def loaded(queryset: QuerySet[Any]) -> Iterator[Any]:
+    """The queryset's rows as model instances, built as ``Model.from_db`` builds them (every concrete field, from the
+    database, not adding) but without its per-field descriptor calls and init signals, which no model judged here
+    has receivers for: a province's 30,000 figures in a third of the time. For read-only judging of many plans."""
+    model = queryset.model
+    names = [field.attname for field in model._meta.concrete_fields]
+    db = queryset.db
+    for values in queryset.values_list(*names):
+        instance = object.__new__(model)
+        state = ModelState()
+        state.adding, state.db = False, db
+        instance._state = state
+        instance.__dict__.update(zip(names, values, strict=True))
+        yield instance
+
+
 def _counted_by_series(
-    observations: QuerySet[Observation], as_of: Period, *, include_pending: bool
+    observations: Iterable[Observation], as_of: Period, *, include_pending: bool
 ) -> dict[int, list[Observation]]:
-    """The figures that count up to ``as_of``, per series, in period order."""
+    """The figures that count up to ``as_of`` (``observations`` in period order), per series, in period order."""
     by_series: dict[int, list[Observation]] = defaultdict(list)
-    for obs in observations.order_by("year", "part"):
+    for obs in observations:
         counted = obs.counted(include_pending=include_pending)
         if counted is not None and obs.period <= as_of:
             by_series[obs.series_id].append(counted)
@@ -235,7 +235,7 @@ def _assess(
     # The figures belong to the series; each indicator reads its series' figures (two indicators may share one).
     series_ids = {i.series_id for i in indicators if i.series_id}
     by_series = _counted_by_series(
-        Observation.objects.filter(series_id__in=series_ids, year__lte=as_of.year),
+        Observation.objects.filter(series_id__in=series_ids, year__lte=as_of.year).order_by("year", "part"),
         as_of,
         include_pending=include_pending,
     )
