@@ -219,3 +219,21 @@ def test_a_pending_change_of_an_approved_figure_still_counts_everywhere(plan_14t
     assert Observation.objects.get(pk=pending.pk).counted() is None
     assert default_plan(list(Plan.objects.all()), datetime.date(2026, 11, 21)) == plan_14th
     assert latest_period_with_data(new) is None
+
+
+def test_loaded_figures_are_the_models_own(plan_14th: Plan) -> None:
+    """``loaded`` builds instances without Model.__init__: the same field values, not adding, from the same database,
+    and usable as any instance (``counted``, the series relation); it relies on no init receivers for Observation."""
+    from django.db.models.signals import post_init, pre_init
+
+    from indicators.assessment import loaded
+
+    assert not pre_init.has_listeners(Observation) and not post_init.has_listeners(Observation)
+    queryset = Observation.objects.of_plan(plan_14th).order_by("pk")
+    names = [f.attname for f in Observation._meta.concrete_fields]
+    fast, usual = list(loaded(queryset)), list(queryset)
+    assert len(fast) == len(usual) > 0
+    for a, b in zip(fast, usual, strict=True):
+        assert [getattr(a, n) for n in names] == [getattr(b, n) for n in names]
+        assert (a._state.adding, a._state.db) == (b._state.adding, b._state.db)
+        assert a == b and a.series.pk == b.series_id and (a.counted() is None) == (b.counted() is None)
