@@ -23,6 +23,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 from indicators import services
 from indicators.collection import PeriodRow
 from indicators.periods import Period
+from indicators.table_reader import number_text
 from indicators.values import ValueInputError, parse_for_indicator
 from indicators.xlsx_layout import append_row
 
@@ -131,6 +132,16 @@ def _text(value: Any) -> str:
     return str(value).strip()
 
 
+def _cell_value(cell: Any) -> Any:
+    """A cell's value as the clerk sees it: a number formatted as a percentage (Excel stores 65.2% as 0.652) reads
+    "65.2%", which the value parser takes as 65.2; anything else as stored."""
+    value = getattr(cell, "value", None)
+    number_format = str(getattr(cell, "number_format", "") or "")
+    if isinstance(value, int | float) and not isinstance(value, bool) and "%" in number_format:
+        return number_text(value, number_format)
+    return value
+
+
 def _open(data: bytes) -> Any:
     if len(data) > MAX_BYTES:
         raise UploadError(UPLOAD_TOO_LARGE)
@@ -146,7 +157,7 @@ def _open(data: bytes) -> Any:
 def read_upload(data: bytes, rows: list[PeriodRow], period: Period) -> UploadPreview:
     """Read the filled template against the department's rows: every problem is listed, nothing is written."""
     sheet = _open(data)
-    table = list(sheet.iter_rows(values_only=True))
+    table = [[_cell_value(cell) for cell in row] for row in sheet.iter_rows()]
     if len(table) < 2 or tuple(_text(c) for c in table[1][: len(HEADERS)]) != HEADERS:
         raise UploadError(UPLOAD_HEADERS.format(headers="、".join(HEADERS)))
     known = {row.series.pk: row for row in rows}

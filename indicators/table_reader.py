@@ -173,13 +173,18 @@ def _number_cell(raw: float | int | Decimal, number_format: str, indent: int = 0
         return SourceCell(text=str(raw), indent=indent)
     percent = "%" in number_format
     if percent:
-        value = value * 100
+        value = (value * 100).normalize()  # 0.652 → 65.2, not 65.200 (the two places the scaling adds)
     shown = _FORMAT_DECIMALS.search(number_format.split(";")[0]) if number_format else None
     decimals = max(len(shown.group(1) or "") if shown else 0, decimals_of(value))
     decimals = min(decimals, 6)
     value = value.quantize(Decimal(1).scaleb(-decimals)) if decimals else value.to_integral()
     text = format(value, "f") + ("%" if percent else "")
     return SourceCell(text=text, number=value, decimals=decimals, percent=percent, indent=indent)
+
+
+def number_text(raw: float | int | Decimal, number_format: str) -> str:
+    """A numeric cell's value as its number format shows it: 0.652 formatted "0.0%" reads "65.2%"."""
+    return _number_cell(raw, number_format).text
 
 
 def _text_cell(raw: Any, indent: int = 0) -> SourceCell:

@@ -67,6 +67,20 @@ def test_template_keeps_formula_like_text_as_text(client: Client, small: SmallPl
     assert cell.data_type == "s"
 
 
+def test_a_percentage_cell_reads_as_the_clerk_typed_it(client: Client, small: SmallPlan, clerk: User) -> None:
+    """Typing 65.2% in Excel stores 0.652 with a percentage format: it is 65.2 (%), not 0.652."""
+    client.force_login(clerk)
+    book = template(client)
+    sheet = book[period_upload.SHEET]
+    row = next(r for r in sheet.iter_rows(min_row=3) if r[1].value == "常住人口城镇化率")
+    row[5].value = 0.652
+    row[5].number_format = "0.0%"
+    preview = client.post(f"{URL}upload/", {"file": as_upload(book)}).context["preview"]
+    assert preview.ok, preview.errors
+    (line,) = preview.lines
+    assert (line.value, line.decimals) == (Decimal("65.2"), 1)
+
+
 def test_upload_previews_then_commits_every_row(client: Client, small: SmallPlan, clerk: User) -> None:
     client.force_login(clerk)
     book = fill(
