@@ -100,11 +100,11 @@ def _record_batch(
     _load_series_and_plans(indicators)
     grouping = set(Indicator.objects.filter(parent__in=[i.pk for i in indicators]).values_list("parent_id", flat=True))
     series_ids = sorted({i.series_id for i in indicators if i.series_id is not None})
-    locked = set(
-        PeriodLock.objects.filter(plan__indicators__series_id__in=series_ids).values_list(
-            "plan__indicators__series_id", "year", "part"
-        )
-    )
+    locked: dict[Key, set[str]] = defaultdict(set)  # (series, year, part) → the plans whose lock closes it
+    for series_id, year, part, plan_name in PeriodLock.objects.filter(
+        plan__indicators__series_id__in=series_ids
+    ).values_list("plan__indicators__series_id", "year", "part", "plan__name"):
+        locked[(series_id, year, part)].add(plan_name)
     stored: dict[Key, Observation] = {
         (o.series_id, o.year, o.part): o
         for o in Observation.objects.select_for_update(of=("self",)).filter(series_id__in=series_ids).order_by()
@@ -152,7 +152,7 @@ def _record_one(
     approve: bool,
     submit: bool,
     grouping: set[int],
-    locked: set[Key],
+    locked: dict[Key, set[str]],
     stored: dict[Key, Observation],
     by_kind: dict[tuple[int, str], dict[int, Observation]],
 ) -> tuple[services.RecordResult, _Write | None]:
@@ -170,7 +170,8 @@ def _record_one(
         raise ValidationError(services.SERIES_REQUIRED, code="series")
     services.check_period_in_plan(indicator.plan, period)
     if (series.pk, period.year, period.part) in locked:
-        raise ValidationError(services.PERIOD_LOCKED.format(period=period.label), code="locked")
+        plans = locked[(series.pk, period.year, period.part)]
+        raise ValidationError(services.locked_message(period, plans), code="locked")
     reason = services.clean_reason(reason)
     value, decimals, note, source = services.clean_figure(
         series, value=value, decimals=decimals, no_data=no_data, note=figure.note, source=figure.source

@@ -67,8 +67,12 @@ class PeriodRow:
     indicators: list[Indicator]
     observation: Observation | None
     previous: Observation | None  # the latest approved figure of the same kind of period before, for reference
-    locked: bool
+    locked_by: tuple[str, ...] = ()  # the plans whose lock of the period closes this figure
     form: Any = None  # the row's bound or unbound form, set by the view
+
+    @property
+    def locked(self) -> bool:
+        return bool(self.locked_by)
 
 
 def period_rows(
@@ -104,8 +108,10 @@ def period_rows(
         .order_by("year")
     ):
         previous[earlier.series_id] = earlier.counted() or earlier  # the latest wins
-    locked_plans = set(
-        PeriodLock.objects.filter(plan__in=plans, year=period.year, part=period.part).values_list("plan_id", flat=True)
+    locked_plans = dict(
+        PeriodLock.objects.filter(plan__in=plans, year=period.year, part=period.part).values_list(
+            "plan_id", "plan__name"
+        )
     )
     return [
         PeriodRow(
@@ -113,7 +119,7 @@ def period_rows(
             indicators=reading,
             observation=current.get(series_id),
             previous=previous.get(series_id),
-            locked=any(i.plan_id in locked_plans for i in reading),
+            locked_by=tuple(sorted({locked_plans[i.plan_id] for i in reading if i.plan_id in locked_plans})),
         )
         for series_id, reading in readers.items()
     ]

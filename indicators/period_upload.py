@@ -53,7 +53,7 @@ UPLOAD_UNKNOWN_SERIES = "第 {row} 行的统计指标“{name}”不属于您所
 UPLOAD_DUPLICATE = "第 {row} 行与第 {first} 行是同一统计指标。"
 UPLOAD_VALUE_AND_NO_DATA = "第 {row} 行既填了数值又注明暂无数据，只能选一项。"
 UPLOAD_BAD_VALUE = "第 {row} 行（{name}）：{error}"
-UPLOAD_LOCKED = "第 {row} 行（{name}）：该期间已锁定，不能修改。"
+UPLOAD_LOCKED = "第 {row} 行（{name}）：{locked}"
 UPLOAD_NEEDS_REASON = "第 {row} 行（{name}）：该数值已审核通过，修改须在“修改原因”列写明原因。"
 UPLOAD_NOTHING = "模板中没有填写任何数值。"
 WARN_CHANGES = "第 {row} 行（{name}）：将 {old} 改为 {new}。"
@@ -179,7 +179,7 @@ def read_upload(data: bytes, rows: list[PeriodRow], period: Period) -> UploadPre
             preview.errors.append(UPLOAD_DUPLICATE.format(row=number, first=seen[target.series.pk]))
             continue
         seen[target.series.pk] = number
-        line = _line(number, target, value, no_data.upper() in NO_DATA_WORDS, source, note, reason, preview)
+        line = _line(number, target, value, no_data.upper() in NO_DATA_WORDS, source, note, reason, preview, period)
         if line is not None:
             preview.lines.append(line)
     if not preview.lines and not preview.errors:
@@ -196,6 +196,7 @@ def _line(
     note: str,
     reason: str,
     preview: UploadPreview,
+    period: Period,
 ) -> UploadLine | None:
     """One filled row as a line to write, or None when it is empty, unchanged or wrong (errors recorded)."""
     series, current = target.series, target.observation
@@ -217,7 +218,8 @@ def _line(
         if (current.value, current.no_data, current.source, current.note) == (value, no_data, source, note):
             return None  # unchanged
     if target.locked:
-        preview.errors.append(UPLOAD_LOCKED.format(row=number, name=series.name))
+        locked = services.locked_message(period, target.locked_by)
+        preview.errors.append(UPLOAD_LOCKED.format(row=number, name=series.name, locked=locked))
         return None
     if current is not None and current.change_needs_reason and not reason:
         preview.errors.append(UPLOAD_NEEDS_REASON.format(row=number, name=series.name))

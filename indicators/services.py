@@ -18,7 +18,7 @@ approved figure needs a reason. A figure of a locked period cannot change at all
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -56,6 +56,8 @@ REASON_REQUIRED = "该数值已审核通过，修改必须填写修改原因。"
 TARGET_REASON_REQUIRED = "修改目标必须填写修改原因。"
 REASON_TOO_LONG = f"原因最多 {REASON_MAX} 个字。"
 PERIOD_LOCKED = "{period}已锁定，数值和研判不能修改；如确需修改，请联系管理员解锁。"
+# A figure is shared by every plan that reads its series: say which plan's lock closes it.
+PERIOD_LOCKED_BY = "{period}已由{plans}锁定，数值和研判不能修改；如确需修改，请联系管理员解锁。"
 PERIOD_OUTSIDE_PLAN = "{period}不在该规划的期间内（基期 {base} 年至目标年 {end} 年）。"
 PERIOD_OUTSIDE_PLANS = "{period}不在使用该统计指标的规划期内（{spans}）。"
 SERIES_REQUIRED = "该指标尚未关联统计指标，不能录入数值；请先在规划管理中保存该指标。"
@@ -181,9 +183,20 @@ def is_series_locked(series_id: int, period: Period) -> bool:
     return PeriodLock.objects.filter(plan__indicators__series_id=series_id, year=period.year, part=period.part).exists()
 
 
+def locking_plans(series_id: int, period: Period) -> list[str]:
+    """The names of the plans whose lock of ``period`` closes the series' figure (none: open)."""
+    names = PeriodLock.objects.filter(plan__indicators__series_id=series_id, year=period.year, part=period.part)
+    return sorted(set(names.values_list("plan__name", flat=True)))
+
+
+def locked_message(period: Period, plans: Iterable[str]) -> str:
+    return PERIOD_LOCKED_BY.format(period=period.label, plans="、".join(sorted(set(plans))))
+
+
 def check_series_not_locked(series_id: int, period: Period) -> None:
-    if is_series_locked(series_id, period):
-        raise ValidationError(PERIOD_LOCKED.format(period=period.label), code="locked")
+    plans = locking_plans(series_id, period)
+    if plans:
+        raise ValidationError(locked_message(period, plans), code="locked")
 
 
 def _version_check(observation: Observation | None, expected_version: int | None) -> None:

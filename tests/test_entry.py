@@ -145,12 +145,13 @@ def test_a_locked_period_shows_locked_and_refuses_posts(
 ) -> None:
     services.period_lock(plan=small.plan, period=Period(2022), user=admin, reason="报告已通过")
     client.force_login(clerk)
-    assert "2022年已锁定，数值不能修改" in client.get(edit_url(small, "2022")).content.decode()
+    page = client.get(edit_url(small, "2022")).content.decode()
+    assert "2022年已锁定，数值不能修改" in page and f"由{small.plan.name}锁定" in page  # which plan's lock
     response = post(client, edit_url(small, "2022"), value="4.2", version="1", reason="x")
     assert response.status_code == 302  # type: ignore[attr-defined]
     assert Observation.objects.get(series=small.gdp.measured_series, year=2022).value == Decimal("4.0")
     grid = client.get(response["Location"])  # type: ignore[index]
-    assert services.PERIOD_LOCKED.format(period="2022年") in messages_of(grid)
+    assert services.locked_message(Period(2022), [small.plan.name]) in messages_of(grid)
     assert 'title="已锁定"' in grid.content.decode()
 
 

@@ -281,7 +281,8 @@ def test_a_locked_period_refuses_the_whole_import(plan_14th: Plan, boss: User) -
     services.period_lock(plan=plan_14th, period=Period(2021), user=boss)
     before = table_counts()
     report = importer.run_import(_bytes(workbook), user=boss, filename="x.xlsx", commit=True, plan=plan_14th)
-    assert report.errors == ["第5行 H 列（2021年）：" + services.PERIOD_LOCKED.format(period="2021年")]
+    locked = services.PERIOD_LOCKED_BY.format(period="2021年", plans=plan_14th.name)  # names the locking plan
+    assert report.errors == ["第5行 H 列（2021年）：" + locked]
     assert table_counts() == before  # the unlocked 2022 change was rolled back too
 
 

@@ -92,6 +92,28 @@ def test_the_finished_plan_can_be_locked_read_only(client: Client, with_2025: Pl
     client.post(f"/indicators/plan/{with_2025.pk}/next/", {**data, "continuing": ids})
     assert with_2025.period_locks.count() == len(plan_periods(2020, 2025))
     gdp = Indicator.objects.get(plan=with_2025, name=PICKED[0])
-    with pytest.raises(ValidationError, match="2025年已锁定"):
+    with pytest.raises(ValidationError, match="2025年已由卧龙区“十四五”规划锁定"):
         services.observation_record(indicator=gdp, period=Period(2025), value=Decimal("6.0"), user=admin, reason="更正")
     assert "地区生产总值增长" in client.get(f"/appendix/1/?plan={with_2025.pk}&as_of=2025").content.decode()
+
+
+def test_a_figure_closed_by_the_previous_plans_lock_names_that_plan(
+    client: Client, with_2025: Plan, admin: User
+) -> None:
+    """The next plan's base-year figure is the previous plan's 2025 figure: closed by that plan's lock, and the
+    message says which plan locked it (the next plan's own lock page shows none)."""
+    from django.core.exceptions import ValidationError
+
+    client.force_login(admin)
+    ids = [str(Indicator.objects.get(plan=with_2025, name=PICKED[0]).pk)]
+    data = {"name": "十五五", "short_name": "十五五", "base_year": "2025", "end_year": "2030", "lock_previous": "on"}
+    client.post(f"/indicators/plan/{with_2025.pk}/next/", {**data, "continuing": ids})
+    new = Plan.objects.get(short_name="十五五")
+    assert not new.period_locks.exists()
+    gdp_next = Indicator.objects.get(plan=new, name=PICKED[0])
+    expected = services.PERIOD_LOCKED_BY.format(period="2025年", plans=with_2025.name)
+    with pytest.raises(ValidationError) as excinfo:
+        services.observation_record(
+            indicator=gdp_next, period=Period(2025), value=Decimal("6.0"), user=admin, reason="更正"
+        )
+    assert excinfo.value.messages == [expected]

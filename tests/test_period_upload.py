@@ -193,3 +193,18 @@ def test_query_counts_at_one_and_many(
             assert client.get(f"{URL}{path}").status_code == 200
         counts.append(len(context.captured_queries))
     assert counts == [expected, expected]
+
+
+def test_a_row_of_a_locked_period_is_refused_naming_the_locking_plan(
+    client: Client, small: SmallPlan, clerk: User, admin: User
+) -> None:
+    from indicators import services
+    from indicators.periods import Period
+
+    client.force_login(clerk)
+    book = fill(template(client), {"地区生产总值增长": ("5.2",)})
+    services.period_lock(plan=small.plan, period=Period(2024), user=admin, reason="报告已通过")
+    preview = client.post(f"{URL}upload/", {"file": as_upload(book)}).context["preview"]
+    locked = services.locked_message(Period(2024), [small.plan.name])
+    assert preview.errors == [period_upload.UPLOAD_LOCKED.format(row=3, name="地区生产总值增长", locked=locked)]
+    assert not Observation.objects.filter(year=2024).exists()

@@ -167,7 +167,11 @@ def test_a_locked_period_cannot_change_at_all(
             services.manual_verdict_set(
                 indicator=small.gdp, as_of=Y2023, status="on_track", reason="测试", user=reviewer
             )
-    assert excinfo.value.messages == [services.PERIOD_LOCKED.format(period="2023年")]
+    if action in ("record", "submit", "approve", "return"):  # a figure, shared by plans: the locking plan is named
+        expected = services.PERIOD_LOCKED_BY.format(period="2023年", plans=small.plan.name)
+    else:  # a plan's own verdict
+        expected = services.PERIOD_LOCKED.format(period="2023年")
+    assert excinfo.value.messages == [expected]
     after = Observation.objects.get(pk=obs.pk)
     assert (after.value, after.version) == (before.value, before.version)
 

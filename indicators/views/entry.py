@@ -66,12 +66,13 @@ def entry_edit(request: HttpRequest, series_pk: int, period: str) -> HttpRespons
         Observation.objects.select_related("entered_by").filter(series=series, year=when.year, part=when.part).first()
     )
     readers = list(series.indicators.select_related("plan", "category").order_by("plan__base_year", "plan_id"))
-    locked = services.is_series_locked(series.pk, when)
+    locked_by = services.locking_plans(series.pk, when)
+    locked = bool(locked_by)
     conflict: Observation | None = None
     grid_url = _grid_url(None, series.pk)
     if request.method == "POST":
         if locked:
-            messages.error(request, services.PERIOD_LOCKED.format(period=when.label))
+            messages.error(request, services.locked_message(when, locked_by))
             return redirect(grid_url)
         form = ObservationForm(request.POST, indicator=series)
         if form.is_valid():
@@ -130,6 +131,7 @@ def entry_edit(request: HttpRequest, series_pk: int, period: str) -> HttpRespons
             "observation": observation,
             "form": form,
             "locked": locked,
+            "locked_by": "、".join(locked_by),
             "conflict": conflict,
             "history": history,
             "alternatives": alternatives,
