@@ -186,7 +186,7 @@ class NextPlanForm(forms.Form):
         queryset=Indicator.objects.none(),
         widget=forms.CheckboxSelectMultiple,
         error_messages={"required": "请至少选择一项延续的指标。"},
-        help_text="所选指标沿用同一统计指标：新规划的基期值直接读取已有数值，无需重新录入；目标值在新规划中填写或导入。",
+        help_text="所选指标沿用同一统计指标：新规划的基期值直接读取已有数值，无需重新录入；目标值在新规划的目标页填写。",
     )
 
     lock_previous = forms.BooleanField(

@@ -117,3 +117,17 @@ def test_a_figure_closed_by_the_previous_plans_lock_names_that_plan(
             indicator=gdp_next, period=Period(2025), value=Decimal("6.0"), user=admin, reason="更正"
         )
     assert excinfo.value.messages == [expected]
+
+
+def test_the_continuing_indicators_are_a_list_under_their_own_legend(
+    client: Client, with_2025: Plan, admin: User
+) -> None:
+    """A list of checkboxes is a fieldset with a legend (was one label wrapping every checkbox, invalid HTML)."""
+    client.force_login(admin)
+    page = client.get(f"/indicators/plan/{with_2025.pk}/next/").content.decode()
+    fieldset = page[page.index('<fieldset class="field field-multi') : page.index("</fieldset>")]
+    assert "<legend>延续的指标" in fieldset and 'class="req"' in fieldset
+    assert (
+        fieldset.count('type="checkbox"') == Indicator.objects.of_plan(with_2025).filter(series__isnull=False).count()
+    )
+    assert "延续的指标</label>" not in page
