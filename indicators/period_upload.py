@@ -25,7 +25,7 @@ from indicators.collection import PeriodRow
 from indicators.periods import Period
 from indicators.table_reader import number_text
 from indicators.values import ValueInputError, parse_for_indicator
-from indicators.xlsx_layout import append_row
+from indicators.xlsx_layout import append_row, number_format, set_text
 
 SHEET = "填报"
 HEADERS = (
@@ -99,9 +99,9 @@ def template_workbook(rows: list[PeriodRow], period: Period, department_name: st
         cell.fill = PatternFill("solid", fgColor="EEF1F5")
     for row in rows:
         observation = row.observation
-        shown = ""
-        if observation is not None:
-            shown = "" if observation.no_data else observation.display_value
+        shown: Any = ""  # the figure as a number cell printing its decimals (not text Excel flags)
+        if observation is not None and not observation.no_data and observation.value is not None:
+            shown = float(observation.value)
         previous = f"{row.previous.period.label} {row.previous.display_value}" if row.previous else ""
         append_row(
             sheet,
@@ -118,6 +118,10 @@ def template_workbook(rows: list[PeriodRow], period: Period, department_name: st
                 "",
             ],
         )
+        if observation is not None and not observation.no_data:
+            sheet.cell(sheet.max_row, 6).number_format = number_format(observation.decimals)
+        if row.locked:  # a closed figure says so in its reference column (the upload refuses a change anyway)
+            set_text(sheet.cell(sheet.max_row, 5), f"{previous}（本期已锁定，不能修改）".lstrip())
     for column, width in zip("ABCDEFGHIJ", (10, 36, 10, 14, 18, 12, 10, 28, 28, 24), strict=True):
         sheet.column_dimensions[column].width = width
     sheet.freeze_panes = "C3"
@@ -133,11 +137,11 @@ def _text(value: Any) -> str:
 
 
 def _cell_value(cell: Any) -> Any:
-    """A cell's value as the clerk sees it: a number formatted as a percentage (Excel stores 65.2% as 0.652) reads
-    "65.2%", which the value parser takes as 65.2; anything else as stored."""
+    """A cell's value as the clerk sees it: a number as its number format prints it ("4.0" with "0.0"; 65.2% stored
+    as 0.652 reads "65.2%", which the value parser takes as 65.2); anything else as stored."""
     value = getattr(cell, "value", None)
     number_format = str(getattr(cell, "number_format", "") or "")
-    if isinstance(value, int | float) and not isinstance(value, bool) and "%" in number_format:
+    if isinstance(value, int | float) and not isinstance(value, bool):
         return number_text(value, number_format)
     return value
 

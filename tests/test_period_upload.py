@@ -208,3 +208,24 @@ def test_a_row_of_a_locked_period_is_refused_naming_the_locking_plan(
     locked = services.locked_message(Period(2024), [small.plan.name])
     assert preview.errors == [period_upload.UPLOAD_LOCKED.format(row=3, name="地区生产总值增长", locked=locked)]
     assert not Observation.objects.filter(year=2024).exists()
+
+
+def test_template_writes_figures_as_numbers_and_marks_locked_rows(
+    client: Client, small: SmallPlan, clerk: User, admin: User
+) -> None:
+    """Existing figures are number cells printing their decimals (not text Excel flags); a locked row says so; and
+    the template uploaded back unchanged writes nothing."""
+    from indicators import services
+    from indicators.periods import Period
+
+    services.period_lock(plan=small.plan, period=Period(2022), user=admin, reason="报告已通过")
+    client.force_login(clerk)
+    response = client.get("/indicators/entry/period/2022/template.xlsx")
+    sheet = load_workbook(io.BytesIO(response.content))[period_upload.SHEET]
+    gdp = next(r for r in sheet.iter_rows(min_row=3) if r[1].value == "地区生产总值增长")
+    assert gdp[5].value == 4.0 and gdp[5].data_type == "n" and gdp[5].number_format == "0.0"
+    assert "本期已锁定" in str(gdp[4].value)
+    unchanged = client.post(
+        "/indicators/entry/period/2022/upload/", {"file": SimpleUploadedFile("a.xlsx", response.content)}
+    )
+    assert unchanged.context["preview"].errors == [period_upload.UPLOAD_NOTHING]
