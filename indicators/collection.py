@@ -154,18 +154,36 @@ def todo_counts(user: Any, today: datetime.date) -> Todo:
         handed_in = Observation.objects.filter(
             series=OuterRef("pk"), year=last_year.year, part=last_year.part, status__in=DONE
         )
+        # A locked period is closed to the clerk: nothing there is theirs to do (returned or missing).
+        locked_then = PeriodLock.objects.filter(
+            plan__indicators__series=OuterRef("pk"), year=last_year.year, part=last_year.part
+        )
+        returned_locked = PeriodLock.objects.filter(
+            plan__indicators__series=OuterRef("pk"),
+            year=OuterRef("observations__year"),
+            part=OuterRef("observations__part"),
+        )
         counts = Series.objects.filter(department_id=roles.department_id(user) or 0).aggregate(
-            returned=Count("observations", filter=Q(observations__status=ReviewStatus.RETURNED)),
-            to_fill=Count("pk", distinct=True, filter=Q(Exists(read_then)) & ~Q(Exists(handed_in))),
+            returned=Count(
+                "observations", filter=Q(observations__status=ReviewStatus.RETURNED) & ~Q(Exists(returned_locked))
+            ),
+            to_fill=Count(
+                "pk", distinct=True, filter=Q(Exists(read_then)) & ~Q(Exists(handed_in)) & ~Q(Exists(locked_then))
+            ),
         )
         returned, to_fill, period = counts["returned"], counts["to_fill"], last_year
     return Todo(to_review=to_review, returned=returned, to_fill=to_fill, period=period, clerk=clerk, reviewer=reviewer)
 
 
 def returned_figures(user: Any) -> list[Observation]:
-    """The department's figures sent back by a reviewer, oldest first, with the reviewer's note (one query)."""
+    """The department's figures sent back by a reviewer, oldest first, with the reviewer's note (one query); not those
+    of a locked period, which the clerk can no longer change."""
+    locked = PeriodLock.objects.filter(
+        plan__indicators__series=OuterRef("series"), year=OuterRef("year"), part=OuterRef("part")
+    )
     return list(
         Observation.objects.filter(status=ReviewStatus.RETURNED, series__in=Series.objects.editable_by(user))
+        .exclude(Exists(locked))
         .select_related("series")
         .order_by("updated_at", "pk")
     )

@@ -224,6 +224,22 @@ def test_clerk_sees_returned_first_with_the_note_and_what_is_left_to_fill(
     assert "/indicators/entry/period/2025/" in body
 
 
+def test_a_locked_period_leaves_nothing_to_do(
+    small: SmallPlan, clerk: User, reviewer: User, admin: User, march_2026: datetime.date
+) -> None:
+    """A returned or missing figure of a locked period is not the clerk's to do (they cannot change it)."""
+    observation = services.observation_record(
+        indicator=small.gdp, period=Period(2025), value=Decimal("5.1"), user=clerk, submit=True
+    ).observation
+    services.observation_return(observation=observation, user=reviewer, note="核实")
+    todo = collection.todo_counts(clerk, march_2026)
+    assert (todo.returned, todo.to_fill) == (1, 2)
+    services.period_lock(plan=small.plan, period=Period(2025), user=admin, reason="报告已通过")
+    todo = collection.todo_counts(clerk, march_2026)
+    assert (todo.returned, todo.to_fill) == (0, 0)
+    assert collection.returned_figures(clerk) == []
+
+
 def test_todo_counts_ignore_other_departments(
     small: SmallPlan, other_clerk: User, clerk: User, reviewer: User, march_2026: datetime.date
 ) -> None:
