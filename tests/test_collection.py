@@ -212,10 +212,7 @@ def test_reviewer_sees_the_count_awaiting_review(client: Client, small: SmallPla
 def test_clerk_sees_returned_first_with_the_note_and_what_is_left_to_fill(
     client: Client, small: SmallPlan, clerk: User, reviewer: User, march_2026: datetime.date
 ) -> None:
-    observation = services.observation_record(
-        indicator=small.gdp, period=Period(2025), value=Decimal("5.1"), user=clerk, submit=True
-    ).observation
-    services.observation_return(observation=observation, user=reviewer, note="请按统计公报核实")
+    _returned_2025(small, clerk, reviewer, note="请按统计公报核实")
     client.force_login(clerk)
     body = client.get("/").content.decode()
     assert "被退回 1" in body and "待填报 2" in body  # 2025: GDP returned, urbanisation not entered
@@ -224,14 +221,19 @@ def test_clerk_sees_returned_first_with_the_note_and_what_is_left_to_fill(
     assert "/indicators/entry/period/2025/" in body
 
 
+def _returned_2025(small: SmallPlan, clerk: User, reviewer: User, note: str = "核实") -> None:
+    """The clerk's 2025 GDP figure, submitted and sent back by the reviewer."""
+    observation = services.observation_record(
+        indicator=small.gdp, period=Period(2025), value=Decimal("5.1"), user=clerk, submit=True
+    ).observation
+    services.observation_return(observation=observation, user=reviewer, note=note)
+
+
 def test_a_locked_period_leaves_nothing_to_do(
     small: SmallPlan, clerk: User, reviewer: User, admin: User, march_2026: datetime.date
 ) -> None:
     """A returned or missing figure of a locked period is not the clerk's to do (they cannot change it)."""
-    observation = services.observation_record(
-        indicator=small.gdp, period=Period(2025), value=Decimal("5.1"), user=clerk, submit=True
-    ).observation
-    services.observation_return(observation=observation, user=reviewer, note="核实")
+    _returned_2025(small, clerk, reviewer)
     todo = collection.todo_counts(clerk, march_2026)
     assert (todo.returned, todo.to_fill) == (1, 2)
     services.period_lock(plan=small.plan, period=Period(2025), user=admin, reason="报告已通过")
@@ -243,10 +245,7 @@ def test_a_locked_period_leaves_nothing_to_do(
 def test_todo_counts_ignore_other_departments(
     small: SmallPlan, other_clerk: User, clerk: User, reviewer: User, march_2026: datetime.date
 ) -> None:
-    observation = services.observation_record(
-        indicator=small.gdp, period=Period(2025), value=Decimal("5.1"), user=clerk, submit=True
-    ).observation
-    services.observation_return(observation=observation, user=reviewer, note="核实")
+    _returned_2025(small, clerk, reviewer)
     todo = collection.todo_counts(other_clerk, march_2026)
     assert (todo.returned, todo.to_fill, todo.to_review) == (0, 1, 0)
 
