@@ -124,3 +124,14 @@ def test_assigned_target_is_audited(client: Client, small: SmallPlan, admin: Use
     client.post(url, {"action": "assigned", "period": "2023", "value": "65.5", "source": "市下达", "reason": "市文件"})
     target = small.urban.assigned_targets.get()
     assert (target.value, target.history.get().history_change_reason) == (Decimal("65.5"), "市文件")
+
+
+def test_a_first_manual_verdict_starts_from_the_computed_one(client: Client, small: SmallPlan, reviewer: User) -> None:
+    """Not from the list's first choice (超出预期): the form opens on what the figures say; a stored one as stored."""
+    client.force_login(reviewer)
+    url = f"/indicators/indicator/{small.gdp.pk}/verdict/?as_of=2023H1"
+    page = client.get(url)
+    computed = page.context["assessment"].verdict.computed_status.value
+    assert computed == "behind" and page.context["form"]["status"].value() == "behind"
+    client.post(url, {"action": "set", "status": "on_track", "reason": "疫情影响，按全年研判"})
+    assert client.get(url).context["form"]["status"].value() == "on_track"

@@ -40,7 +40,14 @@ def indicator_verdict(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError:
         raise Http404("该期间不在规划期内。") from None
     current = ManualVerdict.objects.filter(indicator=indicator, year=as_of.year, part=as_of.part).first()
-    form = ManualVerdictForm(initial={"status": current.status, "reason": current.reason} if current else None)
+    assessment = assess_indicator(indicator, as_of)
+    # A first verdict starts from what the figures say (not the first choice, 超出预期); a stored one as it is.
+    computed = assessment.verdict.computed_status.value
+    offered = {value for value, _ in ManualVerdictForm.base_fields["status"].choices}  # type: ignore[attr-defined]
+    initial = {"status": current.status, "reason": current.reason} if current else None
+    if current is None and computed in offered:
+        initial = {"status": computed}
+    form = ManualVerdictForm(initial=initial)
     clear_form = ManualVerdictClearForm()
     if request.method == "POST":
         action = request.POST.get("action", "set")
@@ -69,7 +76,6 @@ def indicator_verdict(request: HttpRequest, pk: int) -> HttpResponse:
             clear_form = bound  # type: ignore[assignment]
         else:
             form = bound  # type: ignore[assignment]
-    assessment = assess_indicator(indicator, as_of)
     history_model = ManualVerdict.history.model
     records = list(
         history_model.objects.filter(indicator_id=indicator.pk)
