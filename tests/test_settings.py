@@ -95,3 +95,13 @@ def test_the_installations_region_names_the_product(client: object, settings: ob
     page = client.get("/accounts/login/").content.decode()
     assert "南阳市发展和改革委员会" in page and "南阳市规划指标监测平台" in page and "· 南阳市发改委</title>" in page
     assert "卧龙区" not in page
+
+
+@pytest.mark.django_db
+def test_pages_name_their_icon_so_browsers_ask_no_favicon_ico(client: object) -> None:
+    from django.contrib.staticfiles import finders
+    from django.test import Client
+
+    assert isinstance(client, Client)
+    assert '<link rel="icon" href="/static/favicon.svg"' in client.get("/accounts/login/").content.decode()
+    assert finders.find("favicon.svg")
