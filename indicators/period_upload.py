@@ -52,7 +52,7 @@ UPLOAD_WRONG_PERIOD = "第 {row} 行的期间是“{found}”，本页是{period
 UPLOAD_UNKNOWN_SERIES = "第 {row} 行的统计指标“{name}”不属于您所在单位在{period}应填报的指标。"
 UPLOAD_DUPLICATE = "第 {row} 行与第 {first} 行是同一统计指标。"
 UPLOAD_VALUE_AND_NO_DATA = "第 {row} 行既填了数值又注明暂无数据，只能选一项。"
-UPLOAD_BAD_VALUE = "第 {row} 行（{name}）：{error}"
+UPLOAD_BAD_VALUE = "第 {row} 行（{name}）：填写的“{value}”有误——{error}"
 UPLOAD_LOCKED = "第 {row} 行（{name}）：{locked}"
 UPLOAD_NEEDS_REASON = "第 {row} 行（{name}）：该数值已审核通过，修改须在“修改原因”列写明原因。"
 UPLOAD_NOTHING = "模板中没有填写任何数值。"
@@ -214,7 +214,9 @@ def _line(
         try:
             parsed = parse_for_indicator(text, name=series.name, unit=series.unit)
         except ValueInputError as error:
-            preview.errors.append(UPLOAD_BAD_VALUE.format(row=number, name=series.name, error=error.message))
+            shown = text if len(text) <= 20 else text[:20] + "…"
+            message = UPLOAD_BAD_VALUE.format(row=number, name=series.name, value=shown, error=error.message)
+            preview.errors.append(message)
             return None
         value, decimals = parsed.value, parsed.decimals
     if current is not None:  # an empty source or note column keeps what the figure has

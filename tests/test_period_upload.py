@@ -145,7 +145,7 @@ def test_row_errors_are_listed_and_no_row_is_written(client: Client, small: Smal
     response = client.post(f"{URL}upload/", {"file": as_upload(book)})
     preview = response.context["preview"]
     assert not preview.ok
-    assert any("常住人口城镇化率" in e for e in preview.errors)
+    assert any("常住人口城镇化率" in e and "填写的“六十五”有误" in e for e in preview.errors)  # the value echoed
     assert any("城镇新增就业人数" in e and "不属于" in e for e in preview.errors)
     assert any("期间是“2023年”" in e for e in preview.errors)
     assert 'name="confirm"' not in response.content.decode()
