@@ -24,7 +24,7 @@ from indicators import services
 from indicators.collection import PeriodRow
 from indicators.periods import Period
 from indicators.table_reader import number_text
-from indicators.values import ValueInputError, parse_for_indicator
+from indicators.values import ValueInputError, outlier_warning, parse_for_indicator
 from indicators.xlsx_layout import append_row, number_format, set_text
 
 SHEET = "填报"
@@ -52,6 +52,7 @@ UPLOAD_WRONG_PERIOD = "第 {row} 行的期间是“{found}”，本页是{period
 UPLOAD_UNKNOWN_SERIES = "第 {row} 行的统计指标“{name}”不属于您所在单位在{period}应填报的指标。"
 UPLOAD_DUPLICATE = "第 {row} 行与第 {first} 行是同一统计指标。"
 UPLOAD_VALUE_AND_NO_DATA = "第 {row} 行既填了数值又注明暂无数据，只能选一项。"
+WARN_OUTLIER = "第 {row} 行（{name}）：{warning}"
 UPLOAD_BAD_VALUE = "第 {row} 行（{name}）：填写的“{value}”有误——{error}"
 UPLOAD_LOCKED = "第 {row} 行（{name}）：{locked}"
 UPLOAD_NEEDS_REASON = "第 {row} 行（{name}）：该数值已审核通过，修改须在“修改原因”列写明原因。"
@@ -188,7 +189,23 @@ def read_upload(data: bytes, rows: list[PeriodRow], period: Period) -> UploadPre
             preview.lines.append(line)
     if not preview.lines and not preview.errors:
         preview.errors.append(UPLOAD_NOTHING)
+    _warn_outliers(preview, period)
     return preview
+
+
+def _warn_outliers(preview: UploadPreview, period: Period) -> None:
+    """The warning saving would attach (far outside the series' own history), shown before saving (one query)."""
+    valued = [line for line in preview.lines if line.value is not None]
+    if not valued:
+        return
+    history = services.histories([line.series_row.series.pk for line in valued], period)
+    for line in valued:
+        assert line.value is not None
+        warning = outlier_warning(line.value, history.get(line.series_row.series.pk, []))
+        if warning:
+            preview.warnings.append(
+                WARN_OUTLIER.format(row=line.row, name=line.series_row.series.name, warning=warning)
+            )
 
 
 def _line(

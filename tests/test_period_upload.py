@@ -229,3 +229,16 @@ def test_template_writes_figures_as_numbers_and_marks_locked_rows(
         "/indicators/entry/period/2022/upload/", {"file": SimpleUploadedFile("a.xlsx", response.content)}
     )
     assert unchanged.context["preview"].errors == [period_upload.UPLOAD_NOTHING]
+
+
+def test_the_preview_warns_of_a_figure_far_outside_its_history(client: Client, small: SmallPlan, clerk: User) -> None:
+    """Typing 52 for 5.2: the reviewer's 远超以往数值 warning is shown before saving, not only after."""
+    client.force_login(clerk)
+    book = fill(template(client), {"地区生产总值增长": ("52",)})
+    preview = client.post(f"{URL}upload/", {"file": as_upload(book)}).context["preview"]
+    assert preview.ok and len(preview.lines) == 1
+    assert any(w.startswith("第 3 行（地区生产总值增长）：") and "以往" in w for w in preview.warnings), (
+        preview.warnings
+    )
+    book = fill(template(client), {"地区生产总值增长": ("5.2",)})
+    assert client.post(f"{URL}upload/", {"file": as_upload(book)}).context["preview"].warnings == []
