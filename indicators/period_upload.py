@@ -22,6 +22,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 
 from indicators import services
 from indicators.collection import PeriodRow
+from indicators.numbers import printed
 from indicators.periods import Period
 from indicators.table_reader import number_text
 from indicators.values import ValueInputError, outlier_warning, parse_for_indicator
@@ -74,6 +75,11 @@ class UploadLine:
     source: str
     note: str
     reason: str
+
+    @property
+    def shown(self) -> str:
+        """The value as it will print: its own decimals (65.20, 100; not 65.2 or 1E+2)."""
+        return "暂无数据" if self.no_data else printed(self.value, self.decimals)
 
 
 @dataclass

@@ -242,3 +242,17 @@ def test_the_preview_warns_of_a_figure_far_outside_its_history(client: Client, s
     )
     book = fill(template(client), {"地区生产总值增长": ("5.2",)})
     assert client.post(f"{URL}upload/", {"file": as_upload(book)}).context["preview"].warnings == []
+
+
+def test_the_preview_prints_values_as_saved_and_says_nothing_is_saved_yet(
+    client: Client, small: SmallPlan, clerk: User
+) -> None:
+    """A whole number prints "70" (not 7E+1), and while other rows have errors the good rows are not "to be saved"."""
+    client.force_login(clerk)
+    book = fill(template(client), {"常住人口城镇化率": ("70",)})
+    response = client.post(f"{URL}upload/", {"file": as_upload(book)})
+    assert [line.shown for line in response.context["preview"].lines] == ["70"]
+    assert ">70</td>" in response.content.decode() and "E+" not in response.content.decode()
+    book = fill(template(client), {"常住人口城镇化率": ("70",), "地区生产总值增长": ("abc",)})
+    page = client.post(f"{URL}upload/", {"file": as_upload(book)}).content.decode()
+    assert "其余无误的 1 个数值" in page and "将保存" not in page
