@@ -37,7 +37,28 @@
     });
   }
 
+  // <input type=checkbox data-check-all="FORM"> ticks or clears every checkbox that belongs to that form
+  // (the review queue's 全选), and follows them: ticked when all are, mixed when some are.
+  function checkAll() {
+    document.querySelectorAll("input[data-check-all]").forEach(function (master) {
+      var selector = 'input[type=checkbox][form="' + master.getAttribute("data-check-all") + '"]';
+      var boxes = Array.prototype.slice.call(document.querySelectorAll(selector));
+      function follow() {
+        var ticked = boxes.filter(function (box) { return box.checked; }).length;
+        master.checked = ticked > 0 && ticked === boxes.length;
+        master.indeterminate = ticked > 0 && ticked < boxes.length;
+      }
+      master.addEventListener("change", function () {
+        boxes.forEach(function (box) { box.checked = master.checked; });
+        follow();
+      });
+      boxes.forEach(function (box) { box.addEventListener("change", follow); });
+      follow();
+    });
+  }
+
   function start() {
+    checkAll();
     navigate();
     autoSubmit();
     drawCharts();

@@ -120,3 +120,41 @@ def test_entry_grid_keeps_indicator_names_in_view_when_scrolled(
         screenshot(page, "entry-grid-1366-scrolled", full_page=False)
     finally:
         context.close()
+
+
+def test_reviewer_ticks_the_whole_page_and_approves_the_selection(
+    browser_page: Any, live_server: Any, plan_14th: Plan, cast: None
+) -> None:
+    """The header box of the review queue ticks every figure (and follows them: cleared when one is untick)."""
+    from decimal import Decimal
+
+    from indicators import services
+    from indicators.models import Indicator
+    from indicators.periods import Period
+
+    clerk = Department.objects.get(region=plan_14th.region, name="区统计局").staff.get().user
+    figures = [
+        services.observation_record(
+            indicator=Indicator.objects.get(plan=plan_14th, name=GDP),
+            period=Period(year),
+            value=Decimal(value),
+            user=clerk,
+            submit=True,
+        ).observation
+        for year, value in ((2023, "5.1"), (2025, "5.8"))
+    ]
+    page = browser_page
+    login(page, live_server, "shenhe")
+    page.goto(f"{live_server.url}/indicators/review/")
+    master = page.locator("input[data-check-all]")
+    boxes = page.locator('input[type=checkbox][form="bulk-form"]')
+    assert boxes.count() >= 2
+    master.check()
+    assert all(boxes.nth(i).is_checked() for i in range(boxes.count()))
+    boxes.first.uncheck()
+    assert not master.is_checked()
+    master.check()
+    with page.expect_navigation():
+        page.click("button[name=selected]")
+    assert all(Observation.objects.get(pk=f.pk).status == "approved" for f in figures)
+    assert_no_js_errors(page)
