@@ -108,7 +108,7 @@ def template_workbook(rows: list[PeriodRow], period: Period, department_name: st
         observation = row.observation
         shown: Any = ""  # the figure as a number cell printing its decimals (not text Excel flags)
         if observation is not None and not observation.no_data and observation.value is not None:
-            shown = float(observation.value)
+            shown = template_number(observation.value, observation.display_value)
         previous = f"{row.previous.period.label} {row.previous.display_value}" if row.previous else ""
         append_row(
             sheet,
@@ -125,14 +125,21 @@ def template_workbook(rows: list[PeriodRow], period: Period, department_name: st
                 "",
             ],
         )
-        if observation is not None and not observation.no_data:
-            sheet.cell(sheet.max_row, 6).number_format = number_format(observation.decimals)
+        if isinstance(shown, float):
+            sheet.cell(sheet.max_row, 6).number_format = number_format(observation.decimals)  # type: ignore[union-attr]
         if row.locked:  # a closed figure says so in its reference column (the upload refuses a change anyway)
             set_text(sheet.cell(sheet.max_row, 5), f"{previous}（本期已锁定，不能修改）".lstrip())
     for column, width in zip("ABCDEFGHIJ", (10, 36, 10, 14, 18, 12, 10, 28, 28, 24), strict=True):
         sheet.column_dimensions[column].width = width
     sheet.freeze_panes = "C3"
     return workbook
+
+
+def template_number(value: Decimal, printed_text: str) -> float | str:
+    """A figure for the template: a number cell when a float holds it exactly (every figure with up to 15
+    significant digits), else its printed text, so the template uploaded back unchanged changes nothing."""
+    as_float = float(value)
+    return as_float if Decimal(repr(as_float)) == value else printed_text
 
 
 def _text(value: Any) -> str:

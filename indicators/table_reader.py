@@ -167,11 +167,14 @@ def _number_cell(raw: float | int | Decimal, number_format: str, indent: int = 0
         # A float carries binary noise (0.1 + 0.2); 6 decimals is what an observation keeps.
         if isinstance(raw, float):
             value = Decimal(int(raw)) if raw.is_integer() else Decimal(repr(round(raw, 6)))
+            if raw != 0 and value == 0:  # finer than an observation keeps: not silently 0 (the parser refuses it)
+                return SourceCell(text=repr(raw), indent=indent)
         else:
             value = Decimal(raw)
     except (InvalidOperation, ValueError, OverflowError):
         return SourceCell(text=str(raw), indent=indent)
-    percent = "%" in number_format
+    # Excel scales by 100 only for a bare %, not a quoted "%" or an escaped \% (a literal sign).
+    percent = "%" in re.sub(r'"[^"]*"|\\.|\[[^\]]*\]', "", number_format.split(";")[0])
     if percent:
         value = (value * 100).normalize()  # 0.652 → 65.2, not 65.200 (the two places the scaling adds)
     shown = _FORMAT_DECIMALS.search(number_format.split(";")[0]) if number_format else None

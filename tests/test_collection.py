@@ -525,3 +525,17 @@ def test_query_counts_are_the_same_at_one_and_many(
         _count(client, page)  # warm-up: pending messages
         counts.append(_count(client, page))
     assert counts == [expected, expected], queries
+
+
+def test_returned_count_leaves_out_only_the_locked_figure(
+    small: SmallPlan, clerk: User, reviewer: User, admin: User
+) -> None:
+    for year in (2024, 2025):
+        figure = services.observation_record(
+            indicator=small.gdp, period=Period(year), value=Decimal("5.1"), user=clerk, submit=True
+        ).observation
+        services.observation_return(observation=figure, user=reviewer, note="核实")
+    services.period_lock(plan=small.plan, period=Period(2024), user=admin, reason="报告已通过")
+    todo = collection.todo_counts(clerk, datetime.date(2026, 3, 1))
+    assert todo.returned == 1
+    assert [o.year for o in collection.returned_figures(clerk)] == [2025]

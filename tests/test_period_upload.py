@@ -17,6 +17,7 @@ from openpyxl import Workbook, load_workbook
 from indicators import period_upload
 from indicators.collection_views import UPLOAD_EXPIRED
 from indicators.models import Department, Observation, Region
+from indicators.periods import Period
 from tests.entry_support import SmallPlan, build_small_plan
 
 URL = "/indicators/entry/period/2024/"
@@ -199,7 +200,6 @@ def test_a_row_of_a_locked_period_is_refused_naming_the_locking_plan(
     client: Client, small: SmallPlan, clerk: User, admin: User
 ) -> None:
     from indicators import services
-    from indicators.periods import Period
 
     client.force_login(clerk)
     book = fill(template(client), {"地区生产总值增长": ("5.2",)})
@@ -216,7 +216,6 @@ def test_template_writes_figures_as_numbers_and_marks_locked_rows(
     """Existing figures are number cells printing their decimals (not text Excel flags); a locked row says so; and
     the template uploaded back unchanged writes nothing."""
     from indicators import services
-    from indicators.periods import Period
 
     services.period_lock(plan=small.plan, period=Period(2022), user=admin, reason="报告已通过")
     client.force_login(clerk)
@@ -256,3 +255,50 @@ def test_the_preview_prints_values_as_saved_and_says_nothing_is_saved_yet(
     book = fill(template(client), {"常住人口城镇化率": ("70",), "地区生产总值增长": ("abc",)})
     page = client.post(f"{URL}upload/", {"file": as_upload(book)}).content.decode()
     assert "其余无误的 1 个数值" in page and "将保存" not in page
+
+
+def test_a_literal_percent_sign_in_the_format_does_not_scale(client: Client, small: SmallPlan, clerk: User) -> None:
+    """0.0"%" (or 0.0\\%) prints 65.2 as 65.2%: Excel does not scale a quoted percent sign, so neither may we."""
+    client.force_login(clerk)
+    book = template(client)
+    row = next(r for r in book["填报"].iter_rows(min_row=3) if r[1].value == "常住人口城镇化率")
+    row[5].value = 65.2
+    row[5].number_format = '0.0"%"'
+    preview = client.post(f"{URL}upload/", {"file": as_upload(book)}).context["preview"]
+    assert preview.ok, preview.errors
+    (line,) = preview.lines
+    assert line.value == Decimal("65.2")
+
+
+def test_a_literal_percent_sign_on_a_growth_rate_is_not_saved_100_times_larger(
+    client: Client, small: SmallPlan, clerk: User
+) -> None:
+    client.force_login(clerk)
+    book = template(client)
+    row = next(r for r in book["填报"].iter_rows(min_row=3) if r[1].value == "地区生产总值增长")
+    row[5].value = 5.2
+    row[5].number_format = "0.0\\%"
+    preview = client.post(f"{URL}upload/", {"file": as_upload(book)}).context["preview"]
+    assert [line.value for line in preview.lines] == [Decimal("5.2")]
+
+
+def test_a_figure_finer_than_stored_is_refused_not_zero(client: Client, small: SmallPlan, clerk: User) -> None:
+    client.force_login(clerk)
+    book = template(client)
+    row = next(r for r in book["填报"].iter_rows(min_row=3) if r[1].value == "地区生产总值增长")
+    row[5].value = 1e-7
+    preview = client.post(f"{URL}upload/", {"file": as_upload(book)}).context["preview"]
+    assert not preview.lines and any("地区生产总值增长" in e for e in preview.errors)
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("4.0", 4.0),
+        ("0.3470", 0.347),
+        ("12345678901234.123456", "12345678901234.123456"),  # a float would read back …123000: a change
+        ("99999999999999.999999", "99999999999999.999999"),
+    ],
+)
+def test_the_template_writes_a_number_only_when_a_float_holds_it(value: str, expected: float | str) -> None:
+    assert period_upload.template_number(Decimal(value), value) == expected

@@ -40,14 +40,7 @@ def indicator_verdict(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError:
         raise Http404("该期间不在规划期内。") from None
     current = ManualVerdict.objects.filter(indicator=indicator, year=as_of.year, part=as_of.part).first()
-    assessment = assess_indicator(indicator, as_of)
-    # A first verdict starts from what the figures say (not the first choice, 超出预期); a stored one as it is.
-    computed = assessment.verdict.computed_status.value
-    offered = {value for value, _ in ManualVerdictForm.base_fields["status"].choices}  # type: ignore[attr-defined]
-    initial = {"status": current.status, "reason": current.reason} if current else None
-    if current is None and computed in offered:
-        initial = {"status": computed}
-    form = ManualVerdictForm(initial=initial)
+    form: Form | None = None
     clear_form = ManualVerdictClearForm()
     if request.method == "POST":
         action = request.POST.get("action", "set")
@@ -75,7 +68,16 @@ def indicator_verdict(request: HttpRequest, pk: int) -> HttpResponse:
         if action == "clear":
             clear_form = bound  # type: ignore[assignment]
         else:
-            form = bound  # type: ignore[assignment]
+            form = bound
+    assessment = assess_indicator(indicator, as_of)
+    if form is None:
+        # A first verdict starts from what the figures say (not the first choice, 超出预期); a stored one as it is.
+        computed = assessment.verdict.computed_status.value
+        offered = {value for value, _ in ManualVerdictForm.base_fields["status"].choices}  # type: ignore[attr-defined]
+        initial = {"status": current.status, "reason": current.reason} if current else None
+        if current is None and computed in offered:
+            initial = {"status": computed}
+        form = ManualVerdictForm(initial=initial)
     history_model = ManualVerdict.history.model
     records = list(
         history_model.objects.filter(indicator_id=indicator.pk)
