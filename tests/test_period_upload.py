@@ -257,37 +257,34 @@ def test_the_preview_prints_values_as_saved_and_says_nothing_is_saved_yet(
     assert "其余无误的 1 个数值" in page and "将保存" not in page
 
 
-def test_a_literal_percent_sign_in_the_format_does_not_scale(client: Client, small: SmallPlan, clerk: User) -> None:
-    """0.0"%" (or 0.0\\%) prints 65.2 as 65.2%: Excel does not scale a quoted percent sign, so neither may we."""
-    client.force_login(clerk)
+def _uploaded_cell(client: Client, name: str, value: object, number_format: str = "General") -> Any:
+    """The preview of the template with one figure typed into ``name``'s 数值 cell, formatted as given."""
     book = template(client)
-    row = next(r for r in book["填报"].iter_rows(min_row=3) if r[1].value == "常住人口城镇化率")
-    row[5].value = 65.2
-    row[5].number_format = '0.0"%"'
-    preview = client.post(f"{URL}upload/", {"file": as_upload(book)}).context["preview"]
-    assert preview.ok, preview.errors
-    (line,) = preview.lines
-    assert line.value == Decimal("65.2")
+    row = next(r for r in book["填报"].iter_rows(min_row=3) if r[1].value == name)
+    row[5].value = value
+    row[5].number_format = number_format
+    return client.post(f"{URL}upload/", {"file": as_upload(book)}).context["preview"]
 
 
-def test_a_literal_percent_sign_on_a_growth_rate_is_not_saved_100_times_larger(
-    client: Client, small: SmallPlan, clerk: User
+@pytest.mark.parametrize(
+    ("name", "value", "number_format", "expected"),
+    [
+        ("常住人口城镇化率", 65.2, '0.0"%"', "65.2"),  # a quoted % is a literal sign: Excel does not scale it
+        ("地区生产总值增长", 5.2, "0.0\\%", "5.2"),  # nor an escaped one (was read as 520.0, and saveable)
+        ("常住人口城镇化率", 0.652, "0.0%", "65.2"),  # a bare % scales: 0.652 shows 65.2%
+    ],
+)
+def test_a_percent_sign_scales_only_where_excel_scales(
+    client: Client, small: SmallPlan, clerk: User, name: str, value: float, number_format: str, expected: str
 ) -> None:
     client.force_login(clerk)
-    book = template(client)
-    row = next(r for r in book["填报"].iter_rows(min_row=3) if r[1].value == "地区生产总值增长")
-    row[5].value = 5.2
-    row[5].number_format = "0.0\\%"
-    preview = client.post(f"{URL}upload/", {"file": as_upload(book)}).context["preview"]
-    assert [line.value for line in preview.lines] == [Decimal("5.2")]
+    preview = _uploaded_cell(client, name, value, number_format)
+    assert [line.value for line in preview.lines] == [Decimal(expected)], preview.errors
 
 
 def test_a_figure_finer_than_stored_is_refused_not_zero(client: Client, small: SmallPlan, clerk: User) -> None:
     client.force_login(clerk)
-    book = template(client)
-    row = next(r for r in book["填报"].iter_rows(min_row=3) if r[1].value == "地区生产总值增长")
-    row[5].value = 1e-7
-    preview = client.post(f"{URL}upload/", {"file": as_upload(book)}).context["preview"]
+    preview = _uploaded_cell(client, "地区生产总值增长", 1e-7)
     assert not preview.lines and any("地区生产总值增长" in e for e in preview.errors)
 
 
