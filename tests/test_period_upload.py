@@ -257,7 +257,7 @@ def test_the_preview_prints_values_as_saved_and_says_nothing_is_saved_yet(
     assert "其余无误的 1 个数值" in page and "将保存" not in page
 
 
-def _uploaded_cell(client: Client, name: str, value: object, number_format: str = "General") -> Any:
+def _uploaded_cell(client: Client, name: str, value: float, number_format: str = "General") -> Any:
     """The preview of the template with one figure typed into ``name``'s 数值 cell, formatted as given."""
     book = template(client)
     row = next(r for r in book["填报"].iter_rows(min_row=3) if r[1].value == name)
