@@ -226,12 +226,8 @@ def _figure_of(observation: Observation) -> tuple[Any, ...]:
 
 
 def _history_of(same_kind: dict[int, Observation], period: Period) -> list[Decimal]:
-    """``services._history_of`` on the in-memory rows: approved figures of the same kind of period."""
-    return [
-        o.value
-        for year, o in same_kind.items()
-        if year != period.year and o.status == ReviewStatus.APPROVED and o.value is not None
-    ]
+    """``services._history_of`` on the in-memory rows: the figures of the same kind of period that count."""
+    return services.counted_values(o for year, o in same_kind.items() if year != period.year)
 
 
 def _save(writes: list[_Write], user: AnyUser | None) -> None:

@@ -241,12 +241,17 @@ def histories(series_ids: Sequence[int], period: Period) -> dict[int, list[Decim
         .filter(series_id__in=series_ids, part=period.part)
         .exclude(year=period.year)
     )
-    out: dict[int, list[Decimal]] = defaultdict(list)
+    grouped: dict[int, list[Observation]] = defaultdict(list)
     for row in rows:
-        figure = row.counted()
-        if figure is not None and figure.value is not None:
-            out[row.series_id].append(figure.value)
-    return out
+        grouped[row.series_id].append(row)
+    return {series_id: counted_values(group) for series_id, group in grouped.items()}
+
+
+def counted_values(rows: Iterable[Observation]) -> list[Decimal]:
+    """The values that count among ``rows`` (``Observation.counted``: an approved figure, or the approved figure
+    kept beside a pending change), the history the outlier warning compares a new figure with."""
+    figures = (row.counted() for row in rows)
+    return [figure.value for figure in figures if figure is not None and figure.value is not None]
 
 
 def clean_figure(

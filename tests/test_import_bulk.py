@@ -251,6 +251,27 @@ def test_into_the_plan_itself_with_changes_drafts_and_no_data(
     assert_same(old, new)
 
 
+def test_the_outlier_history_counts_an_approved_figure_kept_beside_its_pending_change(
+    monkeypatch: pytest.MonkeyPatch, plan_14th: Plan, boss: User
+) -> None:
+    """2021's approved 9.1 waits beside a pending change: it still counts in the history a new figure is compared
+    with (``Observation.counted``), the bulk way as the single write (8 for 2024 is then no outlier)."""
+    gdp = Indicator.objects.select_related("plan", "series").get(plan=plan_14th, name="地区生产总值增长")
+    data = edited(
+        export(plan_14th, Period(2024)), {("地区生产总值增长", "2021年"): None, ("地区生产总值增长", "2024年"): 8}
+    )
+    services.observation_record(
+        indicator=gdp, period=Period(2021), value=Decimal("91"), user=boss, reason="更正", submit=True
+    )
+
+    def run() -> tuple[Region, importer.ImportReport]:
+        return plan_14th.region, importer.run_import(data, user=boss, filename="c.xlsx", commit=True, plan=plan_14th)
+
+    old, new = both_ways(monkeypatch, run)
+    assert old["committed"] and not any("以往数值" in w for w in old["warnings"]), old["warnings"]
+    assert_same(old, new)
+
+
 def test_a_locked_period_and_a_refused_value(monkeypatch: pytest.MonkeyPatch, plan_14th: Plan, boss: User) -> None:
     services.period_lock(plan=plan_14th, period=Period(2021), user=boss)
     data = edited(
