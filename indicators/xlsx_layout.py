@@ -121,12 +121,16 @@ def append_row(sheet: Worksheet, values: Sequence[Any]) -> None:
     "=" as a formula, and a department, series or source name is text someone typed. No values: a blank row."""
     row = sheet._current_row + 1  # type: ignore[attr-defined]  # where sheet.append would write
     for column, value in enumerate(values, start=1):
-        cell = sheet.cell(row, column)
-        if isinstance(value, str):
-            set_text(cell, value)
-        else:
-            cell.value = value
+        _fill(sheet.cell(row, column), value)
     sheet._current_row = row  # type: ignore[attr-defined]
+
+
+def _fill(cell: Any, value: Any) -> None:
+    """A value into a new cell: text through ``set_text``, anything else as openpyxl stores it."""
+    if isinstance(value, str):
+        set_text(cell, value)
+    elif value is not None:
+        cell.value = value
 
 
 def print_landscape(sheet: Worksheet, *, header_rows: str, freeze: str) -> None:
@@ -147,10 +151,7 @@ def put(sheet: Worksheet, row: int, column: int, value: Any, style: Any) -> Any:
     through ``set_text``. Replaces any cell there. ``sheet.cell`` plus one assignment per style attribute hashed
     each style object and looked the cell up again every time: most of the time of building a table."""
     cell = Cell(sheet, row=row, column=column, style_array=style)
-    if isinstance(value, str):
-        set_text(cell, value)
-    elif value is not None:
-        cell.value = value
+    _fill(cell, value)
     sheet._add_cell(cell)  # type: ignore[attr-defined]  # as sheet.cell does: the sheet's row count follows
     return cell
 
@@ -258,7 +259,7 @@ class _RowWriter(WorksheetWriter):
             if not (text or number) or cell.hyperlink is not None:
                 parts.append(_openpyxl_cell(sheet, cell, styled))
                 continue
-            head = f'<c r="{_LETTERS[cell.column]}{row_idx}"'
+            head = f'<c r="{get_column_letter(cell.column)}{row_idx}"'
             if styled:
                 style_id = style_ids.get(key)
                 if style_id is None:
@@ -276,7 +277,6 @@ class _RowWriter(WorksheetWriter):
 
 _NO_STYLE = StyleArray().tobytes()
 _NUMBER_TYPES = (int, float, Decimal)
-_LETTERS = ["", *(get_column_letter(n) for n in range(1, 16385))]  # Excel's 16,384 columns
 
 
 def _start(tag: str, attrs: dict[str, str]) -> str:
